@@ -1,0 +1,1 @@
+"""Persistence: tables, engine, migrations, the built-in dataset. Knows nothing of GraphQL."""

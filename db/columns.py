@@ -1,0 +1,75 @@
+"""Column factories for the shapes the model repeats: enums, qualified figures, fuzzy dates.
+
+Enums are stored as text with a CHECK constraint rather than as PostgreSQL enum types, so
+that adding a member is a one-line migration instead of an ``ALTER TYPE`` dance.
+"""
+
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from db.enums import DatePrecision, Qualifier
+
+TEXT_COLLATION = "C"
+"""Collation for ordering text: the only one every PostgreSQL build has, so servers agree."""
+
+
+def enum_column(enum: type[StrEnum], name: str, *, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+    """The column name is given here because it also names the CHECK constraint."""
+    return sa.Column(
+        name,
+        sa.Enum(
+            enum,
+            name=name,
+            native_enum=False,
+            create_constraint=True,
+            length=max(len(m.value) for m in enum),
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+        ),
+        nullable=nullable,
+    )
+
+
+def qualifier_column(name: str) -> sa.Column:  # type: ignore[type-arg]
+    return enum_column(Qualifier, name, nullable=True)
+
+
+def precision_column(name: str) -> sa.Column:  # type: ignore[type-arg]
+    return enum_column(DatePrecision, name, nullable=True)
+
+
+def created_at_column() -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+
+
+def figure_checks(table: str, *figures: str) -> list[sa.CheckConstraint]:
+    """A figure and its qualifier come together: a qualifier without a figure means nothing."""
+    return [
+        sa.CheckConstraint(f"({f} IS NULL) = ({f}_qualifier IS NULL)", name=f"{f}_qualified")
+        for f in figures
+    ]
+
+
+def date_checks(table: str, *dates: str) -> list[sa.CheckConstraint]:
+    """A date always says how precise it is."""
+    return [
+        sa.CheckConstraint(f"({d} IS NULL) = ({d}_precision IS NULL)", name=f"{d}_has_precision")
+        for d in dates
+    ]
+
+
+def currency_check(table: str, column: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"{column} ~ '^[A-Z]{{3}}$'", name=f"{column}_iso4217")
+
+
+__all__ = [
+    "TEXT_COLLATION",
+    "created_at_column",
+    "currency_check",
+    "date_checks",
+    "enum_column",
+    "figure_checks",
+    "precision_column",
+    "qualifier_column",
+]

@@ -1,0 +1,97 @@
+"""Closed vocabularies of the data model.
+
+Values are the UPPER_CASE names so that the database, the dataset file and the GraphQL
+enums all spell a value the same way. Where IATI has a code list, the members follow it
+(partner roles 1-4, result types 1-3, activity dates).
+"""
+
+from enum import StrEnum
+
+
+class PartnerKind(StrEnum):
+    GOVERNMENT = "GOVERNMENT"
+    GOVERNMENT_MINISTRY = "GOVERNMENT_MINISTRY"
+    DEVELOPMENT_AGENCY = "DEVELOPMENT_AGENCY"
+    UN_AGENCY = "UN_AGENCY"
+    INTERNATIONAL_ORGANISATION = "INTERNATIONAL_ORGANISATION"
+    NGO = "NGO"
+    WORKERS_ORGANISATION = "WORKERS_ORGANISATION"
+    EMPLOYERS_ORGANISATION = "EMPLOYERS_ORGANISATION"
+    PRIVATE_SECTOR = "PRIVATE_SECTOR"
+    RESEARCH_ACADEMIA = "RESEARCH_ACADEMIA"
+    OTHER = "OTHER"
+
+
+class PartnerRole(StrEnum):
+    """IATI participating-org roles: 1 Funding, 2 Accountable, 3 Extending, 4 Implementing."""
+
+    FUNDING = "FUNDING"
+    ACCOUNTABLE = "ACCOUNTABLE"
+    EXTENDING = "EXTENDING"
+    IMPLEMENTING = "IMPLEMENTING"
+
+
+class ProjectStatus(StrEnum):
+    PIPELINE = "PIPELINE"
+    ACTIVE = "ACTIVE"
+    COMPLETED = "COMPLETED"
+    SUSPENDED = "SUSPENDED"
+    CANCELLED = "CANCELLED"
+
+
+class CountryRole(StrEnum):
+    """A recipient receives the aid; a participant takes part without receiving it."""
+
+    RECIPIENT = "RECIPIENT"
+    PARTICIPANT = "PARTICIPANT"
+
+
+class BeneficiaryCategory(StrEnum):
+    WOMEN = "WOMEN"
+    YOUTH = "YOUTH"
+    REFUGEES = "REFUGEES"
+    INTERNALLY_DISPLACED_PERSONS = "INTERNALLY_DISPLACED_PERSONS"
+    HOST_COMMUNITIES = "HOST_COMMUNITIES"
+    WORKERS = "WORKERS"
+    EMPLOYERS_ENTERPRISES = "EMPLOYERS_ENTERPRISES"
+    GOVERNMENT_OFFICIALS = "GOVERNMENT_OFFICIALS"
+    TRAINEES = "TRAINEES"
+    OTHER = "OTHER"
+
+
+class OutcomeKind(StrEnum):
+    """IATI result types 1 Output, 2 Outcome, 3 Impact."""
+
+    OUTPUT = "OUTPUT"
+    OUTCOME = "OUTCOME"
+    IMPACT = "IMPACT"
+
+
+class ContributionKind(StrEnum):
+    ASSESSED = "ASSESSED"
+    VOLUNTARY_CORE = "VOLUNTARY_CORE"
+    VOLUNTARY_EARMARKED = "VOLUNTARY_EARMARKED"
+
+
+class AgreementKind(StrEnum):
+    MEMORANDUM_OF_UNDERSTANDING = "MEMORANDUM_OF_UNDERSTANDING"
+    AGREEMENT = "AGREEMENT"
+    EVALUATION = "EVALUATION"
+    ASSESSMENT = "ASSESSMENT"
+
+
+class Qualifier(StrEnum):
+    """How a source states a figure: "nearly" is APPROXIMATE, "more than" AT_LEAST."""
+
+    EXACT = "EXACT"
+    APPROXIMATE = "APPROXIMATE"
+    AT_LEAST = "AT_LEAST"
+    AT_MOST = "AT_MOST"
+
+
+class DatePrecision(StrEnum):
+    """How much of a date a source gives: "December 2020" is MONTH, "2014" is YEAR."""
+
+    DAY = "DAY"
+    MONTH = "MONTH"
+    YEAR = "YEAR"

@@ -1,0 +1,25 @@
+"""Organisations: donors, their ministries and agencies, UN agencies, implementers."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from db.columns import created_at_column, enum_column
+from db.enums import PartnerKind
+
+
+class Partner(SQLModel, table=True):
+    __table_args__ = (sa.CheckConstraint("parent_id <> id", name="not_own_parent"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, description="stable key used by the dataset and its seeding")
+    name: str
+    acronym: str | None = Field(default=None, index=True)
+    kind: PartnerKind = Field(sa_column=enum_column(PartnerKind, "kind"))
+    parent_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
+    country_code: str | None = Field(default=None, foreign_key="country.code")
+    website: str | None = None
+    description: str | None = None
+    iati_identifier: str | None = Field(default=None, unique=True)
+    created_at: datetime | None = Field(default=None, sa_column=created_at_column())

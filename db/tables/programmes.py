@@ -1,0 +1,43 @@
+"""Programmes and their phases, and the partners that fund or run them."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from db.columns import created_at_column, date_checks, enum_column, precision_column
+from db.enums import DatePrecision, PartnerRole
+
+
+class Programme(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        sa.CheckConstraint("parent_id <> id", name="not_own_parent"),
+        *date_checks("programme", "start_date", "end_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    acronym: str | None = None
+    description: str | None = None
+    start_date: date | None = None
+    start_date_precision: DatePrecision | None = Field(
+        default=None, sa_column=precision_column("start_date_precision")
+    )
+    end_date: date | None = None
+    end_date_precision: DatePrecision | None = Field(
+        default=None, sa_column=precision_column("end_date_precision")
+    )
+    parent_id: int | None = Field(default=None, foreign_key="programme.id", ondelete="SET NULL")
+    created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+
+
+class ProgrammePartner(SQLModel, table=True):
+    __tablename__ = "programme_partner"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "partner_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", ondelete="CASCADE", index=True)
+    partner_id: int = Field(foreign_key="partner.id", ondelete="CASCADE", index=True)
+    role: PartnerRole = Field(sa_column=enum_column(PartnerRole, "role"))

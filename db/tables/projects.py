@@ -1,0 +1,143 @@
+"""Projects and their links to programmes, partners, countries, regions and themes."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from db.columns import (
+    created_at_column,
+    currency_check,
+    date_checks,
+    enum_column,
+    figure_checks,
+    precision_column,
+    qualifier_column,
+)
+from db.enums import CountryRole, DatePrecision, PartnerRole, ProjectStatus, Qualifier
+
+MONEY = sa.Numeric(18, 2)
+
+_DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
+
+
+class Project(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("planned_end >= planned_start", name="planned_ordered"),
+        sa.CheckConstraint("actual_end >= actual_start", name="actual_ordered"),
+        sa.CheckConstraint("duration_months > 0", name="duration_positive"),
+        sa.CheckConstraint("budget_amount >= 0", name="budget_non_negative"),
+        sa.CheckConstraint(
+            "(budget_amount IS NULL) = (budget_currency IS NULL)", name="budget_currency"
+        ),
+        sa.CheckConstraint("(status IS NULL) OR (status_as_of IS NOT NULL)", name="status_as_of"),
+        sa.CheckConstraint("previous_phase_id <> id", name="not_own_phase"),
+        currency_check("project", "budget_currency"),
+        *figure_checks("project", "budget_amount"),
+        *date_checks("project", *_DATES),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, description="stable public code")
+    title: str
+    acronym: str | None = None
+    summary: str | None = None
+    status: ProjectStatus | None = Field(
+        default=None, sa_column=enum_column(ProjectStatus, "status", nullable=True)
+    )
+    status_as_of: date | None = None
+    status_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    planned_start: date | None = None
+    planned_start_precision: DatePrecision | None = Field(
+        default=None, sa_column=precision_column("planned_start_precision")
+    )
+    planned_start_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    planned_end: date | None = None
+    planned_end_precision: DatePrecision | None = Field(
+        default=None, sa_column=precision_column("planned_end_precision")
+    )
+    planned_end_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    actual_start: date | None = None
+    actual_start_precision: DatePrecision | None = Field(
+        default=None, sa_column=precision_column("actual_start_precision")
+    )
+    actual_start_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    actual_end: date | None = None
+    actual_end_precision: DatePrecision | None = Field(
+        default=None, sa_column=precision_column("actual_end_precision")
+    )
+    actual_end_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    duration_months: int | None = Field(default=None, description="duration the source states")
+    budget_amount: Decimal | None = Field(default=None, sa_type=MONEY)
+    budget_currency: str | None = Field(default=None, max_length=3)
+    budget_amount_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("budget_amount_qualifier")
+    )
+    previous_phase_id: int | None = Field(
+        default=None, foreign_key="project.id", ondelete="SET NULL"
+    )
+    iati_identifier: str | None = Field(default=None, unique=True)
+    created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+
+
+class ProjectProgramme(SQLModel, table=True):
+    __tablename__ = "project_programme"
+    __table_args__ = (sa.UniqueConstraint("project_id", "programme_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    programme_id: int = Field(foreign_key="programme.id", ondelete="CASCADE", index=True)
+
+
+class ProjectPartner(SQLModel, table=True):
+    """A partner's role in a project; for funders, the amount they give."""
+
+    __tablename__ = "project_partner"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "partner_id", "role"),
+        sa.CheckConstraint("amount >= 0", name="amount_non_negative"),
+        sa.CheckConstraint("(amount IS NULL) = (currency IS NULL)", name="amount_currency"),
+        currency_check("project_partner", "currency"),
+        *figure_checks("project_partner", "amount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    partner_id: int = Field(foreign_key="partner.id", ondelete="CASCADE", index=True)
+    role: PartnerRole = Field(sa_column=enum_column(PartnerRole, "role"))
+    amount: Decimal | None = Field(default=None, sa_type=MONEY)
+    currency: str | None = Field(default=None, max_length=3)
+    amount_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("amount_qualifier")
+    )
+
+
+class ProjectCountry(SQLModel, table=True):
+    """A country a project works in or with; cited, because sources may disagree."""
+
+    __tablename__ = "project_country"
+    __table_args__ = (sa.UniqueConstraint("project_id", "country_code", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    country_code: str = Field(foreign_key="country.code", index=True)
+    role: CountryRole = Field(sa_column=enum_column(CountryRole, "role"))
+
+
+class ProjectRegion(SQLModel, table=True):
+    __tablename__ = "project_region"
+    __table_args__ = (sa.UniqueConstraint("project_id", "region_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    region_code: str = Field(foreign_key="region.code")
+
+
+class ProjectTheme(SQLModel, table=True):
+    __tablename__ = "project_theme"
+    __table_args__ = (sa.UniqueConstraint("project_id", "theme_slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    theme_slug: str = Field(foreign_key="theme.slug", index=True)

@@ -1,0 +1,95 @@
+"""Who a project is for and what it achieves."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlmodel import Field, SQLModel
+
+from db.columns import created_at_column, enum_column, figure_checks, qualifier_column
+from db.enums import BeneficiaryCategory, DatePrecision, OutcomeKind, Qualifier
+
+_CATEGORIES = ", ".join(f"'{c.value}'" for c in BeneficiaryCategory)
+
+
+class BeneficiaryGroup(SQLModel, table=True):
+    """A group a project targets or reached.
+
+    A group may fall in several categories at once ("women and men refugees, internally
+    displaced persons and members of host communities"), so categories are a set.
+    """
+
+    __tablename__ = "beneficiary_group"
+    __table_args__ = (
+        sa.CheckConstraint("target_count >= 0", name="target_non_negative"),
+        sa.CheckConstraint("reached_count >= 0", name="reached_non_negative"),
+        sa.CheckConstraint("women_share BETWEEN 0 AND 100", name="women_share_percent"),
+        sa.CheckConstraint(
+            f"categories <@ ARRAY[{_CATEGORIES}]::varchar[] AND cardinality(categories) > 0",
+            name="categories",
+        ),
+        *figure_checks("beneficiary_group", "target_count", "reached_count", "women_share"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    description: str
+    categories: list[BeneficiaryCategory] = Field(
+        sa_column=sa.Column(ARRAY(sa.String(40)), nullable=False)
+    )
+    target_count: int | None = Field(default=None, sa_type=sa.Integer)
+    target_count_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("target_count_qualifier")
+    )
+    reached_count: int | None = Field(default=None, sa_type=sa.Integer)
+    reached_count_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("reached_count_qualifier")
+    )
+    women_share: Decimal | None = Field(default=None, sa_type=sa.Numeric(5, 2))
+    women_share_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("women_share_qualifier")
+    )
+    country_code: str | None = Field(default=None, foreign_key="country.code")
+    location: str | None = None
+    created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+
+
+class Outcome(SQLModel, table=True):
+    """A result (IATI result/indicator): output, outcome or impact, with its figures."""
+
+    __table_args__ = (
+        sa.CheckConstraint("period_end >= period_start", name="period_ordered"),
+        sa.CheckConstraint(
+            "(period_start IS NULL AND period_end IS NULL) = (period_precision IS NULL)",
+            name="period_has_precision",
+        ),
+        *figure_checks("outcome", "baseline", "target", "actual"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    kind: OutcomeKind = Field(sa_column=enum_column(OutcomeKind, "kind"))
+    statement: str
+    indicator: str | None = None
+    unit: str | None = None
+    baseline: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 4))
+    baseline_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("baseline_qualifier")
+    )
+    target: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 4))
+    target_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("target_qualifier")
+    )
+    actual: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 4))
+    actual_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("actual_qualifier")
+    )
+    period_start: date | None = None
+    period_end: date | None = None
+    period_precision: DatePrecision | None = Field(
+        default=None, sa_column=enum_column(DatePrecision, "period_precision", nullable=True)
+    )
+    created_at: datetime | None = Field(default=None, sa_column=created_at_column())

@@ -1,0 +1,1 @@
+"""The GraphQL schema: Strawberry types, resolvers and per-request DataLoaders."""

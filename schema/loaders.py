@@ -1,0 +1,140 @@
+"""Per-request DataLoaders: every nested field is one batched query per level, not per row."""
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import SQLModel
+from strawberry.dataloader import DataLoader
+
+from db import queries, tables
+from db.enums import PartnerRole
+from db.tables.citations import CITED_RECORDS
+from schema.types.common import Source
+from schema.types.funding import Agreement, Contribution
+from schema.types.partner import Partner, PartnerFact
+from schema.types.programme import Programme, ProgrammePartner
+from schema.types.project import Project, ProjectCountry, ProjectPartner
+from schema.types.reference import Country, Region, Theme
+from schema.types.results import BeneficiaryGroup, Outcome
+
+if TYPE_CHECKING:
+    from schema.context import Context
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+GroupQuery = Callable[[AsyncConnection, Sequence[Any]], Awaitable[queries.Grouped]]
+
+
+class Loaders:
+    def __init__(self, ctx: "Context") -> None:
+        self._ctx = ctx
+        self.partner = self._by_key(tables.Partner, Partner.from_row)
+        self.programme = self._by_key(tables.Programme, Programme.from_row)
+        self.project = self._by_key(tables.Project, Project.from_row)
+        self.beneficiary_group = self._by_key(tables.BeneficiaryGroup, BeneficiaryGroup.from_row)
+        self.outcome = self._by_key(tables.Outcome, Outcome.from_row)
+        self.contribution = self._by_key(tables.Contribution, Contribution.from_row)
+        self.agreement = self._by_key(tables.Agreement, Agreement.from_row)
+        self.partner_fact = self._by_key(tables.PartnerFact, PartnerFact.from_row)
+        self.country = self._by_key(tables.Country, Country.from_row, "code")
+        self.theme = self._by_key(tables.Theme, Theme.from_row, "slug")
+
+        self.partner_children = self._children(tables.Partner, "parent_id", Partner.from_row)
+        self.facts_by_partner = self._children(
+            tables.PartnerFact, "partner_id", PartnerFact.from_row
+        )
+        self.programme_phases = self._children(
+            tables.Programme, "parent_id", Programme.from_row, order="start_date"
+        )
+        self.partners_by_programme = self._children(
+            tables.ProgrammePartner, "programme_id", ProgrammePartner.from_row
+        )
+        self.next_phases = self._children(tables.Project, "previous_phase_id", Project.from_row)
+        self.partners_by_project = self._children(
+            tables.ProjectPartner, "project_id", ProjectPartner.from_row
+        )
+        self.groups_by_project = self._children(
+            tables.BeneficiaryGroup, "project_id", BeneficiaryGroup.from_row, order="code"
+        )
+        self.outcomes_by_project = self._children(
+            tables.Outcome, "project_id", Outcome.from_row, order="code"
+        )
+
+        self.projects_by_partner: DataLoader[int, list[tuple[PartnerRole, Project]]] = (
+            self._grouped(
+                queries.load_projects_by_partner,
+                lambda row: (PartnerRole(row["_role"]), Project.from_row(row)),
+            )
+        )
+        self.programmes_by_partner = self._grouped(
+            queries.load_programmes_by_partner, Programme.from_row
+        )
+        self.contributions_by_partner = self._grouped(
+            queries.load_contributions_by_partner, Contribution.from_row
+        )
+        self.projects_by_programme = self._grouped(
+            queries.load_projects_by_programme, Project.from_row
+        )
+        self.programmes_by_project = self._grouped(
+            queries.load_programmes_by_project, Programme.from_row
+        )
+        self.countries_by_project = self._grouped(
+            queries.load_countries_by_project, ProjectCountry.from_row
+        )
+        self.regions_by_project = self._grouped(queries.load_regions_by_project, Region.from_row)
+        self.themes_by_project = self._grouped(queries.load_themes_by_project, Theme.from_row)
+        self.agreements_by_project = self._grouped(
+            queries.load_agreements_by_project, Agreement.from_row
+        )
+        self.projects_by_country = self._grouped(queries.load_projects_by_country, Project.from_row)
+        self.projects_by_theme = self._grouped(queries.load_projects_by_theme, Project.from_row)
+        self.projects_by_agreement = self._grouped(
+            queries.load_projects_by_agreement, Project.from_row
+        )
+        self.parties_by_agreement = self._grouped(
+            queries.load_parties_by_agreement, Partner.from_row
+        )
+        self.countries_by_fact = self._grouped(queries.load_countries_by_fact, Country.from_row)
+        self.sources: dict[str, DataLoader[int, list[Source]]] = {
+            column: self._grouped(self._citations_of(column), Source.from_row)
+            for column in CITED_RECORDS
+        }
+
+    def _by_key(
+        self, model: type[SQLModel], convert: Callable[[RowMapping], T], column: str = "id"
+    ) -> DataLoader[Any, T | None]:
+        async def batch(keys: list[Any]) -> list[T | None]:
+            rows = await self._ctx.read(queries.load_by_key, model, keys, column)
+            return [convert(rows[k]) if k in rows else None for k in keys]
+
+        return DataLoader(load_fn=batch)
+
+    def _grouped(
+        self, query: GroupQuery, convert: Callable[[RowMapping], T]
+    ) -> DataLoader[Any, list[T]]:
+        async def batch(keys: list[Any]) -> list[list[T]]:
+            groups = await self._ctx.read(query, keys)
+            return [[convert(row) for row in groups.get(k, [])] for k in keys]
+
+        return DataLoader(load_fn=batch)
+
+    def _children(
+        self,
+        model: type[SQLModel],
+        column: str,
+        convert: Callable[[RowMapping], T],
+        order: str = "id",
+    ) -> DataLoader[Any, list[T]]:
+        async def query(conn: AsyncConnection, keys: Sequence[Any]) -> queries.Grouped:
+            return await queries.load_children(conn, model, column, keys, order)
+
+        return self._grouped(query, convert)
+
+    @staticmethod
+    def _citations_of(column: str) -> GroupQuery:
+        async def query(conn: AsyncConnection, keys: Sequence[Any]) -> queries.Grouped:
+            return await queries.load_citations(conn, column, keys)
+
+        return query

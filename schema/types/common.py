@@ -1,0 +1,137 @@
+"""Value types shared by the graph: honest dates and figures, money, citations."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+
+from db.enums import (
+    AgreementKind,
+    BeneficiaryCategory,
+    ContributionKind,
+    CountryRole,
+    DatePrecision,
+    OutcomeKind,
+    PartnerKind,
+    PartnerRole,
+    ProjectStatus,
+    Qualifier,
+)
+
+strawberry.enum(PartnerKind, description="What kind of organisation a partner is.")
+strawberry.enum(
+    PartnerRole,
+    description="A partner's role, as IATI's participating-org roles 1-4.",
+)
+strawberry.enum(ProjectStatus)
+strawberry.enum(CountryRole, description="RECIPIENT receives aid; PARTICIPANT takes part only.")
+strawberry.enum(BeneficiaryCategory)
+strawberry.enum(OutcomeKind, description="IATI result type.")
+strawberry.enum(ContributionKind)
+strawberry.enum(AgreementKind)
+strawberry.enum(
+    Qualifier,
+    description='How a source states a figure: "nearly" is APPROXIMATE, "more than" AT_LEAST.',
+)
+strawberry.enum(DatePrecision, description="How much of a date the source gives.")
+
+
+@strawberry.type(
+    description="A date as precise as its source says, e.g. 2020-12 for December 2020."
+)
+class FuzzyDate:
+    value: str = strawberry.field(
+        description="ISO 8601 to the stated precision: 2020, 2020-12, 2020-12-01."
+    )
+    date: datetime.date = strawberry.field(description="First day of the period the value names.")
+    precision: DatePrecision
+    derived: bool = strawberry.field(
+        description="True when computed (e.g. start plus a stated duration), not stated."
+    )
+
+    @classmethod
+    def of(
+        cls, day: datetime.date | None, precision: str | None, derived: bool = False
+    ) -> "FuzzyDate | None":
+        if day is None or precision is None:
+            return None
+        precision = DatePrecision(precision)
+        value = {
+            DatePrecision.YEAR: f"{day:%Y}",
+            DatePrecision.MONTH: f"{day:%Y-%m}",
+            DatePrecision.DAY: day.isoformat(),
+        }[precision]
+        return cls(value=value, date=day, precision=precision, derived=derived)
+
+    @classmethod
+    def column(cls, row: RowMapping, name: str) -> "FuzzyDate | None":
+        return cls.of(row[name], row[f"{name}_precision"], bool(row.get(f"{name}_derived", False)))
+
+
+@strawberry.type(description="An amount of money as the source states it.")
+class Money:
+    amount: Decimal = strawberry.field(description="Exact decimal, serialised as a string.")
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    qualifier: Qualifier
+
+    @classmethod
+    def of(
+        cls, amount: Decimal | None, currency: str | None, qualifier: str | None
+    ) -> "Money | None":
+        if amount is None or currency is None or qualifier is None:
+            return None
+        return cls(amount=amount, currency=currency, qualifier=Qualifier(qualifier))
+
+
+@strawberry.type(description="A figure with how the source states it.")
+class Quantity:
+    value: Decimal
+    qualifier: Qualifier
+
+    @classmethod
+    def column(cls, row: RowMapping, name: str) -> "Quantity | None":
+        if row[name] is None:
+            return None
+        return cls(value=plain_decimal(row[name]), qualifier=Qualifier(row[f"{name}_qualifier"]))
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """65.00 → 65 and 0.3000 → 0.3, without the exponent ``normalize`` gives 120 (1.2E+2)."""
+    return Decimal(format(value.normalize(), "f"))
+
+
+@strawberry.type(description="A count of people or things, with how the source states it.")
+class Count:
+    value: int
+    qualifier: Qualifier
+
+    @classmethod
+    def column(cls, row: RowMapping, name: str) -> "Count | None":
+        if row[name] is None:
+            return None
+        return cls(value=row[name], qualifier=Qualifier(row[f"{name}_qualifier"]))
+
+
+@strawberry.type(description="The passage of a source document that supports a record.")
+class Source:
+    document: str = strawberry.field(description="File name of the source document.")
+    title: str
+    publisher: str | None
+    published: FuzzyDate | None
+    excerpt: str = strawberry.field(description="The supporting passage, quoted.")
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Source":
+        return cls(
+            document=row["file_name"],
+            title=row["title"],
+            publisher=row["publisher"],
+            published=FuzzyDate.column(row, "published_on"),
+            excerpt=row["excerpt"],
+        )
+
+
+def enum_or_none(enum: type[Any], value: str | None) -> Any:
+    return None if value is None else enum(value)

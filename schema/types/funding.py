@@ -1,0 +1,134 @@
+"""Contributions between partners, and the agreements and reviews behind programmes."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from db.enums import AgreementKind, ContributionKind
+from schema.context import load_one
+from schema.info import Info
+from schema.types.common import FuzzyDate, Money, Source
+
+if TYPE_CHECKING:
+    from schema.types.partner import Partner
+    from schema.types.programme import Programme
+    from schema.types.project import Project
+
+PartnerRef = Annotated["Partner", strawberry.lazy("schema.types.partner")]
+ProgrammeRef = Annotated["Programme", strawberry.lazy("schema.types.programme")]
+ProjectRef = Annotated["Project", strawberry.lazy("schema.types.project")]
+
+
+@strawberry.type(description="Funding from a donor to an organisation over a period of years.")
+class Contribution(relay.Node):
+    id: relay.NodeID[int]
+    code: str
+    kind: ContributionKind
+    amount: Money
+    period_start_year: int
+    period_end_year: int
+    donor_id: strawberry.Private[int]
+    recipient_id: strawberry.Private[int]
+    programme_id: strawberry.Private[int | None]
+    project_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Contribution":
+        amount = Money.of(row["amount"], row["currency"], row["amount_qualifier"])
+        assert amount is not None  # the columns are NOT NULL
+        return cls(
+            id=row["id"],
+            code=row["code"],
+            kind=ContributionKind(row["kind"]),
+            amount=amount,
+            period_start_year=row["period_start_year"],
+            period_end_year=row["period_end_year"],
+            donor_id=row["donor_id"],
+            recipient_id=row["recipient_id"],
+            programme_id=row["programme_id"],
+            project_id=row["project_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.contribution.load_many([int(i) for i in node_ids])
+
+    @strawberry.field
+    async def donor(self, info: Info) -> PartnerRef:
+        return await load_one(info.context.loaders.partner, self.donor_id)
+
+    @strawberry.field
+    async def recipient(self, info: Info) -> PartnerRef:
+        return await load_one(info.context.loaders.partner, self.recipient_id)
+
+    @strawberry.field
+    async def programme(self, info: Info) -> ProgrammeRef | None:
+        if self.programme_id is None:
+            return None
+        return await info.context.loaders.programme.load(self.programme_id)
+
+    @strawberry.field
+    async def project(self, info: Info) -> ProjectRef | None:
+        if self.project_id is None:
+            return None
+        return await info.context.loaders.project.load(self.project_id)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await info.context.loaders.sources["contribution_id"].load(self.id)
+
+
+@strawberry.type(description="A memorandum, agreement, evaluation or assessment.")
+class Agreement(relay.Node):
+    id: relay.NodeID[int]
+    code: str
+    kind: AgreementKind
+    title: str
+    description: str | None
+    signed_on: FuzzyDate | None = strawberry.field(description="Date signed or carried out.")
+    period_start_year: int | None
+    period_end_year: int | None
+    programme_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Agreement":
+        return cls(
+            id=row["id"],
+            code=row["code"],
+            kind=AgreementKind(row["kind"]),
+            title=row["title"],
+            description=row["description"],
+            signed_on=FuzzyDate.column(row, "signed_on"),
+            period_start_year=row["period_start_year"],
+            period_end_year=row["period_end_year"],
+            programme_id=row["programme_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.agreement.load_many([int(i) for i in node_ids])
+
+    @strawberry.field
+    async def programme(self, info: Info) -> ProgrammeRef | None:
+        if self.programme_id is None:
+            return None
+        return await info.context.loaders.programme.load(self.programme_id)
+
+    @strawberry.field
+    async def parties(self, info: Info) -> list[PartnerRef]:
+        return await info.context.loaders.parties_by_agreement.load(self.id)
+
+    @strawberry.field(description="Projects the agreement covers.")
+    async def projects(self, info: Info) -> list[ProjectRef]:
+        return await info.context.loaders.projects_by_agreement.load(self.id)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await info.context.loaders.sources["agreement_id"].load(self.id)

@@ -1,0 +1,156 @@
+"""Partners (organisations) and the dated facts about them."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from db.enums import PartnerKind, PartnerRole
+from schema.context import load_one
+from schema.info import Info
+from schema.types.common import FuzzyDate, Quantity, Source
+
+if TYPE_CHECKING:
+    from schema.types.funding import Contribution
+    from schema.types.programme import Programme
+    from schema.types.project import Project
+    from schema.types.reference import Country
+
+
+@strawberry.type(
+    description="An organisation: a donor government, ministry or agency, a UN agency, "
+    "an implementer."
+)
+class Partner(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Stable key.")
+    name: str
+    acronym: str | None
+    kind: PartnerKind
+    website: str | None
+    description: str | None
+    iati_identifier: str | None = strawberry.field(description="IATI organisation identifier.")
+    parent_id: strawberry.Private[int | None]
+    country_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Partner":
+        return cls(
+            id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            acronym=row["acronym"],
+            kind=PartnerKind(row["kind"]),
+            website=row["website"],
+            description=row["description"],
+            iati_identifier=row["iati_identifier"],
+            parent_id=row["parent_id"],
+            country_code=row["country_code"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.partner.load_many([int(i) for i in node_ids])
+
+    @strawberry.field
+    async def country(
+        self, info: Info
+    ) -> Annotated["Country", strawberry.lazy("schema.types.reference")] | None:
+        if self.country_code is None:
+            return None
+        return await info.context.loaders.country.load(self.country_code)
+
+    @strawberry.field(description="The organisation this one is part of (KOICA → MOFA).")
+    async def parent(self, info: Info) -> "Partner | None":
+        if self.parent_id is None:
+            return None
+        return await info.context.loaders.partner.load(self.parent_id)
+
+    @strawberry.field(description="Organisations that are part of this one.")
+    async def children(self, info: Info) -> list["Partner"]:
+        return await info.context.loaders.partner_children.load(self.id)
+
+    @strawberry.field(description="Projects this partner takes part in, in any role or one.")
+    async def projects(
+        self, info: Info, role: PartnerRole | None = None
+    ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
+        links = await info.context.loaders.projects_by_partner.load(self.id)
+        seen: set[int] = set()
+        projects = []
+        for link_role, project in links:
+            if (role is None or link_role == role) and project.id not in seen:
+                seen.add(project.id)
+                projects.append(project)
+        return projects
+
+    @strawberry.field(description="Programmes this partner funds or runs.")
+    async def programmes(
+        self, info: Info
+    ) -> list[Annotated["Programme", strawberry.lazy("schema.types.programme")]]:
+        return await info.context.loaders.programmes_by_partner.load(self.id)
+
+    @strawberry.field(description="Contributions this partner gave or received.")
+    async def contributions(
+        self, info: Info
+    ) -> list[Annotated["Contribution", strawberry.lazy("schema.types.funding")]]:
+        return await info.context.loaders.contributions_by_partner.load(self.id)
+
+    @strawberry.field(description="Dated statements about this partner.")
+    async def facts(self, info: Info) -> list["PartnerFact"]:
+        return await info.context.loaders.facts_by_partner.load(self.id)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await info.context.loaders.sources["partner_id"].load(self.id)
+
+
+@strawberry.type(
+    description="A dated statement about a partner that is not a funding flow "
+    "(membership, ratifications, priority countries)."
+)
+class PartnerFact(relay.Node):
+    id: relay.NodeID[int]
+    code: str
+    topic: str
+    statement: str
+    as_of: FuzzyDate | None
+    value: Quantity | None
+    unit: str | None
+    partner_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "PartnerFact":
+        return cls(
+            id=row["id"],
+            code=row["code"],
+            topic=row["topic"],
+            statement=row["statement"],
+            as_of=FuzzyDate.column(row, "as_of"),
+            value=Quantity.column(row, "value"),
+            unit=row["unit"],
+            partner_id=row["partner_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.partner_fact.load_many([int(i) for i in node_ids])
+
+    @strawberry.field
+    async def partner(self, info: Info) -> Partner:
+        return await load_one(info.context.loaders.partner, self.partner_id)
+
+    @strawberry.field(description="Countries the statement names.")
+    async def countries(
+        self, info: Info
+    ) -> list[Annotated["Country", strawberry.lazy("schema.types.reference")]]:
+        return await info.context.loaders.countries_by_fact.load(self.id)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await info.context.loaders.sources["partner_fact_id"].load(self.id)

@@ -1,0 +1,106 @@
+"""Programmes, their phases, and the partners that fund or run them."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from db.enums import PartnerRole
+from schema.context import load_one
+from schema.info import Info
+from schema.types.common import FuzzyDate, Source
+
+if TYPE_CHECKING:
+    from schema.types.partner import Partner
+    from schema.types.project import Project
+
+
+@strawberry.type(description="A programme; phases of a long-running one are its child programmes.")
+class Programme(relay.Node):
+    id: relay.NodeID[int]
+    code: str
+    name: str
+    acronym: str | None
+    description: str | None
+    start_date: FuzzyDate | None
+    end_date: FuzzyDate | None
+    parent_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Programme":
+        return cls(
+            id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            acronym=row["acronym"],
+            description=row["description"],
+            start_date=FuzzyDate.column(row, "start_date"),
+            end_date=FuzzyDate.column(row, "end_date"),
+            parent_id=row["parent_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.programme.load_many([int(i) for i in node_ids])
+
+    @strawberry.field(description="The programme this one is a phase of.")
+    async def parent(self, info: Info) -> "Programme | None":
+        if self.parent_id is None:
+            return None
+        return await info.context.loaders.programme.load(self.parent_id)
+
+    @strawberry.field(description="This programme's phases.")
+    async def phases(self, info: Info) -> list["Programme"]:
+        return await info.context.loaders.programme_phases.load(self.id)
+
+    @strawberry.field
+    async def partners(
+        self, info: Info, role: PartnerRole | None = None
+    ) -> list["ProgrammePartner"]:
+        links = await info.context.loaders.partners_by_programme.load(self.id)
+        return [link for link in links if role is None or link.role == role]
+
+    @strawberry.field
+    async def projects(
+        self, info: Info
+    ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
+        return await info.context.loaders.projects_by_programme.load(self.id)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await info.context.loaders.sources["programme_id"].load(self.id)
+
+
+@strawberry.type(description="A partner's role in a programme.")
+class ProgrammePartner:
+    role: PartnerRole
+    row_id: strawberry.Private[int]
+    partner_id: strawberry.Private[int]
+    programme_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "ProgrammePartner":
+        return cls(
+            role=PartnerRole(row["role"]),
+            row_id=row["id"],
+            partner_id=row["partner_id"],
+            programme_id=row["programme_id"],
+        )
+
+    @strawberry.field
+    async def partner(
+        self, info: Info
+    ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")]:
+        return await load_one(info.context.loaders.partner, self.partner_id)
+
+    @strawberry.field
+    async def programme(self, info: Info) -> Programme:
+        return await load_one(info.context.loaders.programme, self.programme_id)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await info.context.loaders.sources["programme_partner_id"].load(self.row_id)

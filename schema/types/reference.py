@@ -1,0 +1,84 @@
+"""Countries, regions and themes: reference data that projects point at."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from schema.info import Info
+
+if TYPE_CHECKING:
+    from schema.types.project import Project
+
+
+@strawberry.type(description="A country (ISO 3166-1), found also by its common alternative names.")
+class Country(relay.Node):
+    code: relay.NodeID[str]
+    name: str
+    official_name: str | None
+    region: str = strawberry.field(description="UN M49 region.")
+    alternative_names: list[str]
+
+    @strawberry.field(name="code", description="ISO 3166-1 alpha-2 code.")
+    def iso_code(self) -> str:
+        return self.code
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Country":
+        return cls(
+            code=row["code"],
+            name=row["name"],
+            official_name=row["official_name"],
+            region=row["region"],
+            alternative_names=list(row["alternative_names"]),
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.country.load_many(list(node_ids))
+
+    @strawberry.field(description="Projects that work in or with this country.")
+    async def projects(
+        self, info: Info
+    ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
+        return await info.context.loaders.projects_by_country.load(self.code)
+
+
+@strawberry.type(description="A recipient region that is not a country: ASEAN, global...")
+class Region:
+    code: str
+    name: str
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Region":
+        return cls(code=row["code"], name=row["name"])
+
+
+@strawberry.type(description="A subject a project works on.")
+class Theme(relay.Node):
+    slug: relay.NodeID[str]
+    name: str
+
+    @strawberry.field(name="slug")
+    def slug_field(self) -> str:
+        return self.slug
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Theme":
+        return cls(slug=row["slug"], name=row["name"])
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.theme.load_many(list(node_ids))
+
+    @strawberry.field
+    async def projects(
+        self, info: Info
+    ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
+        return await info.context.loaders.projects_by_theme.load(self.slug)

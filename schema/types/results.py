@@ -1,0 +1,120 @@
+"""Who a project is for (beneficiary groups) and what it achieves (outcomes)."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from db.enums import BeneficiaryCategory, OutcomeKind
+from schema.context import load_one
+from schema.info import Info
+from schema.types.common import Count, FuzzyDate, Quantity, Source
+
+if TYPE_CHECKING:
+    from schema.types.project import Project
+    from schema.types.reference import Country
+
+
+@strawberry.type(description="A group of people a project targets or reached.")
+class BeneficiaryGroup(relay.Node):
+    id: relay.NodeID[int]
+    code: str
+    description: str
+    categories: list[BeneficiaryCategory]
+    target_count: Count | None
+    reached_count: Count | None
+    women_share: Quantity | None = strawberry.field(description="Share of women, in percent.")
+    location: str | None
+    project_id: strawberry.Private[int]
+    country_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "BeneficiaryGroup":
+        return cls(
+            id=row["id"],
+            code=row["code"],
+            description=row["description"],
+            categories=[BeneficiaryCategory(c) for c in row["categories"]],
+            target_count=Count.column(row, "target_count"),
+            reached_count=Count.column(row, "reached_count"),
+            women_share=Quantity.column(row, "women_share"),
+            location=row["location"],
+            project_id=row["project_id"],
+            country_code=row["country_code"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.beneficiary_group.load_many([int(i) for i in node_ids])
+
+    @strawberry.field
+    async def project(
+        self, info: Info
+    ) -> Annotated["Project", strawberry.lazy("schema.types.project")]:
+        return await load_one(info.context.loaders.project, self.project_id)
+
+    @strawberry.field
+    async def country(
+        self, info: Info
+    ) -> Annotated["Country", strawberry.lazy("schema.types.reference")] | None:
+        if self.country_code is None:
+            return None
+        return await info.context.loaders.country.load(self.country_code)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await info.context.loaders.sources["beneficiary_group_id"].load(self.id)
+
+
+@strawberry.type(description="A result (IATI result/indicator) with baseline, target and actual.")
+class Outcome(relay.Node):
+    id: relay.NodeID[int]
+    code: str
+    kind: OutcomeKind
+    statement: str
+    indicator: str | None
+    unit: str | None
+    baseline: Quantity | None
+    target: Quantity | None
+    actual: Quantity | None
+    period_start: FuzzyDate | None
+    period_end: FuzzyDate | None
+    project_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "Outcome":
+        precision = row["period_precision"]
+        return cls(
+            id=row["id"],
+            code=row["code"],
+            kind=OutcomeKind(row["kind"]),
+            statement=row["statement"],
+            indicator=row["indicator"],
+            unit=row["unit"],
+            baseline=Quantity.column(row, "baseline"),
+            target=Quantity.column(row, "target"),
+            actual=Quantity.column(row, "actual"),
+            period_start=FuzzyDate.of(row["period_start"], precision),
+            period_end=FuzzyDate.of(row["period_end"], precision),
+            project_id=row["project_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return await info.context.loaders.outcome.load_many([int(i) for i in node_ids])
+
+    @strawberry.field
+    async def project(
+        self, info: Info
+    ) -> Annotated["Project", strawberry.lazy("schema.types.project")]:
+        return await load_one(info.context.loaders.project, self.project_id)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await info.context.loaders.sources["outcome_id"].load(self.id)

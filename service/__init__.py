@@ -1,0 +1,1 @@
+"""The running service: FastAPI app, settings, embedded database and CLI."""

@@ -1,0 +1,70 @@
+"""The FastAPI application: GraphQL at ``/graphql``, health checks, browser-facing HTTP."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import RedirectResponse
+
+from db.engine import create_engine
+from service import health
+from service.database import ConnectionSource, EngineConnections
+from service.graphql_router import graphql_router
+from service.http_cache import GraphQLGetCache
+from service.settings import Settings
+
+
+def create_app(
+    settings: Settings,
+    *,
+    database_url: str | None = None,
+    connections: ConnectionSource | None = None,
+) -> FastAPI:
+    """Build the app on a database URL (an engine is made at start-up) or a connection source."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if connections is not None:
+            yield
+            return
+        url = database_url or settings.database_url
+        if url is None:
+            raise RuntimeError("no database URL: set DATABASE_URL or use `coopgraph serve`")
+        engine = create_engine(
+            url, pool_size=settings.db_pool_size, pool_timeout=settings.db_pool_timeout
+        )
+        app.state.connections = EngineConnections(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="coopgraph",
+        summary="GraphQL API for development-cooperation data.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    if connections is not None:
+        app.state.connections = connections
+    app.include_router(graphql_router(), prefix="/graphql")
+    app.include_router(health.router)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    app.add_middleware(GraphQLGetCache, path="/graphql", max_age=settings.cache_max_age)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Content-Type", "Authorization"],
+        max_age=600,
+    )
+    return app

@@ -1,0 +1,109 @@
+"""The ``coopgraph`` command line: serve, migrate, seed, export-schema."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+import uvicorn
+
+from db.dataset.loader import read_dataset, seed_dataset
+from db.engine import create_engine
+from db.metadata import table_of
+from db.migrate import upgrade_to_head
+from db.tables import Project
+from service.embedded import DATABASE, EmbeddedPostgres
+from service.settings import Settings, get_settings
+
+
+def database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
+    """The configured server, or the embedded one (started if needed) when none is set.
+
+    The embedded handle is returned so the caller keeps it, and so the server, alive.
+    """
+    if settings.database_url is not None:
+        return settings.database_url, None
+    embedded = EmbeddedPostgres(settings.data_dir)
+    return embedded.ensure_database(DATABASE), embedded
+
+
+async def migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await upgrade_to_head(conn)
+    finally:
+        await engine.dispose()
+
+
+async def seed(url: str, *, only_if_empty: bool = False) -> dict[str, int] | None:
+    """Load the built-in dataset in one transaction; with ``only_if_empty``, skip a used db."""
+    dataset = read_dataset()
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            if only_if_empty:
+                count = sa.select(sa.func.count()).select_from(table_of(Project))
+                if (await conn.execute(count)).scalar_one() > 0:
+                    return None
+            return await seed_dataset(conn, dataset)
+    finally:
+        await engine.dispose()
+
+
+def _print_seeded(inserted: dict[str, int] | None) -> None:
+    if inserted is None:
+        print("database already holds data: dataset not loaded")
+        return
+    total = sum(inserted.values())
+    detail = ", ".join(f"{table} {n}" for table, n in sorted(inserted.items()) if n)
+    print(f"seeded {total} rows" + (f" ({detail})" if detail else " (nothing was missing)"))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="coopgraph", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="migrate, seed an empty database, serve")
+    serve_cmd.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("seed", help="insert whatever of the built-in dataset is missing")
+    export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    args = parser.parse_args(argv)
+
+    if args.command == "export-schema":
+        from schema.build import schema
+
+        sdl = schema.as_str() + "\n"
+        if args.output:
+            args.output.write_text(sdl, encoding="utf-8")
+        else:
+            sys.stdout.write(sdl)
+        return
+
+    settings = get_settings()
+    url, embedded = database_url(settings)
+    if embedded is not None:
+        print(f"using the embedded PostgreSQL in {settings.data_dir.resolve()}", flush=True)
+    if args.command == "migrate":
+        asyncio.run(migrate(url))
+        print("database is at the latest migration")
+    elif args.command == "seed":
+        _print_seeded(asyncio.run(seed(url)))
+    elif args.command == "serve":
+        from service.app import create_app
+
+        asyncio.run(migrate(url))
+        if settings.seed_on_start:
+            _print_seeded(asyncio.run(seed(url, only_if_empty=True)))
+        host = args.host or settings.host
+        port = args.port or settings.port
+        print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+        uvicorn.run(create_app(settings, database_url=url), host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""The GraphQL endpoint: Strawberry's FastAPI router, with GraphiQL opening on an example."""
+
+import json
+import re
+from collections.abc import AsyncIterator
+from functools import cached_property
+from pathlib import Path
+
+from fastapi import Request
+from strawberry.fastapi import GraphQLRouter
+
+from schema.build import schema
+from schema.context import Context
+
+EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
+_EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
+
+
+async def get_context(request: Request) -> AsyncIterator[Context]:
+    async with request.app.state.connections.connect() as conn:
+        yield Context(conn, request.app.state.settings)
+
+
+class CoopgraphRouter(GraphQLRouter[Context, None]):
+    @cached_property
+    def graphql_ide_html(self) -> str:
+        html = super().graphql_ide_html
+        query = EXAMPLE_QUERY.read_text(encoding="utf-8")
+        return _EXAMPLE.sub(lambda _: f"const EXAMPLE_QUERY = {json.dumps(query)};", html, count=1)
+
+
+def graphql_router() -> CoopgraphRouter:
+    # A generator context getter is a FastAPI dependency with clean-up: the connection is
+    # returned to the pool once the answer is sent. Strawberry's hint omits that form.
+    return CoopgraphRouter(
+        schema,
+        context_getter=get_context,  # type: ignore[arg-type]
+        graphql_ide="graphiql",
+    )

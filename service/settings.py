@@ -1,0 +1,51 @@
+"""Configuration from the environment (and an optional ``.env`` file).
+
+``DATABASE_URL`` keeps its conventional name; everything else is prefixed ``COOPGRAPH_``.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="COOPGRAPH_", env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "COOPGRAPH_DATABASE_URL"),
+        description="PostgreSQL URL; unset means an embedded server under data_dir.",
+    )
+    data_dir: Path = Field(default=Path(".coopgraph"), description="embedded server's home")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_origins: list[str] = Field(default_factory=list, description="allowed browser origins")
+    default_page_size: int = Field(default=20, ge=1)
+    max_page_size: int = Field(default=100, ge=1)
+    cache_max_age: int = Field(default=60, ge=0, description="Cache-Control max-age of GET answers")
+    db_pool_size: int = Field(default=10, ge=1)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+    seed_on_start: bool = Field(default=True, description="load the dataset into an empty db")
+    seeds_dir: Path = Field(
+        default=Path("../shared/seeds"), description="source documents, for dataset checks"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_scheme(cls, url: str | None) -> str | None:
+        """Accept the plain ``postgresql://`` URLs every tool prints, and use asyncpg."""
+        if url is None:
+            return None
+        for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url.removeprefix(prefix)
+        raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,72 @@
+"""The ``coopgraph`` commands, run against a database of their own that really commits."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from db.engine import create_engine
+from schema.build import schema
+from service import cli
+from service.settings import get_settings
+from tests.postgres import TestServer
+
+
+async def _scalar(url: str, sql: str) -> object:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.scalar(sa.text(sql))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def empty_database_url(server: TestServer) -> object:
+    name = "coopgraph_cli_empty"
+    await server.admin(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
+    yield server.url(name)
+    await server.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _run_cli(monkeypatch: pytest.MonkeyPatch, url: str, *args: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        await asyncio.to_thread(cli.main, list(args))
+    finally:
+        get_settings.cache_clear()
+
+
+async def test_migrate_then_seed_an_empty_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], empty_database_url: str
+) -> None:
+    await _run_cli(monkeypatch, empty_database_url, "migrate")
+    assert await _scalar(empty_database_url, "SELECT count(*) FROM project") == 0
+    await _run_cli(monkeypatch, empty_database_url, "seed")
+    projects = await _scalar(empty_database_url, "SELECT count(*) FROM project")
+    assert isinstance(projects, int)
+    assert projects >= 16
+    assert "seeded" in capsys.readouterr().out
+
+    await _run_cli(monkeypatch, empty_database_url, "seed")
+    assert "nothing was missing" in capsys.readouterr().out
+    assert await _scalar(empty_database_url, "SELECT count(*) FROM project") == projects
+
+
+async def test_migrate_is_a_no_op_on_a_current_database(
+    monkeypatch: pytest.MonkeyPatch, fresh_database_url: str
+) -> None:
+    await _run_cli(monkeypatch, fresh_database_url, "migrate")
+    assert await _scalar(fresh_database_url, "SELECT count(*) FROM project") is not None
+
+
+def test_export_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main(["export-schema"])
+    assert capsys.readouterr().out == schema.as_str() + "\n"
+    target = tmp_path / "schema.graphql"
+    cli.main(["export-schema", "--output", str(target)])
+    assert target.read_text() == schema.as_str() + "\n"

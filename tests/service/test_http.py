@@ -1,0 +1,112 @@
+"""What only HTTP shows: status codes, caching headers, CORS, gzip, GraphiQL, health."""
+
+import httpx
+import pytest
+
+from service.app import create_app
+from service.settings import Settings
+from tests.conftest import FixedConnection
+
+QUERY = "{ projects(first: 2) { totalCount edges { node { code title } } } }"
+
+
+async def test_healthz(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_reports_a_migrated_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["revision"] == body["expected_revision"]
+
+
+async def test_readyz_is_503_when_the_database_is_unreachable(settings: Settings) -> None:
+    app = create_app(settings, database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            response = await client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+async def test_query_by_post(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": QUERY})
+    assert response.status_code == 200
+    assert response.json()["data"]["projects"]["totalCount"] >= 16
+
+
+async def test_get_answers_carry_etag_and_revalidate(client: httpx.AsyncClient) -> None:
+    first = await client.get("/graphql", params={"query": QUERY})
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "public, max-age=60"
+    etag = first.headers["etag"]
+    again = await client.get("/graphql", params={"query": QUERY}, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+async def test_error_answers_are_not_cached(client: httpx.AsyncClient) -> None:
+    response = await client.get(
+        "/graphql", params={"query": "{ projects(first: 1000) { totalCount } }"}
+    )
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "etag" not in response.headers
+
+
+async def test_post_answers_are_not_cached(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": QUERY})
+    assert "etag" not in response.headers
+
+
+async def test_large_answers_are_gzipped(client: httpx.AsyncClient) -> None:
+    query = "{ projects(first: 100) { edges { node { title summary sources { excerpt } } } } }"
+    response = await client.post(
+        "/graphql", json={"query": query}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["data"]["projects"]["edges"]
+
+
+async def test_graphiql_opens_with_the_koica_example(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+    assert "projects(role: FUNDING)" in response.text
+
+
+async def test_root_redirects_to_graphiql(client: httpx.AsyncClient) -> None:
+    response = await client.get("/")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/graphql"
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"), [("https://app.example.org", True), ("https://evil.example", False)]
+)
+async def test_cors_allows_only_listed_origins(conn: object, origin: str, allowed: bool) -> None:
+    settings = Settings(_env_file=None, cors_origins=["https://app.example.org"])
+    app = create_app(settings, connections=FixedConnection(conn))  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.options(
+            "/graphql",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+        )
+    assert (response.headers.get("access-control-allow-origin") == origin) is allowed
+
+
+async def test_malformed_requests_get_4xx_not_500(client: httpx.AsyncClient) -> None:
+    garbage = await client.post(
+        "/graphql", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert garbage.status_code == 400
+    syntax = await client.post("/graphql", json={"query": "{ projects( }"})
+    assert syntax.status_code == 200
+    assert syntax.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    unknown = await client.post("/graphql", json={"query": "{ nope }"})
+    assert unknown.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

@@ -1,0 +1,36 @@
+"""docker compose cannot run here: check its file agrees with what the service reads."""
+
+from pathlib import Path
+
+import yaml
+
+from service.settings import Settings
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_compose_waits_for_a_healthy_postgres_16() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    db, api = compose["services"]["db"], compose["services"]["api"]
+    assert db["image"].startswith("postgres:16")
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert api["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "8000:8000" in api["ports"]
+    assert api["command"][:2] == ["coopgraph", "serve"]
+
+
+def test_compose_environment_is_read_by_the_settings() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    env = compose["services"]["api"]["environment"]
+    known = {"DATABASE_URL"} | {f"COOPGRAPH_{name.upper()}" for name in Settings.model_fields}
+    assert set(env) <= known
+    url = env["DATABASE_URL"].replace("${POSTGRES_PASSWORD:-coopgraph}", "pw")
+    assert Settings(_env_file=None, DATABASE_URL=url).database_url == (
+        "postgresql+asyncpg://coopgraph:pw@db:5432/coopgraph"
+    )
+
+
+def test_image_runs_as_a_non_root_user() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "\nUSER coopgraph\n" in dockerfile
+    assert dockerfile.index("pip install .") < dockerfile.index("COPY service")
