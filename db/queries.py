@@ -101,9 +101,18 @@ async def load_by_key(
     return {row[column]: row for row in rows}
 
 
-async def _grouped(conn: AsyncConnection, stmt: sa.Select[Any], key: str) -> Grouped:
+async def _grouped(
+    conn: AsyncConnection, stmt: sa.Select[Any], key: str, *, unique: str | None = None
+) -> Grouped:
+    """Rows grouped by ``key``; with ``unique``, a row repeated under a key (a project in a
+    country both as recipient and participant) is kept once."""
     grouped: Grouped = defaultdict(list)
+    seen: set[tuple[Any, Any]] = set()
     for row in (await conn.execute(stmt)).mappings():
+        if unique is not None:
+            if (row[key], row[unique]) in seen:
+                continue
+            seen.add((row[key], row[unique]))
         grouped[row[key]].append(row)
     return grouped
 
@@ -140,12 +149,11 @@ async def load_projects_by_partner(conn: AsyncConnection, partner_ids: Sequence[
 async def load_programmes_by_partner(conn: AsyncConnection, partner_ids: Sequence[int]) -> Grouped:
     stmt = (
         sa.select(programme, programme_partner.c.partner_id.label("_key"))
-        .distinct()
         .join(programme_partner, programme_partner.c.programme_id == programme.c.id)
         .where(programme_partner.c.partner_id.in_(partner_ids))
         .order_by(programme_partner.c.partner_id, programme.c.name.collate(TEXT_COLLATION))
     )
-    return await _grouped(conn, stmt, "_key")
+    return await _grouped(conn, stmt, "_key", unique="id")
 
 
 async def load_contributions_by_partner(
@@ -225,12 +233,11 @@ async def load_themes_by_project(conn: AsyncConnection, project_ids: Sequence[in
 async def load_projects_by_country(conn: AsyncConnection, codes: Sequence[str]) -> Grouped:
     stmt = (
         sa.select(project, project_country.c.country_code.label("_key"))
-        .distinct()
         .join(project_country, project_country.c.project_id == project.c.id)
         .where(project_country.c.country_code.in_(codes))
         .order_by(project_country.c.country_code, project.c.code.collate(TEXT_COLLATION))
     )
-    return await _grouped(conn, stmt, "_key")
+    return await _grouped(conn, stmt, "_key", unique="id")
 
 
 async def load_projects_by_theme(conn: AsyncConnection, slugs: Sequence[str]) -> Grouped:

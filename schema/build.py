@@ -1,17 +1,28 @@
 """The Strawberry schema object, built once per process."""
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
 
+from schema.error_codes import assign_codes
 from schema.query import Query
 
 
+class CoopgraphSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = assign_codes(errors)
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return CoopgraphSchema(
         query=Query,
-        # Parsing and validation dominate small queries; cache both. Strawberry types the
-        # list as classes, but extensions that take arguments are passed as instances.
-        extensions=[ParserCache(maxsize=256), ValidationCache(maxsize=256)],  # type: ignore[list-item]
+        # Parsing and validation dominate small queries: cache both.
+        extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
     )
 
 

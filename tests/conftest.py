@@ -20,18 +20,18 @@ from schema.build import schema
 from schema.context import Context
 from service.app import create_app
 from service.settings import Settings
-from tests.postgres import TestServer
+from tests.postgres import DatabaseServer
 
 
 @pytest.fixture(scope="session")
-async def server() -> TestServer:
-    server = TestServer()
+async def server() -> DatabaseServer:
+    server = DatabaseServer()
     await server.create_template()
     return server
 
 
 @pytest.fixture(scope="session")
-async def engine(server: TestServer) -> AsyncIterator[AsyncEngine]:
+async def engine(server: DatabaseServer) -> AsyncIterator[AsyncEngine]:
     async with server.clone("coopgraph_test_shared") as url:
         engine = create_engine(url)
         yield engine
@@ -49,7 +49,7 @@ async def conn(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 @pytest.fixture
-async def fresh_database_url(server: TestServer) -> AsyncIterator[str]:
+async def fresh_database_url(server: DatabaseServer) -> AsyncIterator[str]:
     async with server.clone() as url:
         yield url
 

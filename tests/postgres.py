@@ -18,7 +18,7 @@ TEMPLATE = "coopgraph_template"
 _fresh_names = count(1)
 
 
-class TestServer:
+class DatabaseServer:
     """Creates databases on one server: a migrated, seeded template and clones of it."""
 
     def __init__(self) -> None:

@@ -10,7 +10,7 @@ from db.engine import create_engine
 from schema.build import schema
 from service import cli
 from service.settings import get_settings
-from tests.postgres import TestServer
+from tests.postgres import DatabaseServer
 
 
 async def _scalar(url: str, sql: str) -> object:
@@ -23,7 +23,7 @@ async def _scalar(url: str, sql: str) -> object:
 
 
 @pytest.fixture
-async def empty_database_url(server: TestServer) -> object:
+async def empty_database_url(server: DatabaseServer) -> object:
     name = "coopgraph_cli_empty"
     await server.admin(
         f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
