@@ -1,10 +1,9 @@
 """The root query type."""
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable
+from typing import Any, cast
 
 import strawberry
-from sqlalchemy.engine import RowMapping
 from sqlmodel import SQLModel
 from strawberry import relay
 
@@ -18,8 +17,6 @@ from schema.types.programme import Programme
 from schema.types.project import Project
 from schema.types.reference import Country, Theme
 from schema.types.results import BeneficiaryGroup, Outcome
-
-T = TypeVar("T", bound=relay.Node)
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
     t.__name__: t
@@ -39,34 +36,38 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
 _INT_IDS = set(NODE_TYPES) - {"Country", "Theme"}
 
 
-async def _root_connection(
-    info: Info,
-    model: type[SQLModel],
-    convert: Callable[[RowMapping], T],
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[T]:
-    ctx = info.context
+def root_connection(model: type[SQLModel], node: Any, description: str) -> Any:
+    """A root connection field paging through ``model``'s table in its fixed order."""
 
-    async def count() -> int:
-        return await ctx.read(queries.count_rows, model)
+    async def resolve(
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Any:
+        ctx = info.context
 
-    async def fetch(offset: int, limit: int) -> list[T]:
-        rows = await ctx.read(_page, model, offset, limit)
-        return [convert(row) for row in rows]
+        async def count() -> int:
+            return await ctx.read(queries.count_rows, model)
 
-    return await paginate(
-        count=count,
-        fetch=fetch,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        default_size=ctx.settings.default_page_size,
-        max_size=ctx.settings.max_page_size,
-    )
+        async def fetch(offset: int, limit: int) -> list[Any]:
+            rows = await ctx.read(_page, model, offset, limit)
+            return [node.from_row(row) for row in rows]
+
+        return await paginate(
+            count=count,
+            fetch=fetch,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            default_size=ctx.settings.default_page_size,
+            max_size=ctx.settings.max_page_size,
+        )
+
+    resolve.__annotations__["return"] = Connection[node]
+    return strawberry.field(resolver=resolve, description=description)
 
 
 async def _page(conn: Any, model: type[SQLModel], offset: int, limit: int) -> Any:
@@ -92,96 +93,25 @@ class Query:
             raise not_found(f"No {global_id.type_name} has the id {id!r}.", id=str(id))
         return node
 
-    @strawberry.field
-    async def partners(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Partner]:
-        return await _root_connection(
-            info, tables.Partner, Partner.from_row, first, after, last, before
-        )
-
-    @strawberry.field
-    async def programmes(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Programme]:
-        return await _root_connection(
-            info, tables.Programme, Programme.from_row, first, after, last, before
-        )
-
-    @strawberry.field
-    async def projects(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Project]:
-        return await _root_connection(
-            info, tables.Project, Project.from_row, first, after, last, before
-        )
-
-    @strawberry.field
-    async def beneficiary_groups(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[BeneficiaryGroup]:
-        return await _root_connection(
-            info, tables.BeneficiaryGroup, BeneficiaryGroup.from_row, first, after, last, before
-        )
-
-    @strawberry.field
-    async def outcomes(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Outcome]:
-        return await _root_connection(
-            info, tables.Outcome, Outcome.from_row, first, after, last, before
-        )
-
-    @strawberry.field
-    async def contributions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Contribution]:
-        return await _root_connection(
-            info, tables.Contribution, Contribution.from_row, first, after, last, before
-        )
-
-    @strawberry.field
-    async def agreements(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Agreement]:
-        return await _root_connection(
-            info, tables.Agreement, Agreement.from_row, first, after, last, before
-        )
+    partners: Connection[Partner] = root_connection(
+        tables.Partner, Partner, "Partners (organisations), by name."
+    )
+    programmes: Connection[Programme] = root_connection(
+        tables.Programme, Programme, "Programmes and their phases, by name."
+    )
+    projects: Connection[Project] = root_connection(tables.Project, Project, "Projects, by code.")
+    beneficiary_groups: Connection[BeneficiaryGroup] = root_connection(
+        tables.BeneficiaryGroup, BeneficiaryGroup, "Beneficiary groups of all projects."
+    )
+    outcomes: Connection[Outcome] = root_connection(
+        tables.Outcome, Outcome, "Outcomes of all projects."
+    )
+    contributions: Connection[Contribution] = root_connection(
+        tables.Contribution, Contribution, "Contributions, oldest period first."
+    )
+    agreements: Connection[Agreement] = root_connection(
+        tables.Agreement, Agreement, "MoUs, agreements and reviews, oldest first."
+    )
 
     @strawberry.field(description="All countries, by name.")
     async def countries(self, info: Info) -> list[Country]:

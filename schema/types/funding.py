@@ -1,7 +1,6 @@
 """Contributions between partners, and the agreements and reviews behind programmes."""
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -11,6 +10,7 @@ from db.enums import AgreementKind, ContributionKind
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import FuzzyDate, Money, Source
+from schema.types.node import LoadedNode
 
 if TYPE_CHECKING:
     from schema.types.partner import Partner
@@ -23,7 +23,7 @@ ProjectRef = Annotated["Project", strawberry.lazy("schema.types.project")]
 
 
 @strawberry.type(description="Funding from a donor to an organisation over a period of years.")
-class Contribution(relay.Node):
+class Contribution(LoadedNode):
     id: relay.NodeID[int]
     code: str
     kind: ContributionKind
@@ -52,12 +52,6 @@ class Contribution(relay.Node):
             project_id=row["project_id"],
         )
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.contribution.load_many([int(i) for i in node_ids])
-
     @strawberry.field
     async def donor(self, info: Info) -> PartnerRef:
         return await load_one(info.context.loaders.partner, self.donor_id)
@@ -84,7 +78,7 @@ class Contribution(relay.Node):
 
 
 @strawberry.type(description="A memorandum, agreement, evaluation or assessment.")
-class Agreement(relay.Node):
+class Agreement(LoadedNode):
     id: relay.NodeID[int]
     code: str
     kind: AgreementKind
@@ -108,12 +102,6 @@ class Agreement(relay.Node):
             period_end_year=row["period_end_year"],
             programme_id=row["programme_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.agreement.load_many([int(i) for i in node_ids])
 
     @strawberry.field
     async def programme(self, info: Info) -> ProgrammeRef | None:

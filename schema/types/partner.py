@@ -1,7 +1,6 @@
 """Partners (organisations) and the dated facts about them."""
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -11,6 +10,7 @@ from db.enums import PartnerKind, PartnerRole
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import FuzzyDate, Quantity, Source
+from schema.types.node import LoadedNode
 
 if TYPE_CHECKING:
     from schema.types.funding import Contribution
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     description="An organisation: a donor government, ministry or agency, a UN agency, "
     "an implementer."
 )
-class Partner(relay.Node):
+class Partner(LoadedNode):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Stable key.")
     name: str
@@ -49,12 +49,6 @@ class Partner(relay.Node):
             parent_id=row["parent_id"],
             country_code=row["country_code"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.partner.load_many([int(i) for i in node_ids])
 
     @strawberry.field
     async def country(
@@ -112,7 +106,7 @@ class Partner(relay.Node):
     description="A dated statement about a partner that is not a funding flow "
     "(membership, ratifications, priority countries)."
 )
-class PartnerFact(relay.Node):
+class PartnerFact(LoadedNode):
     id: relay.NodeID[int]
     code: str
     topic: str
@@ -134,12 +128,6 @@ class PartnerFact(relay.Node):
             unit=row["unit"],
             partner_id=row["partner_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.partner_fact.load_many([int(i) for i in node_ids])
 
     @strawberry.field
     async def partner(self, info: Info) -> Partner:

@@ -1,7 +1,6 @@
 """Programmes, their phases, and the partners that fund or run them."""
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -11,6 +10,7 @@ from db.enums import PartnerRole
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import FuzzyDate, Source
+from schema.types.node import LoadedNode
 
 if TYPE_CHECKING:
     from schema.types.partner import Partner
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A programme; phases of a long-running one are its child programmes.")
-class Programme(relay.Node):
+class Programme(LoadedNode):
     id: relay.NodeID[int]
     code: str
     name: str
@@ -40,12 +40,6 @@ class Programme(relay.Node):
             end_date=FuzzyDate.column(row, "end_date"),
             parent_id=row["parent_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.programme.load_many([int(i) for i in node_ids])
 
     @strawberry.field(description="The programme this one is a phase of.")
     async def parent(self, info: Info) -> "Programme | None":

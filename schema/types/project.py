@@ -1,8 +1,7 @@
 """Projects and their links: partners with roles, countries with roles."""
 
 import datetime
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -12,6 +11,7 @@ from db.enums import CountryRole, PartnerRole, ProjectStatus
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import FuzzyDate, Money, Source, enum_or_none
+from schema.types.node import LoadedNode
 
 if TYPE_CHECKING:
     from schema.types.funding import Agreement
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A development-cooperation project.")
-class Project(relay.Node):
+class Project(LoadedNode):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Stable public code.")
     title: str
@@ -63,12 +63,6 @@ class Project(relay.Node):
             ),
             previous_phase_id=row["previous_phase_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.project.load_many([int(i) for i in node_ids])
 
     @strawberry.field
     async def programmes(

@@ -1,20 +1,21 @@
 """Countries, regions and themes: reference data that projects point at."""
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
 from schema.info import Info
+from schema.types.node import LoadedNode
 
 if TYPE_CHECKING:
     from schema.types.project import Project
 
 
 @strawberry.type(description="A country (ISO 3166-1), found also by its common alternative names.")
-class Country(relay.Node):
+class Country(LoadedNode):
+    int_ids: ClassVar[bool] = False
     code: relay.NodeID[str]
     name: str
     official_name: str | None
@@ -35,12 +36,6 @@ class Country(relay.Node):
             alternative_names=list(row["alternative_names"]),
         )
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.country.load_many(list(node_ids))
-
     @strawberry.field(description="Projects that work in or with this country.")
     async def projects(
         self, info: Info
@@ -59,7 +54,8 @@ class Region:
 
 
 @strawberry.type(description="A subject a project works on.")
-class Theme(relay.Node):
+class Theme(LoadedNode):
+    int_ids: ClassVar[bool] = False
     slug: relay.NodeID[str]
     name: str
 
@@ -70,12 +66,6 @@ class Theme(relay.Node):
     @classmethod
     def from_row(cls, row: RowMapping) -> "Theme":
         return cls(slug=row["slug"], name=row["name"])
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.theme.load_many(list(node_ids))
 
     @strawberry.field
     async def projects(

@@ -1,7 +1,6 @@
 """Who a project is for (beneficiary groups) and what it achieves (outcomes)."""
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -11,6 +10,7 @@ from db.enums import BeneficiaryCategory, OutcomeKind
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import Count, FuzzyDate, Quantity, Source
+from schema.types.node import LoadedNode
 
 if TYPE_CHECKING:
     from schema.types.project import Project
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A group of people a project targets or reached.")
-class BeneficiaryGroup(relay.Node):
+class BeneficiaryGroup(LoadedNode):
     id: relay.NodeID[int]
     code: str
     description: str
@@ -45,12 +45,6 @@ class BeneficiaryGroup(relay.Node):
             country_code=row["country_code"],
         )
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.beneficiary_group.load_many([int(i) for i in node_ids])
-
     @strawberry.field
     async def project(
         self, info: Info
@@ -71,7 +65,7 @@ class BeneficiaryGroup(relay.Node):
 
 
 @strawberry.type(description="A result (IATI result/indicator) with baseline, target and actual.")
-class Outcome(relay.Node):
+class Outcome(LoadedNode):
     id: relay.NodeID[int]
     code: str
     kind: OutcomeKind
@@ -102,12 +96,6 @@ class Outcome(relay.Node):
             period_end=FuzzyDate.of(row["period_end"], precision),
             project_id=row["project_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        return await info.context.loaders.outcome.load_many([int(i) for i in node_ids])
 
     @strawberry.field
     async def project(
