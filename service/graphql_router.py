@@ -5,9 +5,13 @@ import re
 from collections.abc import AsyncIterator
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+from cross_web import HTTPException
 from fastapi import Request
+from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UNSET
 
 from schema.build import schema
 from schema.context import Context
@@ -21,7 +25,23 @@ async def get_context(request: Request) -> AsyncIterator[Context]:
         yield Context(conn, request.app.state.settings)
 
 
+# Requests Strawberry refuses before any GraphQL runs (a body that is not JSON, no query, a
+# mutation sent by GET) answer in the GraphQL error shape like every other error, so a client
+# needs one error path, not a second one for plain-text bodies.
+_HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
 class CoopgraphRouter(GraphQLRouter[Context, None]):
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as error:
+            code = _HTTP_ERROR_CODES.get(error.status_code, "BAD_REQUEST")
+            return JSONResponse(
+                {"data": None, "errors": [{"message": error.reason, "extensions": {"code": code}}]},
+                status_code=error.status_code,
+            )
+
     @cached_property
     def graphql_ide_html(self) -> str:
         html = super().graphql_ide_html

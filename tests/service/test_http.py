@@ -1,5 +1,7 @@
 """What only HTTP shows: status codes, caching headers, CORS, gzip, GraphiQL, health."""
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -110,3 +112,34 @@ async def test_malformed_requests_get_4xx_not_500(client: httpx.AsyncClient) -> 
     assert syntax.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
     unknown = await client.post("/graphql", json={"query": "{ nope }"})
     assert unknown.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+@pytest.mark.parametrize(
+    ("request_args", "status", "code"),
+    [
+        (
+            {
+                "method": "POST",
+                "content": b"{not json",
+                "headers": {"content-type": "application/json"},
+            },
+            400,
+            "BAD_REQUEST",
+        ),
+        ({"method": "POST", "json": {"variables": {}}}, 400, "BAD_REQUEST"),
+        (
+            {"method": "POST", "content": b"x", "headers": {"content-type": "text/csv"}},
+            400,
+            "BAD_REQUEST",
+        ),
+        ({"method": "GET", "params": {"query": QUERY, "variables": "nope"}}, 400, "BAD_REQUEST"),
+    ],
+)
+async def test_a_refused_request_answers_in_the_graphql_error_shape(
+    client: httpx.AsyncClient, request_args: dict[str, Any], status: int, code: str
+) -> None:
+    response = await client.request(url="/graphql", **request_args)
+    assert response.status_code == status
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == code
+    assert error["message"]
