@@ -7,10 +7,12 @@ from sqlmodel import Field, SQLModel
 
 from db.columns import created_at_column, date_checks, enum_column, precision_column
 from db.enums import DatePrecision, PartnerRole
+from db.text_search import search_index, search_vector_column
 
 
 class Programme(SQLModel, table=True):
     __table_args__ = (
+        search_index("programme"),
         sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
         sa.CheckConstraint("parent_id <> id", name="not_own_parent"),
         *date_checks("programme", "start_date", "end_date"),
@@ -31,6 +33,10 @@ class Programme(SQLModel, table=True):
     )
     parent_id: int | None = Field(default=None, foreign_key="programme.id", ondelete="SET NULL")
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    search_vector: str | None = Field(
+        default=None,
+        sa_column=search_vector_column(("name", "A"), ("acronym", "A"), ("description", "B")),
+    )
 
 
 class ProgrammePartner(SQLModel, table=True):

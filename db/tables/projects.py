@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from db.columns import (
+    TEXT_COLLATION,
     created_at_column,
     currency_check,
     date_checks,
@@ -16,6 +17,7 @@ from db.columns import (
     qualifier_column,
 )
 from db.enums import CountryRole, DatePrecision, PartnerRole, ProjectStatus, Qualifier
+from db.text_search import search_index, search_vector_column
 
 MONEY = sa.Numeric(18, 2)
 
@@ -24,6 +26,10 @@ _DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
 
 class Project(SQLModel, table=True):
     __table_args__ = (
+        search_index("project"),
+        # Serves the keyset ordering by start (db/orderings.py); code's unique index, in the
+        # C collation, serves the ordering by code.
+        sa.Index("ix_project_effective_start", "effective_start", "id"),
         sa.CheckConstraint("planned_end >= planned_start", name="planned_ordered"),
         sa.CheckConstraint("actual_end >= actual_start", name="actual_ordered"),
         sa.CheckConstraint("duration_months > 0", name="duration_positive"),
@@ -39,7 +45,9 @@ class Project(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, description="stable public code")
+    code: str = Field(
+        unique=True, sa_type=sa.String(collation=TEXT_COLLATION), description="stable public code"
+    )
     title: str
     acronym: str | None = None
     summary: str | None = None
@@ -79,6 +87,23 @@ class Project(SQLModel, table=True):
     )
     iati_identifier: str | None = Field(default=None, unique=True)
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    effective_start: date | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Date, sa.Computed("coalesce(actual_start, planned_start)", persisted=True)
+        ),
+        description="the actual start where known, else the planned (or derived) one",
+    )
+    effective_end: date | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Date, sa.Computed("coalesce(actual_end, planned_end)", persisted=True)
+        ),
+    )
+    search_vector: str | None = Field(
+        default=None,
+        sa_column=search_vector_column(("title", "A"), ("acronym", "A"), ("summary", "B")),
+    )
 
 
 class ProjectProgramme(SQLModel, table=True):

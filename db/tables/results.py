@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from db.columns import created_at_column, enum_column, figure_checks, qualifier_column
 from db.enums import BeneficiaryCategory, DatePrecision, OutcomeKind, Qualifier
+from db.text_search import search_index, search_vector_column
 
 _CATEGORIES = ", ".join(f"'{c.value}'" for c in BeneficiaryCategory)
 
@@ -22,6 +23,7 @@ class BeneficiaryGroup(SQLModel, table=True):
 
     __tablename__ = "beneficiary_group"
     __table_args__ = (
+        search_index("beneficiary_group"),
         sa.CheckConstraint("target_count >= 0", name="target_non_negative"),
         sa.CheckConstraint("reached_count >= 0", name="reached_non_negative"),
         sa.CheckConstraint("women_share BETWEEN 0 AND 100", name="women_share_percent"),
@@ -54,12 +56,17 @@ class BeneficiaryGroup(SQLModel, table=True):
     country_code: str | None = Field(default=None, foreign_key="country.code")
     location: str | None = None
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    search_vector: str | None = Field(
+        default=None,
+        sa_column=search_vector_column(("description", "A"), ("location", "B")),
+    )
 
 
 class Outcome(SQLModel, table=True):
     """A result (IATI result/indicator): output, outcome or impact, with its figures."""
 
     __table_args__ = (
+        search_index("outcome"),
         sa.CheckConstraint("period_end >= period_start", name="period_ordered"),
         sa.CheckConstraint(
             "(period_start IS NULL AND period_end IS NULL) = (period_precision IS NULL)",
@@ -93,3 +100,7 @@ class Outcome(SQLModel, table=True):
         default=None, sa_column=enum_column(DatePrecision, "period_precision", nullable=True)
     )
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    search_vector: str | None = Field(
+        default=None,
+        sa_column=search_vector_column(("statement", "A"), ("indicator", "B"), ("unit", "B")),
+    )

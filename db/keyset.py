@@ -1,0 +1,141 @@
+"""Keyset pagination: a page starts after the sort values of the last row seen.
+
+Unlike offsets, a keyset never skips or repeats a row when rows are added between two pages,
+and a deep page costs what the first page costs when an index serves the ordering. Nulls
+sort last in either direction. The id breaks ties, unless the ordering ends on a unique,
+non-null key (then an index on that key alone serves the whole ordering).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+Condition = ColumnElement[bool]
+CursorValues = tuple[str | None, ...]
+"""The sort values of a row as text (so they travel in a cursor), the id last."""
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    name: str
+    expression: ColumnElement[Any]
+    descending: bool = False
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class Ordering:
+    table: sa.Table
+    keys: tuple[OrderKey, ...]
+
+    @property
+    def signature(self) -> str:
+        """Names the ordering, so a cursor of another ordering is recognised and refused."""
+        keys = ",".join(f"{k.name}:{'desc' if k.descending else 'asc'}" for k in self.keys)
+        return f"{self.table.name}({keys})"
+
+    @property
+    def _tiebreak(self) -> bool:
+        return not self.keys[-1].unique
+
+    @property
+    def width(self) -> int:
+        return len(self.keys) + (1 if self._tiebreak else 0)
+
+    def _expressions(self) -> list[tuple[ColumnElement[Any], bool]]:
+        pairs = [(k.expression, k.descending) for k in self.keys]
+        if self._tiebreak:
+            pairs.append((self.table.c.id, False))
+        return pairs
+
+    def order_by(self, backward: bool) -> list[ColumnElement[Any]]:
+        clauses: list[ColumnElement[Any]] = []
+        for expression, descending in self._expressions():
+            if descending != backward:
+                clauses.append(
+                    expression.desc().nulls_first() if backward else expression.desc().nulls_last()
+                )
+            else:
+                clauses.append(
+                    expression.asc().nulls_first() if backward else expression.asc().nulls_last()
+                )
+        return clauses
+
+    def beyond(self, cursor: CursorValues, backward: bool) -> Condition:
+        """Rows after ``cursor`` in this ordering (before it, when ``backward``)."""
+        pairs = self._expressions()
+        condition: Condition = sa.false()
+        for (expression, descending), value in reversed(list(zip(pairs, cursor, strict=True))):
+            if value is None:
+                strictly: Condition = expression.is_not(None) if backward else sa.false()
+                equal: Condition = expression.is_(None)
+            else:
+                typed = sa.cast(sa.literal(value), expression.type)
+                later = expression < typed if descending else expression > typed
+                earlier = expression > typed if descending else expression < typed
+                strictly = earlier if backward else sa.or_(later, expression.is_(None))
+                equal = expression == typed
+            condition = sa.or_(strictly, sa.and_(equal, condition))
+        return condition
+
+    def cursor_of(self, row: RowMapping) -> CursorValues:
+        return tuple(
+            None if row[f"_key{i}"] is None else str(row[f"_key{i}"]) for i in range(self.width)
+        )
+
+    def select(self, *columns: Any) -> sa.Select[Any]:
+        keys = [
+            expression.label(f"_key{i}") for i, (expression, _) in enumerate(self._expressions())
+        ]
+        return sa.select(*(columns or (self.table,)), *keys)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: Sequence[RowMapping]
+    more: bool
+    """Whether rows remain past the page in the direction of travel."""
+
+
+async def fetch_page(
+    conn: AsyncConnection,
+    ordering: Ordering,
+    where: Condition,
+    *,
+    cursor: CursorValues | None,
+    limit: int,
+    backward: bool = False,
+) -> Page:
+    """``limit`` rows after ``cursor`` (or before it, ``backward``), in the ordering's order."""
+    stmt = ordering.select().where(where)
+    if cursor is not None:
+        stmt = stmt.where(ordering.beyond(cursor, backward))
+    stmt = stmt.order_by(*ordering.order_by(backward)).limit(limit + 1)
+    rows = (await conn.execute(stmt)).mappings().all()
+    page = list(rows[:limit])
+    if backward:
+        page.reverse()
+    return Page(rows=page, more=len(rows) > limit)
+
+
+async def exists_beyond(
+    conn: AsyncConnection,
+    ordering: Ordering,
+    where: Condition,
+    cursor: CursorValues,
+    backward: bool,
+) -> bool:
+    """Whether any matching row lies past ``cursor``: the exact ``hasPreviousPage`` (or
+    ``hasNextPage``) of a page that starts (or ends) at a cursor."""
+    stmt = sa.select(sa.exists().where(where, ordering.beyond(cursor, backward)))
+    return bool((await conn.execute(stmt)).scalar_one())
+
+
+async def count_matching(conn: AsyncConnection, table: sa.Table, where: Condition) -> int:
+    stmt = sa.select(sa.func.count()).select_from(table).where(where)
+    return int((await conn.execute(stmt)).scalar_one())

@@ -1,0 +1,49 @@
+"""The orders lists can be paged through, each a keyset ``Ordering``.
+
+Text sorts with the ``C`` collation so every server agrees. The orderings an index serves
+(projects by code or by start, groups and outcomes by code)
+page at the same cost at any depth; the others sort the matching rows first.
+"""
+
+from collections.abc import Sequence
+
+from db import queries as q
+from db.columns import TEXT_COLLATION
+from db.conditions import project_end, project_start
+from db.keyset import Ordering, OrderKey
+
+PROJECT_ORDER_FIELDS = {
+    "CODE": q.project.c.code.collate(TEXT_COLLATION),
+    "TITLE": q.project.c.title.collate(TEXT_COLLATION),
+    "START": project_start,
+    "END": project_end,
+    "BUDGET": q.project.c.budget_amount,
+    "STATUS": q.project.c.status,
+}
+
+
+def project_ordering(fields: Sequence[tuple[str, bool]]) -> Ordering:
+    """Projects ordered by ``(field, descending)`` pairs; by code when none is given."""
+    keys = [OrderKey(name.lower(), PROJECT_ORDER_FIELDS[name], desc) for name, desc in fields]
+    if not keys:
+        keys = [OrderKey("code", PROJECT_ORDER_FIELDS["CODE"])]
+    if keys[-1].name == "code":
+        keys[-1] = OrderKey("code", keys[-1].expression, keys[-1].descending, unique=True)
+    return Ordering(q.project, tuple(keys))
+
+
+def _by_code(table: str) -> OrderKey:
+    return OrderKey("code", getattr(q, table).c.code.collate(TEXT_COLLATION), unique=True)
+
+
+PARTNERS = Ordering(q.partner, (OrderKey("name", q.partner.c.name.collate(TEXT_COLLATION)),))
+PROGRAMMES = Ordering(q.programme, (OrderKey("name", q.programme.c.name.collate(TEXT_COLLATION)),))
+BENEFICIARY_GROUPS = Ordering(q.beneficiary_group, (_by_code("beneficiary_group"),))
+OUTCOMES = Ordering(q.outcome, (_by_code("outcome"),))
+CONTRIBUTIONS = Ordering(
+    q.contribution,
+    (OrderKey("period", q.contribution.c.period_start_year), _by_code("contribution")),
+)
+AGREEMENTS = Ordering(
+    q.agreement, (OrderKey("signed", q.agreement.c.signed_on), _by_code("agreement"))
+)
