@@ -29,9 +29,9 @@ class Context(BaseContext):
         self._lock = asyncio.Lock()
         self.loaders = Loaders(self)
 
-    async def read(self, query: Callable[..., Awaitable[T]], *args: Any) -> T:
+    async def read(self, query: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         async with self._lock:
-            return await query(self.connection, *args)
+            return await query(self.connection, *args, **kwargs)
 
 
 async def load_one(loader: DataLoader[K, T | None], key: K) -> T:

@@ -1,38 +1,63 @@
-"""Cursor pagination for root connections (Relay), with ``totalCount``.
+"""Relay connections paged by keyset cursors, with a ``totalCount`` computed on demand.
 
-Cursors are opaque offsets into the connection's fixed order, as in Relay's array
-connections. ``first``/``after`` and ``last``/``before`` follow the Relay algorithm; when
-neither ``first`` nor ``last`` is given, a default page size applies.
+A cursor carries the ordering it belongs to and the sort values and id of its row, so paging
+stays correct under any ordering and a cursor of another ordering is refused, not
+misread. ``totalCount`` is a resolver: it costs a ``COUNT`` only when a client selects it.
 """
 
+import json
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Self, TypeVar
 
 import strawberry
+from sqlalchemy.engine import RowMapping
 from strawberry import relay
 from strawberry.relay.utils import from_base64, to_base64
 
+from db import keyset
 from schema.errors import bad_user_input
+from schema.info import Info
 
 NodeType = TypeVar("NodeType", bound=relay.Node)
 
-_PREFIX = "arrayconnection"
+_PREFIX = "keyset"
 
 
-@strawberry.type(description="A page of a list, with the total number of items.")
-class Connection(relay.Connection[NodeType], Generic[NodeType]):
-    total_count: int = strawberry.field(description="Items in the whole list, not the page.")
+@dataclass(frozen=True)
+class Listing(Generic[NodeType]):
+    """What a connection pages through: the rows matching a condition, in an ordering."""
+
+    ordering: keyset.Ordering
+    where: keyset.Condition
+    convert: Callable[[RowMapping], NodeType]
 
 
-def _offset(cursor: str, argument: str) -> int:
+def encode_cursor(ordering: keyset.Ordering, values: keyset.CursorValues) -> str:
+    return to_base64(_PREFIX, json.dumps([ordering.signature, list(values)]))
+
+
+def decode_cursor(cursor: str, ordering: keyset.Ordering, argument: str) -> keyset.CursorValues:
     try:
-        prefix, value = from_base64(cursor)
-        offset = int(value)
+        prefix, payload = from_base64(cursor)
+        signature, values = json.loads(payload)
+        valid = (
+            prefix == _PREFIX
+            and isinstance(values, list)
+            and len(values) == ordering.width
+            and all(v is None or isinstance(v, str) for v in values)
+        )
     except Exception as error:
         raise bad_user_input(f"`{argument}` is not a valid cursor.", argument=argument) from error
-    if prefix != _PREFIX or offset < 0:
+    if not valid:
         raise bad_user_input(f"`{argument}` is not a valid cursor.", argument=argument)
-    return offset
+    if signature != ordering.signature:
+        raise bad_user_input(
+            f"`{argument}` is a cursor of another ordering ({signature}), not of "
+            f"{ordering.signature}.",
+            argument=argument,
+        )
+    return tuple(values)
 
 
 def _check_size(value: int | None, argument: str, maximum: int) -> None:
@@ -46,45 +71,80 @@ def _check_size(value: int | None, argument: str, maximum: int) -> None:
         )
 
 
-async def paginate(
-    *,
-    count: Callable[[], Awaitable[int]],
-    fetch: Callable[[int, int], Awaitable[Sequence[NodeType]]],
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    default_size: int,
-    max_size: int,
-) -> Connection[NodeType]:
-    _check_size(first, "first", max_size)
-    _check_size(last, "last", max_size)
-    after_offset = _offset(after, "after") if after is not None else None
-    before_offset = _offset(before, "before") if before is not None else None
-    if first is None and last is None:
-        first = default_size
+@strawberry.type(description="A page of a list, with the total number of items.")
+class Connection(relay.Connection[NodeType], Generic[NodeType]):
+    count_rows: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    total = await count()
-    start = after_offset + 1 if after_offset is not None else 0
-    end = min(before_offset, total) if before_offset is not None else total
-    if first is not None:
-        end = min(end, start + first)
-    if last is not None:
-        start = max(start, end - last)
-    start = min(start, total)
-    end = max(end, start)
+    @strawberry.field(description="Items in the whole (filtered) list, not the page.")
+    async def total_count(self) -> int:
+        return await self.count_rows()
 
-    nodes = await fetch(start, end - start) if end > start else []
-    edges = [
-        relay.Edge(node=node, cursor=to_base64(_PREFIX, start + i)) for i, node in enumerate(nodes)
-    ]
-    return Connection(
-        edges=edges,
-        page_info=relay.PageInfo(
-            has_previous_page=start > 0,
-            has_next_page=end < total,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=total,
-    )
+    @classmethod
+    async def resolve_connection(  # type: ignore[override]
+        cls,
+        nodes: Listing[NodeType],
+        *,
+        info: Info,
+        before: str | None = None,
+        after: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        max_results: int | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """Page through ``nodes`` by keyset: forward from ``after``, or backward from ``before``
+        when only ``last`` is given. ``first`` with ``last`` takes the last of the first."""
+        ctx = info.context
+        maximum = max_results or ctx.settings.max_page_size
+        _check_size(first, "first", maximum)
+        _check_size(last, "last", maximum)
+        ordering, where = nodes.ordering, nodes.where
+        after_values = decode_cursor(after, ordering, "after") if after is not None else None
+        before_values = decode_cursor(before, ordering, "before") if before is not None else None
+        if first is None and last is None:
+            first = ctx.settings.default_page_size
+        backward = first is None
+        size = last if backward else first
+        assert size is not None
+        # The cursor the page starts from is a keyset; the one at its far end is a bound.
+        cursor = before_values if backward else after_values
+        far_end = after_values if backward else before_values
+        if far_end is not None:
+            where = where & ordering.beyond(far_end, backward=not backward)
+        page = await ctx.read(
+            keyset.fetch_page, ordering, where, cursor=cursor, limit=size, backward=backward
+        )
+        rows: Sequence[RowMapping] = page.rows
+        more_before = page.more if backward else False
+        more_after = False if backward else page.more
+        if not backward and last is not None and len(rows) > last:
+            rows, more_before = rows[len(rows) - last :], True
+        if not backward and after_values is not None and not more_before:
+            more_before = await ctx.read(
+                keyset.exists_beyond, ordering, nodes.where, after_values, True
+            )
+        if backward and before_values is not None and not more_after:
+            more_after = await ctx.read(
+                keyset.exists_beyond, ordering, nodes.where, before_values, False
+            )
+
+        edges = [
+            relay.Edge(
+                node=nodes.convert(row), cursor=encode_cursor(ordering, ordering.cursor_of(row))
+            )
+            for row in rows
+        ]
+
+        async def count() -> int:
+            return await ctx.read(keyset.count_matching, ordering.table, nodes.where)
+
+        return cls(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_previous_page=more_before,
+                has_next_page=more_after,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            count_rows=count,
+        )

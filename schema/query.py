@@ -1,16 +1,17 @@
 """The root query type."""
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, cast
 
 import strawberry
-from sqlmodel import SQLModel
 from strawberry import relay
 
-from db import queries, tables
+from db import conditions, keyset, orderings, queries, tables
+from schema import filters
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
-from schema.pagination import Connection, paginate
+from schema.pagination import Connection, Listing
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner, PartnerFact
 from schema.types.programme import Programme
@@ -36,42 +37,44 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
 _INT_IDS = set(NODE_TYPES) - {"Country", "Theme"}
 
 
-def root_connection(model: type[SQLModel], node: Any, description: str) -> Any:
-    """A root connection field paging through ``model``'s table in its fixed order."""
+def root_connection(
+    ordering: keyset.Ordering,
+    node: Any,
+    filter_type: Any,
+    condition: Callable[[Any], keyset.Condition],
+    description: str,
+) -> Any:
+    """A root connection field: ``node`` rows matching ``filter``, in ``ordering``."""
 
     async def resolve(
         info: Info,
+        filter: Any = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Any:
-        ctx = info.context
-
-        async def count() -> int:
-            return await ctx.read(queries.count_rows, model)
-
-        async def fetch(offset: int, limit: int) -> list[Any]:
-            rows = await ctx.read(_page, model, offset, limit)
-            return [node.from_row(row) for row in rows]
-
-        return await paginate(
-            count=count,
-            fetch=fetch,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            default_size=ctx.settings.default_page_size,
-            max_size=ctx.settings.max_page_size,
+        listing = Listing(ordering, condition(filter), node.from_row)
+        return await Connection.resolve_connection(
+            listing, info=info, first=first, after=after, last=last, before=before
         )
 
+    resolve.__annotations__["filter"] = filter_type | None
     resolve.__annotations__["return"] = Connection[node]
     return strawberry.field(resolver=resolve, description=description)
 
 
-async def _page(conn: Any, model: type[SQLModel], offset: int, limit: int) -> Any:
-    return await queries.page_rows(conn, model, offset=offset, limit=limit)
+@strawberry.type(description="A page of projects.")
+class ProjectConnection(Connection[Project]):
+    count_undated: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
+
+    @strawberry.field(
+        description="With an `activeOn` filter: projects that met every other condition but "
+        "were left out because their dates cannot tell whether they ran that day. Null "
+        "without `activeOn`."
+    )
+    async def undated_left_out(self) -> int | None:
+        return None if self.count_undated is None else await self.count_undated()
 
 
 @strawberry.type
@@ -94,24 +97,75 @@ class Query:
         return node
 
     partners: Connection[Partner] = root_connection(
-        tables.Partner, Partner, "Partners (organisations), by name."
+        orderings.PARTNERS,
+        Partner,
+        filters.PartnerFilter,
+        lambda f: conditions.partner_condition(filters.partner_criteria(f)),
+        "Partners (organisations), by name.",
     )
     programmes: Connection[Programme] = root_connection(
-        tables.Programme, Programme, "Programmes and their phases, by name."
+        orderings.PROGRAMMES,
+        Programme,
+        filters.ProgrammeFilter,
+        lambda f: conditions.programme_condition(filters.programme_criteria(f)),
+        "Programmes and their phases, by name.",
     )
-    projects: Connection[Project] = root_connection(tables.Project, Project, "Projects, by code.")
     beneficiary_groups: Connection[BeneficiaryGroup] = root_connection(
-        tables.BeneficiaryGroup, BeneficiaryGroup, "Beneficiary groups of all projects."
+        orderings.BENEFICIARY_GROUPS,
+        BeneficiaryGroup,
+        filters.BeneficiaryGroupFilter,
+        lambda f: conditions.beneficiary_group_condition(filters.beneficiary_group_criteria(f)),
+        "Beneficiary groups of all projects, by code.",
     )
     outcomes: Connection[Outcome] = root_connection(
-        tables.Outcome, Outcome, "Outcomes of all projects."
+        orderings.OUTCOMES,
+        Outcome,
+        filters.OutcomeFilter,
+        lambda f: conditions.outcome_condition(filters.outcome_criteria(f)),
+        "Outcomes of all projects, by code.",
     )
     contributions: Connection[Contribution] = root_connection(
-        tables.Contribution, Contribution, "Contributions, oldest period first."
+        orderings.CONTRIBUTIONS,
+        Contribution,
+        filters.ContributionFilter,
+        lambda f: conditions.contribution_condition(filters.contribution_criteria(f)),
+        "Contributions, oldest period first.",
     )
     agreements: Connection[Agreement] = root_connection(
-        tables.Agreement, Agreement, "MoUs, agreements and reviews, oldest first."
+        orderings.AGREEMENTS,
+        Agreement,
+        filters.AgreementFilter,
+        lambda f: conditions.agreement_condition(filters.agreement_criteria(f)),
+        "MoUs, agreements and reviews, oldest first.",
     )
+
+    @strawberry.field(description="Projects matching `filter`, in `orderBy` order (by code).")
+    async def projects(
+        self,
+        info: Info,
+        filter: filters.ProjectFilter | None = None,
+        order_by: list[filters.ProjectOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> ProjectConnection:
+        criteria = filters.project_criteria(filter)
+        ordering = orderings.project_ordering(filters.project_order(order_by))
+        listing = Listing(ordering, conditions.project_condition(criteria), Project.from_row)
+        connection = await ProjectConnection.resolve_connection(
+            listing, info=info, first=first, after=after, last=last, before=before
+        )
+        if criteria.active_on is not None:
+            undated = conditions.project_condition(
+                replace(criteria, active_on=None)
+            ) & conditions.undecided_on(criteria.active_on)
+
+            async def count_undated() -> int:
+                return await info.context.read(keyset.count_matching, queries.project, undated)
+
+            connection.count_undated = count_undated
+        return connection
 
     @strawberry.field(description="All countries, by name.")
     async def countries(self, info: Info) -> list[Country]:

@@ -1,0 +1,398 @@
+"""Filter and order inputs, checked and turned into ``db.criteria``.
+
+Every check a filter needs that GraphQL's types cannot express (ranges in order, ISO codes,
+search length, global ids of the right type) happens here, so a malformed filter is a
+``BAD_USER_INPUT`` naming the argument, never a database error.
+"""
+
+import datetime
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry import relay
+
+from db import criteria as c
+from db.enums import (
+    AgreementKind,
+    BeneficiaryCategory,
+    ContributionKind,
+    CountryRole,
+    OutcomeKind,
+    PartnerKind,
+    PartnerRole,
+    ProjectStatus,
+)
+from db.text_search import MAX_QUERY_LENGTH
+from schema.errors import bad_user_input
+from schema.types import common  # noqa: F401  (registers the enums these inputs use)
+
+T = TypeVar("T")
+
+
+@strawberry.input(description="Dates from `from` to `to`, both included; either may be left out.")
+class DateRange:
+    from_: datetime.date | None = strawberry.field(name="from", default=None)
+    to: datetime.date | None = None
+
+
+@strawberry.input(description="Years from `from` to `to`, both included.")
+class YearRange:
+    from_: int | None = strawberry.field(name="from", default=None)
+    to: int | None = None
+
+
+@strawberry.input(description="An amount in an ISO 4217 currency.")
+class MoneyInput:
+    amount: Decimal
+    currency: str
+
+
+@strawberry.input(description="Amounts in one currency: budgets in other currencies never match.")
+class MoneyRange:
+    currency: str
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+
+@strawberry.input(description="Conditions that one and the same partner link must meet.")
+class ProjectPartnerFilter:
+    ids: list[strawberry.ID] | None = None
+    codes: list[str] | None = None
+    acronyms: list[str] | None = None
+    kinds: list[PartnerKind] | None = None
+    under: str | None = strawberry.field(
+        default=None,
+        description="A partner's code: that partner or any organisation under it "
+        "(korea-government takes in MOFA, KOICA, MOEL, MOOF).",
+    )
+    role: PartnerRole | None = None
+    amount_above: MoneyInput | None = strawberry.field(
+        default=None,
+        description="More than this amount: the partner's own amount where a source states "
+        "it, else the project's budget.",
+    )
+
+
+@strawberry.input(description="Conditions on projects; all given conditions must hold.")
+class ProjectFilter:
+    ids: list[strawberry.ID] | None = None
+    codes: list[str] | None = None
+    status: list[ProjectStatus] | None = None
+    countries: list[str] | None = strawberry.field(default=None, description="ISO 3166 codes.")
+    country_names: list[str] | None = strawberry.field(
+        default=None,
+        description="Country names, official or common (Türkiye, Turkey; Lao PDR, Laos).",
+    )
+    country_role: CountryRole | None = None
+    themes: list[str] | None = strawberry.field(default=None, description="Theme slugs.")
+    programmes: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Programme ids; a programme takes in its phases' projects."
+    )
+    partner: ProjectPartnerFilter | None = None
+    start: DateRange | None = strawberry.field(
+        default=None, description="The actual start, else the planned one."
+    )
+    end: DateRange | None = strawberry.field(
+        default=None, description="The actual end, else the planned (or derived) one."
+    )
+    active_on: datetime.date | None = strawberry.field(
+        default=None,
+        description="Running on this day: known or derived dates cover it. Projects whose "
+        "dates cannot tell are left out and counted in `undatedLeftOut`.",
+    )
+    budget: MoneyRange | None = None
+    search: str | None = strawberry.field(default=None, description="Full-text search.")
+    and_: list["ProjectFilter"] | None = strawberry.field(name="and", default=None)
+    or_: list["ProjectFilter"] | None = strawberry.field(name="or", default=None)
+    not_: "ProjectFilter | None" = strawberry.field(name="not", default=None)
+
+
+@strawberry.enum(description="Sort direction; nulls come last either way.")
+class OrderDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.enum
+class ProjectOrderField(Enum):
+    CODE = "CODE"
+    TITLE = "TITLE"
+    START = "START"
+    END = "END"
+    BUDGET = "BUDGET"
+    STATUS = "STATUS"
+
+
+@strawberry.input
+class ProjectOrder:
+    field: ProjectOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.input
+class PartnerFilter:
+    ids: list[strawberry.ID] | None = None
+    codes: list[str] | None = None
+    acronyms: list[str] | None = None
+    kinds: list[PartnerKind] | None = None
+    under: str | None = strawberry.field(
+        default=None, description="A partner's code: that partner and every organisation under it."
+    )
+    project_countries: list[str] | None = strawberry.field(
+        default=None, description="Partners of projects in these countries (ISO codes)."
+    )
+    search: str | None = strawberry.field(default=None, description="Part of a name or acronym.")
+
+
+@strawberry.input
+class ProgrammeFilter:
+    codes: list[str] | None = None
+    partners: list[str] | None = strawberry.field(default=None, description="Partner codes.")
+    phases_of: str | None = strawberry.field(default=None, description="A programme's code.")
+    search: str | None = None
+
+
+@strawberry.input
+class BeneficiaryGroupFilter:
+    categories: list[BeneficiaryCategory] | None = None
+    countries: list[str] | None = None
+    project: ProjectFilter | None = None
+    search: str | None = None
+
+
+@strawberry.input
+class OutcomeFilter:
+    kinds: list[OutcomeKind] | None = None
+    on_track: bool | None = strawberry.field(
+        default=None,
+        description="true: actual has reached the target; false: it has not yet. Outcomes "
+        "without both figures match neither.",
+    )
+    project: ProjectFilter | None = None
+    search: str | None = None
+
+
+@strawberry.input
+class ContributionFilter:
+    kinds: list[ContributionKind] | None = None
+    donors: list[str] | None = strawberry.field(default=None, description="Partner codes.")
+    recipients: list[str] | None = strawberry.field(default=None, description="Partner codes.")
+    years: YearRange | None = strawberry.field(
+        default=None, description="Contributions whose period overlaps these years."
+    )
+
+
+@strawberry.input
+class AgreementFilter:
+    kinds: list[AgreementKind] | None = None
+    parties: list[str] | None = strawberry.field(default=None, description="Partner codes.")
+    signed: DateRange | None = None
+
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _tuple(values: Sequence[T] | None) -> tuple[T, ...] | None:
+    return None if values is None else tuple(values)
+
+
+def _ids(values: Sequence[strawberry.ID] | None, type_name: str, at: str) -> tuple[int, ...] | None:
+    if values is None:
+        return None
+    ids = []
+    for value in values:
+        try:
+            global_id = relay.GlobalID.from_id(value)
+        except Exception as error:
+            raise bad_user_input(f"{value!r} is not a valid global id.", argument=at) from error
+        if global_id.type_name != type_name or not global_id.node_id.isdigit():
+            raise bad_user_input(f"{value!r} is not the id of a {type_name}.", argument=at)
+        ids.append(int(global_id.node_id))
+    return tuple(ids)
+
+
+def _countries(values: Sequence[str] | None, at: str) -> tuple[str, ...] | None:
+    for value in values or ():
+        if not _COUNTRY.match(value):
+            raise bad_user_input(
+                f"{value!r} is not an ISO 3166-1 alpha-2 country code.", argument=at
+            )
+    return _tuple(values)
+
+
+def _currency(value: str, at: str) -> str:
+    if not _CURRENCY.match(value):
+        raise bad_user_input(f"{value!r} is not an ISO 4217 currency code.", argument=at)
+    return value
+
+
+def _search(value: str | None, at: str) -> str | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise bad_user_input("A search needs at least one word.", argument=at)
+    if len(value) > MAX_QUERY_LENGTH:
+        raise bad_user_input(
+            f"A search is at most {MAX_QUERY_LENGTH} characters.",
+            argument=at,
+            maximum=MAX_QUERY_LENGTH,
+        )
+    return value
+
+
+def _ordered(low: Any, high: Any, at: str, what: str) -> None:
+    if low is not None and high is not None and low > high:
+        raise bad_user_input(f"`{at}` ends before it starts: {what} {low} > {high}.", argument=at)
+
+
+def _dates(value: DateRange | None, at: str) -> c.DateRange | None:
+    if value is None:
+        return None
+    _ordered(value.from_, value.to, at, "from")
+    return c.DateRange(value.from_, value.to)
+
+
+def _years(value: YearRange | None, at: str) -> c.YearRange | None:
+    if value is None:
+        return None
+    _ordered(value.from_, value.to, at, "from")
+    return c.YearRange(value.from_, value.to)
+
+
+def _money_range(value: MoneyRange | None, at: str) -> c.AmountRange | None:
+    if value is None:
+        return None
+    _ordered(value.min, value.max, at, "min")
+    return c.AmountRange(_currency(value.currency, f"{at}.currency"), value.min, value.max)
+
+
+def _partner_link(value: ProjectPartnerFilter | None, at: str) -> c.PartnerLinkCriteria | None:
+    if value is None:
+        return None
+    above = value.amount_above
+    return c.PartnerLinkCriteria(
+        ids=_ids(value.ids, "Partner", f"{at}.ids"),
+        codes=_tuple(value.codes),
+        acronyms=_tuple(value.acronyms),
+        kinds=_tuple(value.kinds),
+        under=value.under,
+        role=value.role,
+        amount_above=None
+        if above is None
+        else c.Amount(above.amount, _currency(above.currency, f"{at}.amountAbove.currency")),
+    )
+
+
+def project_criteria(value: ProjectFilter | None, at: str = "filter") -> c.ProjectCriteria:
+    if value is None:
+        return c.ProjectCriteria()
+    return c.ProjectCriteria(
+        ids=_ids(value.ids, "Project", f"{at}.ids"),
+        codes=_tuple(value.codes),
+        statuses=_tuple(value.status),
+        country_codes=_countries(value.countries, f"{at}.countries"),
+        country_names=_tuple(value.country_names),
+        country_role=value.country_role,
+        theme_slugs=_tuple(value.themes),
+        programme_ids=_ids(value.programmes, "Programme", f"{at}.programmes"),
+        partner=_partner_link(value.partner, f"{at}.partner"),
+        start=_dates(value.start, f"{at}.start"),
+        end=_dates(value.end, f"{at}.end"),
+        active_on=value.active_on,
+        budget=_money_range(value.budget, f"{at}.budget"),
+        search=_search(value.search, f"{at}.search"),
+        all_of=tuple(project_criteria(x, f"{at}.and") for x in value.and_ or ()),
+        any_of=None
+        if value.or_ is None
+        else tuple(project_criteria(x, f"{at}.or") for x in value.or_),
+        none_of=None if value.not_ is None else project_criteria(value.not_, f"{at}.not"),
+    )
+
+
+def project_order(values: Sequence[ProjectOrder] | None) -> list[tuple[str, bool]]:
+    fields = [(v.field.value, v.direction == OrderDirection.DESC) for v in values or ()]
+    names = [name for name, _ in fields]
+    if len(set(names)) != len(names):
+        raise bad_user_input("`orderBy` names a field twice.", argument="orderBy")
+    return fields
+
+
+def _of_projects(value: ProjectFilter | None) -> c.ProjectCriteria | None:
+    return None if value is None else project_criteria(value, "filter.project")
+
+
+def partner_criteria(value: PartnerFilter | None) -> c.PartnerCriteria:
+    if value is None:
+        return c.PartnerCriteria()
+    return c.PartnerCriteria(
+        ids=_ids(value.ids, "Partner", "filter.ids"),
+        codes=_tuple(value.codes),
+        acronyms=_tuple(value.acronyms),
+        kinds=_tuple(value.kinds),
+        under=value.under,
+        project_country_codes=_countries(value.project_countries, "filter.projectCountries"),
+        search=_search(value.search, "filter.search"),
+    )
+
+
+def programme_criteria(value: ProgrammeFilter | None) -> c.ProgrammeCriteria:
+    if value is None:
+        return c.ProgrammeCriteria()
+    return c.ProgrammeCriteria(
+        codes=_tuple(value.codes),
+        partner_codes=_tuple(value.partners),
+        phases_of=value.phases_of,
+        search=_search(value.search, "filter.search"),
+    )
+
+
+def beneficiary_group_criteria(value: BeneficiaryGroupFilter | None) -> c.BeneficiaryGroupCriteria:
+    if value is None:
+        return c.BeneficiaryGroupCriteria()
+    return c.BeneficiaryGroupCriteria(
+        categories=_tuple(value.categories),
+        country_codes=_countries(value.countries, "filter.countries"),
+        project=None
+        if value.project is None
+        else project_criteria(value.project, "filter.project"),
+        search=_search(value.search, "filter.search"),
+    )
+
+
+def outcome_criteria(value: OutcomeFilter | None) -> c.OutcomeCriteria:
+    if value is None:
+        return c.OutcomeCriteria()
+    return c.OutcomeCriteria(
+        kinds=_tuple(value.kinds),
+        on_track=value.on_track,
+        project=None
+        if value.project is None
+        else project_criteria(value.project, "filter.project"),
+        search=_search(value.search, "filter.search"),
+    )
+
+
+def contribution_criteria(value: ContributionFilter | None) -> c.ContributionCriteria:
+    if value is None:
+        return c.ContributionCriteria()
+    return c.ContributionCriteria(
+        kinds=_tuple(value.kinds),
+        donor_codes=_tuple(value.donors),
+        recipient_codes=_tuple(value.recipients),
+        years=_years(value.years, "filter.years"),
+    )
+
+
+def agreement_criteria(value: AgreementFilter | None) -> c.AgreementCriteria:
+    if value is None:
+        return c.AgreementCriteria()
+    return c.AgreementCriteria(
+        kinds=_tuple(value.kinds),
+        party_codes=_tuple(value.parties),
+        signed=_dates(value.signed, "filter.signed"),
+    )
