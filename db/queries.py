@@ -41,6 +41,8 @@ from db.tables import (
 )
 
 Grouped = dict[Any, list[RowMapping]]
+Condition = sa.ColumnElement[bool]
+TRUE: Condition = sa.true()
 
 partner = table_of(Partner)
 programme = table_of(Programme)
@@ -64,33 +66,6 @@ agreement_project = table_of(AgreementProject)
 partner_fact_country = table_of(PartnerFactCountry)
 citation = table_of(Citation)
 source_document = table_of(SourceDocument)
-
-ROOT_ORDER: dict[str, list[sa.ColumnElement[Any]]] = {
-    "partner": [partner.c.name.collate(TEXT_COLLATION), partner.c.id],
-    "programme": [programme.c.name.collate(TEXT_COLLATION), programme.c.id],
-    "project": [project.c.code.collate(TEXT_COLLATION), project.c.id],
-    "beneficiary_group": [beneficiary_group.c.code.collate(TEXT_COLLATION)],
-    "outcome": [outcome.c.code.collate(TEXT_COLLATION)],
-    "contribution": [
-        contribution.c.period_start_year,
-        contribution.c.code.collate(TEXT_COLLATION),
-    ],
-    "agreement": [agreement.c.signed_on.asc().nulls_last(), agreement.c.code.collate("C")],
-}
-"""The order each root connection pages through: stable, and the same on every server."""
-
-
-async def count_rows(conn: AsyncConnection, model: type[SQLModel]) -> int:
-    table = table_of(model)
-    return int((await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar_one())
-
-
-async def page_rows(
-    conn: AsyncConnection, model: type[SQLModel], *, offset: int, limit: int
-) -> Sequence[RowMapping]:
-    table = table_of(model)
-    stmt = sa.select(table).order_by(*ROOT_ORDER[table.name]).offset(offset).limit(limit)
-    return (await conn.execute(stmt)).mappings().all()
 
 
 async def load_by_key(
@@ -131,8 +106,14 @@ async def load_children(
     return await _grouped(conn, stmt, column)
 
 
-async def load_projects_by_partner(conn: AsyncConnection, partner_ids: Sequence[int]) -> Grouped:
-    """Projects a partner takes part in, with the role (a row per role)."""
+async def load_projects_by_partner(
+    conn: AsyncConnection,
+    partner_ids: Sequence[int],
+    where: Condition = TRUE,
+    link_where: Condition = TRUE,
+) -> Grouped:
+    """Projects a partner takes part in, with the role (a row per role); ``where`` narrows the
+    projects, ``link_where`` the partner's own links (its role, its amount)."""
     stmt = (
         sa.select(
             project,
@@ -140,7 +121,7 @@ async def load_projects_by_partner(conn: AsyncConnection, partner_ids: Sequence[
             project_partner.c.role.label("_role"),
         )
         .join(project_partner, project_partner.c.project_id == project.c.id)
-        .where(project_partner.c.partner_id.in_(partner_ids))
+        .where(project_partner.c.partner_id.in_(partner_ids), where, link_where)
         .order_by(project.c.code.collate(TEXT_COLLATION))
     )
     return await _grouped(conn, stmt, "_key")
@@ -175,12 +156,12 @@ async def load_contributions_by_partner(
 
 
 async def load_projects_by_programme(
-    conn: AsyncConnection, programme_ids: Sequence[int]
+    conn: AsyncConnection, programme_ids: Sequence[int], where: Condition = TRUE
 ) -> Grouped:
     stmt = (
         sa.select(project, project_programme.c.programme_id.label("_key"))
         .join(project_programme, project_programme.c.project_id == project.c.id)
-        .where(project_programme.c.programme_id.in_(programme_ids))
+        .where(project_programme.c.programme_id.in_(programme_ids), where)
         .order_by(project.c.code.collate(TEXT_COLLATION))
     )
     return await _grouped(conn, stmt, "_key")
@@ -230,21 +211,25 @@ async def load_themes_by_project(conn: AsyncConnection, project_ids: Sequence[in
     return await _grouped(conn, stmt, "_key")
 
 
-async def load_projects_by_country(conn: AsyncConnection, codes: Sequence[str]) -> Grouped:
+async def load_projects_by_country(
+    conn: AsyncConnection, codes: Sequence[str], where: Condition = TRUE
+) -> Grouped:
     stmt = (
         sa.select(project, project_country.c.country_code.label("_key"))
         .join(project_country, project_country.c.project_id == project.c.id)
-        .where(project_country.c.country_code.in_(codes))
+        .where(project_country.c.country_code.in_(codes), where)
         .order_by(project_country.c.country_code, project.c.code.collate(TEXT_COLLATION))
     )
     return await _grouped(conn, stmt, "_key", unique="id")
 
 
-async def load_projects_by_theme(conn: AsyncConnection, slugs: Sequence[str]) -> Grouped:
+async def load_projects_by_theme(
+    conn: AsyncConnection, slugs: Sequence[str], where: Condition = TRUE
+) -> Grouped:
     stmt = (
         sa.select(project, project_theme.c.theme_slug.label("_key"))
         .join(project_theme, project_theme.c.project_id == project.c.id)
-        .where(project_theme.c.theme_slug.in_(slugs))
+        .where(project_theme.c.theme_slug.in_(slugs), where)
         .order_by(project.c.code.collate(TEXT_COLLATION))
     )
     return await _grouped(conn, stmt, "_key")

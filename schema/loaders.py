@@ -1,6 +1,7 @@
 """Per-request DataLoaders: every nested field is one batched query per level, not per row."""
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.engine import RowMapping
@@ -8,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from strawberry.dataloader import DataLoader
 
-from db import queries, tables
+from db import conditions, queries, tables
+from db.criteria import ProjectCriteria
 from db.enums import PartnerRole
 from db.tables.citations import CITED_RECORDS
 from schema.types.common import Source
@@ -25,6 +27,14 @@ if TYPE_CHECKING:
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 GroupQuery = Callable[[AsyncConnection, Sequence[Any]], Awaitable[queries.Grouped]]
+RelationQuery = Callable[
+    [AsyncConnection, Sequence[Any], queries.Condition], Awaitable[queries.Grouped]
+]
+_PROJECTS_BY: dict[str, RelationQuery] = {
+    "programme": queries.load_projects_by_programme,
+    "country": queries.load_projects_by_country,
+    "theme": queries.load_projects_by_theme,
+}
 
 
 class Loaders:
@@ -97,10 +107,47 @@ class Loaders:
             queries.load_parties_by_agreement, Partner.from_row
         )
         self.countries_by_fact = self._grouped(queries.load_countries_by_fact, Country.from_row)
+        self._matching: dict[tuple[str, ProjectCriteria], DataLoader[Any, list[Any]]] = {}
         self.sources: dict[str, DataLoader[int, list[Source]]] = {
             column: self._grouped(self._citations_of(column), Source.from_row)
             for column in CITED_RECORDS
         }
+
+    def projects_matching(
+        self, relation: str, criteria: ProjectCriteria
+    ) -> DataLoader[Any, list[Any]]:
+        """A loader of a relation's projects narrowed by ``criteria``, one per distinct filter
+        in a request, so every parent asking with the same filter shares one statement."""
+        key = (relation, criteria)
+        if key not in self._matching:
+            self._matching[key] = self._filtered_projects(relation, criteria)
+        return self._matching[key]
+
+    def _filtered_projects(
+        self, relation: str, criteria: ProjectCriteria
+    ) -> DataLoader[Any, list[Any]]:
+        if relation == "partner":
+            # The partner sub-filter speaks of the parent partner's own link.
+            where = conditions.project_condition(replace(criteria, partner=None))
+            link_where = (
+                queries.TRUE
+                if criteria.partner is None
+                else conditions.partner_link_condition(queries.project_partner, criteria.partner)
+            )
+
+            async def by_partner(conn: AsyncConnection, keys: Sequence[Any]) -> queries.Grouped:
+                return await queries.load_projects_by_partner(conn, keys, where, link_where)
+
+            return self._grouped(
+                by_partner, lambda row: (PartnerRole(row["_role"]), Project.from_row(row))
+            )
+        query = _PROJECTS_BY[relation]
+        where = conditions.project_condition(criteria)
+
+        async def by_relation(conn: AsyncConnection, keys: Sequence[Any]) -> queries.Grouped:
+            return await query(conn, keys, where)
+
+        return self._grouped(by_relation, Project.from_row)
 
     def _by_key(
         self, model: type[SQLModel], convert: Callable[[RowMapping], T], column: str = "id"

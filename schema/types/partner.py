@@ -8,6 +8,7 @@ from strawberry import relay
 
 from db.enums import PartnerKind, PartnerRole
 from schema.context import load_one
+from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
 from schema.types.common import FuzzyDate, Quantity, Source
 from schema.types.node import LoadedNode
@@ -68,11 +69,23 @@ class Partner(LoadedNode):
     async def children(self, info: Info) -> list["Partner"]:
         return await info.context.loaders.partner_children.load(self.id)
 
-    @strawberry.field(description="Projects this partner takes part in, in any role or one.")
+    @strawberry.field(
+        description="Projects this partner takes part in, in any role or one; a `partner` "
+        "condition in `filter` applies to this partner's own link."
+    )
     async def projects(
-        self, info: Info, role: PartnerRole | None = None
+        self,
+        info: Info,
+        role: PartnerRole | None = None,
+        filter: ProjectFilter | None = None,
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
-        links = await info.context.loaders.projects_by_partner.load(self.id)
+        loaders = info.context.loaders
+        loader = (
+            loaders.projects_by_partner
+            if filter is None
+            else loaders.projects_matching("partner", project_criteria(filter))
+        )
+        links = await loader.load(self.id)
         seen: set[int] = set()
         projects = []
         for link_role, project in links:

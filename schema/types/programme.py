@@ -8,6 +8,7 @@ from strawberry import relay
 
 from db.enums import PartnerRole
 from schema.context import load_one
+from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
 from schema.types.common import FuzzyDate, Source
 from schema.types.node import LoadedNode
@@ -60,9 +61,12 @@ class Programme(LoadedNode):
 
     @strawberry.field
     async def projects(
-        self, info: Info
+        self, info: Info, filter: ProjectFilter | None = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
-        return await info.context.loaders.projects_by_programme.load(self.id)
+        loaders = info.context.loaders
+        if filter is None:
+            return await loaders.projects_by_programme.load(self.id)
+        return await loaders.projects_matching("programme", project_criteria(filter)).load(self.id)
 
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:

@@ -6,6 +6,7 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
 from schema.types.node import LoadedNode
 
@@ -38,9 +39,12 @@ class Country(LoadedNode):
 
     @strawberry.field(description="Projects that work in or with this country.")
     async def projects(
-        self, info: Info
+        self, info: Info, filter: ProjectFilter | None = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
-        return await info.context.loaders.projects_by_country.load(self.code)
+        loaders = info.context.loaders
+        if filter is None:
+            return await loaders.projects_by_country.load(self.code)
+        return await loaders.projects_matching("country", project_criteria(filter)).load(self.code)
 
 
 @strawberry.type(description="A recipient region that is not a country: ASEAN, global...")
@@ -69,6 +73,9 @@ class Theme(LoadedNode):
 
     @strawberry.field
     async def projects(
-        self, info: Info
+        self, info: Info, filter: ProjectFilter | None = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
-        return await info.context.loaders.projects_by_theme.load(self.slug)
+        loaders = info.context.loaders
+        if filter is None:
+            return await loaders.projects_by_theme.load(self.slug)
+        return await loaders.projects_matching("theme", project_criteria(filter)).load(self.slug)
