@@ -232,8 +232,10 @@ def _currency(value: str, at: str) -> str:
 
 
 def _search(value: str | None, at: str) -> str | None:
-    if value is None:
-        return None
+    return None if value is None else checked_search(value, at)
+
+
+def checked_search(value: str, at: str) -> str:
     if not value.strip():
         raise bad_user_input("A search needs at least one word.", argument=at)
     if len(value) > MAX_QUERY_LENGTH:

@@ -12,6 +12,7 @@ from schema import filters
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
 from schema.pagination import Connection, Listing
+from schema.search import SearchHit, search
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner, PartnerFact
 from schema.types.programme import Programme
@@ -166,6 +167,12 @@ class Query:
 
             connection.count_undated = count_undated
         return connection
+
+    search: list[SearchHit] = strawberry.field(
+        resolver=search,
+        description="Projects, programmes, outcomes and beneficiary groups matching a "
+        'full-text search (web-search syntax: words, "phrases", -excluded), best first.',
+    )
 
     @strawberry.field(description="All countries, by name.")
     async def countries(self, info: Info) -> list[Country]:

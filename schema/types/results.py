@@ -77,12 +77,18 @@ class Outcome(LoadedNode):
     actual: Quantity | None
     period_start: FuzzyDate | None
     period_end: FuzzyDate | None
+    progress: float | None = strawberry.field(
+        description="How far along: actual over target (1.0 = target reached), where both "
+        "are known; the figures' qualifiers say how exact it is."
+    )
     project_id: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: RowMapping) -> "Outcome":
         precision = row["period_precision"]
+        target, actual = row["target"], row["actual"]
         return cls(
+            progress=float(actual / target) if actual is not None and target else None,
             id=row["id"],
             code=row["code"],
             kind=OutcomeKind(row["kind"]),
