@@ -13,6 +13,12 @@ from schema.errors import bad_user_input, not_found
 from schema.info import Info
 from schema.pagination import Connection, Listing
 from schema.search import SearchHit, search
+from schema.stats import (
+    ContributionStats,
+    ProjectStats,
+    resolve_contribution_stats,
+    resolve_project_stats,
+)
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner, PartnerFact
 from schema.types.programme import Programme
@@ -172,6 +178,16 @@ class Query:
         resolver=search,
         description="Projects, programmes, outcomes and beneficiary groups matching a "
         'full-text search (web-search syntax: words, "phrases", -excluded), best first.',
+    )
+
+    project_stats: ProjectStats = strawberry.field(
+        resolver=resolve_project_stats,
+        description="Counts, amounts and people of the projects matching `filter`, in total "
+        "and per `groupBy` bucket.",
+    )
+    contribution_stats: ContributionStats = strawberry.field(
+        resolver=resolve_contribution_stats,
+        description="Contributions summed per currency, in total and per `groupBy` bucket.",
     )
 
     @strawberry.field(description="All countries, by name.")

@@ -1,0 +1,270 @@
+"""Aggregates computed by PostgreSQL (``GROUP BY``), never by looping over rows in Python.
+
+Every total keeps the honesty of its parts: amounts are summed per currency only, a sum's
+qualifier follows from its terms (exact plus "at least" is "at least"), and what cannot be
+counted (projects without an amount, groups without a share of women) is counted apart
+rather than silently as zero.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+from db import queries as q
+from db.conditions import Condition
+from db.enums import PartnerRole, Qualifier
+
+
+class ProjectGrouping(StrEnum):
+    COUNTRY = "COUNTRY"
+    THEME = "THEME"
+    PARTNER = "PARTNER"
+    PROGRAMME = "PROGRAMME"
+    STATUS = "STATUS"
+    START_YEAR = "START_YEAR"
+
+
+class ContributionGrouping(StrEnum):
+    DONOR = "DONOR"
+    KIND = "KIND"
+    PERIOD = "PERIOD"
+
+
+def combined_qualifier(
+    *qualifiers: ColumnElement[Any], where: Condition | None = None
+) -> ColumnElement[Any]:
+    """The qualifier of a sum (or product of non-negative figures) of qualified terms: null
+    when no term is counted (``where`` picks the terms)."""
+    where = sa.true() if where is None else where
+
+    def any_is(value: Qualifier) -> ColumnElement[Any]:
+        return sa.func.bool_or(sa.or_(*(x == value.value for x in qualifiers))).filter(where)
+
+    all_exact = sa.func.bool_and(sa.and_(*(x == Qualifier.EXACT.value for x in qualifiers)))
+    return sa.case(
+        (sa.func.count().filter(where) == 0, sa.null()),
+        (all_exact.filter(where), Qualifier.EXACT.value),
+        (
+            sa.or_(
+                any_is(Qualifier.APPROXIMATE),
+                sa.and_(any_is(Qualifier.AT_LEAST), any_is(Qualifier.AT_MOST)),
+            ),
+            Qualifier.APPROXIMATE.value,
+        ),
+        (any_is(Qualifier.AT_LEAST), Qualifier.AT_LEAST.value),
+        else_=Qualifier.AT_MOST.value,
+    )
+
+
+NOT_STATED = "Not stated"
+
+
+def _buckets_of(grouping: ProjectGrouping, role: PartnerRole | None) -> sa.Select[Any]:
+    """(project_id, key, label) for every bucket a project falls in."""
+    p = q.project
+    year = sa.cast(sa.cast(sa.extract("year", p.c.effective_start), sa.Integer), sa.String)
+    if grouping is ProjectGrouping.COUNTRY:
+        link, c = q.project_country, q.country
+        return sa.select(link.c.project_id, c.c.code, c.c.name).join(
+            c, c.c.code == link.c.country_code
+        )
+    if grouping is ProjectGrouping.THEME:
+        link, t = q.project_theme, q.theme
+        return sa.select(link.c.project_id, t.c.slug, t.c.name).join(
+            t, t.c.slug == link.c.theme_slug
+        )
+    if grouping is ProjectGrouping.PARTNER:
+        link, o = q.project_partner, q.partner
+        return (
+            sa.select(link.c.project_id, o.c.code, sa.func.coalesce(o.c.acronym, o.c.name))
+            .join(o, o.c.id == link.c.partner_id)
+            .where(sa.true() if role is None else link.c.role == role.value)
+        )
+    if grouping is ProjectGrouping.PROGRAMME:
+        link, g = q.project_programme, q.programme
+        return sa.select(link.c.project_id, g.c.code, g.c.name).join(
+            g, g.c.id == link.c.programme_id
+        )
+    if grouping is ProjectGrouping.STATUS:
+        return sa.select(p.c.id, p.c.status, sa.func.coalesce(p.c.status, NOT_STATED))
+    return sa.select(p.c.id, year, sa.func.coalesce(year, NOT_STATED))
+
+
+def _keyed(selected: sa.CTE, grouping: ProjectGrouping | None, role: PartnerRole | None) -> sa.CTE:
+    """(project, bucket key, label) pairs, and one ``total`` row per project."""
+    total = sa.select(
+        selected.c.id.label("project_id"),
+        sa.cast(sa.null(), sa.String).label("key"),
+        sa.literal("All projects").label("label"),
+        sa.true().label("total"),
+    )
+    if grouping is None:
+        return total.cte("keyed")
+    pairs = _buckets_of(grouping, role)
+    project_id, key, label = pairs.selected_columns
+    bucketed = (
+        pairs.with_only_columns(
+            project_id.label("project_id"),
+            key.label("key"),
+            label.label("label"),
+            sa.false().label("total"),
+        )
+        .where(project_id.in_(sa.select(selected.c.id)))
+        .distinct()
+    )
+    return sa.union_all(bucketed, total).cte("keyed")
+
+
+def _money(selected: sa.CTE) -> sa.CTE:
+    """Each project's amount per currency: its budget where stated, else what its funders'
+    stated amounts add up to."""
+    p, link = q.project, q.project_partner
+    budgets = sa.select(
+        p.c.id.label("project_id"),
+        p.c.budget_currency.label("currency"),
+        p.c.budget_amount.label("amount"),
+        p.c.budget_amount_qualifier.label("qualifier"),
+    ).where(p.c.budget_amount.is_not(None), p.c.id.in_(sa.select(selected.c.id)))
+    funded = sa.select(
+        link.c.project_id, link.c.currency, link.c.amount, link.c.amount_qualifier
+    ).where(
+        link.c.amount.is_not(None),
+        link.c.role == PartnerRole.FUNDING.value,
+        link.c.project_id.in_(sa.select(selected.c.id)),
+        link.c.project_id.not_in(sa.select(p.c.id).where(p.c.budget_amount.is_not(None))),
+    )
+    return sa.union_all(budgets, funded).cte("money")
+
+
+@dataclass(frozen=True)
+class ProjectStatsRows:
+    buckets: Sequence[RowMapping]
+    """One row per bucket (``total`` true for the grand total): counts and people."""
+    amounts: Sequence[RowMapping]
+    """One row per bucket and currency."""
+
+
+async def project_stats(
+    conn: AsyncConnection,
+    where: Condition,
+    grouping: ProjectGrouping | None,
+    role: PartnerRole | None,
+) -> ProjectStatsRows:
+    selected = sa.select(q.project.c.id).where(where).cte("selected")
+    keyed = _keyed(selected, grouping, role)
+    money = _money(selected)
+    group = q.beneficiary_group
+    targeted = group.c.target_count.is_not(None)
+    reached = group.c.reached_count.is_not(None)
+    with_share = sa.and_(targeted, group.c.women_share.is_not(None))
+    without_share = sa.and_(targeted, group.c.women_share.is_(None))
+    buckets = (
+        sa.select(
+            keyed.c.total,
+            keyed.c.key,
+            keyed.c.label,
+            sa.func.count(sa.distinct(keyed.c.project_id)).label("projects"),
+            sa.func.count(sa.distinct(keyed.c.project_id))
+            .filter(keyed.c.project_id.not_in(sa.select(money.c.project_id)))
+            .label("projects_without_amount"),
+            sa.func.count(group.c.id).label("groups"),
+            sa.func.count(group.c.id)
+            .filter(group.c.target_count.is_(None))
+            .label("groups_without_target"),
+            sa.func.sum(group.c.target_count).label("targeted"),
+            combined_qualifier(group.c.target_count_qualifier, where=targeted).label(
+                "targeted_qualifier"
+            ),
+            sa.func.sum(group.c.reached_count).label("reached"),
+            combined_qualifier(group.c.reached_count_qualifier, where=reached).label(
+                "reached_qualifier"
+            ),
+            sa.func.sum(group.c.target_count * group.c.women_share / 100)
+            .filter(with_share)
+            .label("women"),
+            combined_qualifier(
+                group.c.target_count_qualifier, group.c.women_share_qualifier, where=with_share
+            ).label("women_qualifier"),
+            sa.func.count(group.c.id).filter(without_share).label("groups_without_share"),
+            sa.func.sum(group.c.target_count).filter(without_share).label("targeted_without_share"),
+        )
+        .select_from(keyed)
+        .outerjoin(group, group.c.project_id == keyed.c.project_id)
+        .group_by(keyed.c.total, keyed.c.key, keyed.c.label)
+        .order_by(keyed.c.total, keyed.c.label)
+    )
+    amounts = (
+        sa.select(
+            keyed.c.total,
+            keyed.c.key,
+            money.c.currency,
+            sa.func.sum(money.c.amount).label("amount"),
+            combined_qualifier(money.c.qualifier).label("qualifier"),
+            sa.func.count(sa.distinct(money.c.project_id)).label("projects"),
+        )
+        .select_from(keyed)
+        .join(money, money.c.project_id == keyed.c.project_id)
+        .group_by(keyed.c.total, keyed.c.key, money.c.currency)
+        .order_by(money.c.currency)
+    )
+    return ProjectStatsRows(
+        buckets=(await conn.execute(buckets)).mappings().all(),
+        amounts=(await conn.execute(amounts)).mappings().all(),
+    )
+
+
+async def contribution_stats(
+    conn: AsyncConnection, where: Condition, grouping: ContributionGrouping | None
+) -> Sequence[RowMapping]:
+    """Per bucket and currency (``total`` rows for all contributions): count, sum, qualifier."""
+    c, donor = q.contribution, q.partner
+    period = sa.func.concat(c.c.period_start_year, "-", c.c.period_end_year)
+    key, label = {
+        None: (sa.cast(sa.null(), sa.String), sa.literal("All contributions")),
+        ContributionGrouping.DONOR: (donor.c.code, sa.func.coalesce(donor.c.acronym, donor.c.name)),
+        ContributionGrouping.KIND: (c.c.kind, c.c.kind),
+        ContributionGrouping.PERIOD: (period, period),
+    }[grouping]
+    base = (
+        sa.select(
+            sa.literal(grouping is None).label("total"),
+            key.label("key"),
+            label.label("label"),
+            sa.func.min(c.c.period_start_year).label("first_year"),
+            c.c.currency,
+            sa.func.count().label("contributions"),
+            sa.func.sum(c.c.amount).label("amount"),
+            combined_qualifier(c.c.amount_qualifier).label("qualifier"),
+        )
+        .join_from(c, donor, donor.c.id == c.c.donor_id)
+        .where(where)
+        .group_by(key, label, c.c.currency)
+    )
+    if grouping is None:
+        stmt = base.order_by(c.c.currency)
+    else:
+        totals = (
+            base.with_only_columns(
+                sa.true().label("total"),
+                sa.cast(sa.null(), sa.String).label("key"),
+                sa.literal("All contributions").label("label"),
+                sa.func.min(c.c.period_start_year).label("first_year"),
+                c.c.currency,
+                sa.func.count().label("contributions"),
+                sa.func.sum(c.c.amount).label("amount"),
+                combined_qualifier(c.c.amount_qualifier).label("qualifier"),
+            )
+            .group_by(None)
+            .group_by(c.c.currency)
+        )
+        union = sa.union_all(base, totals).subquery()
+        stmt = sa.select(union).order_by(
+            union.c.total, union.c.first_year, union.c.label, union.c.currency
+        )
+    return (await conn.execute(stmt)).mappings().all()

@@ -1,0 +1,188 @@
+"""Aggregate fields: ``projectStats`` and ``contributionStats``, computed in SQL."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Annotated, Any
+
+import strawberry
+
+from db import conditions
+from db.enums import PartnerRole, Qualifier
+from db.stats import ContributionGrouping, ProjectGrouping, contribution_stats, project_stats
+from schema.filters import (
+    ContributionFilter,
+    ProjectFilter,
+    contribution_criteria,
+    project_criteria,
+)
+from schema.info import Info
+from schema.types.common import Money, plain_decimal
+
+strawberry.enum(ProjectGrouping, name="ProjectGroupBy", description="How to bucket projects.")
+strawberry.enum(ContributionGrouping, name="ContributionGroupBy")
+
+
+@strawberry.type(description="A sum in one currency: currencies are never added together.")
+class MoneyTotal:
+    amount: Money
+    records: int = strawberry.field(description="Projects or contributions summed.")
+
+
+@strawberry.type(description="A total of people with how exact it is.")
+class PeopleCount:
+    value: Decimal
+    qualifier: Qualifier
+
+
+def _people(value: Any, qualifier: str | None) -> PeopleCount | None:
+    if value is None or qualifier is None:
+        return None
+    return PeopleCount(value=plain_decimal(Decimal(value)), qualifier=Qualifier(qualifier))
+
+
+@strawberry.type(
+    description="People the projects' beneficiary groups count. Groups that give no target "
+    "or no share of women are counted apart, never as zero."
+)
+class People:
+    groups: int
+    targeted: PeopleCount | None = strawberry.field(description="Sum of target counts.")
+    reached: PeopleCount | None = strawberry.field(description="Sum of reached counts.")
+    women_targeted: PeopleCount | None = strawberry.field(
+        description="Women among the targeted, from each group's share: a share of at least "
+        "65 % gives a lower bound. Only groups that state a share."
+    )
+    groups_without_target: int
+    groups_without_women_share: int = strawberry.field(
+        description="Groups with a target but no share of women, left out of womenTargeted."
+    )
+    targeted_without_women_share: int = strawberry.field(
+        description="Their targeted people, left out of womenTargeted."
+    )
+
+
+@strawberry.type(description="Projects in one bucket, or all of them (key null).")
+class ProjectBucket:
+    key: str | None = strawberry.field(description="Code, slug, status or year; null if none.")
+    label: str
+    project_count: int
+    amounts: list[MoneyTotal] = strawberry.field(
+        description="Per currency: each project's budget where stated, else its funders' "
+        "stated amounts."
+    )
+    projects_without_amount: int
+    people: People
+
+
+@strawberry.type
+class ProjectStats:
+    total: ProjectBucket = strawberry.field(description="Every matching project once.")
+    buckets: list[ProjectBucket] = strawberry.field(
+        description="A project is in every bucket it belongs to (all its countries...)."
+    )
+
+
+@strawberry.type
+class ContributionBucket:
+    key: str | None
+    label: str
+    contribution_count: int
+    amounts: list[MoneyTotal]
+
+
+@strawberry.type
+class ContributionStats:
+    total: ContributionBucket
+    buckets: list[ContributionBucket]
+
+
+def _money(row: Any) -> Money:
+    return Money(
+        amount=row["amount"], currency=row["currency"], qualifier=Qualifier(row["qualifier"])
+    )
+
+
+async def resolve_project_stats(
+    info: Info,
+    filter: ProjectFilter | None = None,
+    group_by: ProjectGrouping | None = None,
+    partner_role: Annotated[
+        PartnerRole | None,
+        strawberry.argument(
+            description="With groupBy PARTNER: only links in this role (null: any role)."
+        ),
+    ] = PartnerRole.FUNDING,
+) -> ProjectStats:
+    where = conditions.project_condition(project_criteria(filter))
+    rows = await info.context.read(project_stats, where, group_by, partner_role)
+    amounts: dict[tuple[bool, str | None], list[MoneyTotal]] = defaultdict(list)
+    for row in rows.amounts:
+        amounts[row["total"], row["key"]].append(
+            MoneyTotal(amount=_money(row), records=row["projects"])
+        )
+    buckets = [
+        ProjectBucket(
+            key=row["key"],
+            label=row["label"],
+            project_count=row["projects"],
+            amounts=amounts[row["total"], row["key"]],
+            projects_without_amount=row["projects_without_amount"],
+            people=People(
+                groups=row["groups"],
+                targeted=_people(row["targeted"], row["targeted_qualifier"]),
+                reached=_people(row["reached"], row["reached_qualifier"]),
+                women_targeted=_people(row["women"], row["women_qualifier"]),
+                groups_without_target=row["groups_without_target"],
+                groups_without_women_share=row["groups_without_share"],
+                targeted_without_women_share=row["targeted_without_share"] or 0,
+            ),
+        )
+        for row in rows.buckets
+    ]
+    totals = [b for b, row in zip(buckets, rows.buckets, strict=True) if row["total"]]
+    empty = ProjectBucket(
+        key=None,
+        label="All projects",
+        project_count=0,
+        amounts=[],
+        projects_without_amount=0,
+        people=People(
+            groups=0,
+            targeted=None,
+            reached=None,
+            women_targeted=None,
+            groups_without_target=0,
+            groups_without_women_share=0,
+            targeted_without_women_share=0,
+        ),
+    )
+    return ProjectStats(
+        total=totals[0] if totals else empty,
+        buckets=[b for b, row in zip(buckets, rows.buckets, strict=True) if not row["total"]],
+    )
+
+
+async def resolve_contribution_stats(
+    info: Info,
+    filter: ContributionFilter | None = None,
+    group_by: ContributionGrouping | None = None,
+) -> ContributionStats:
+    where = conditions.contribution_condition(contribution_criteria(filter))
+    rows = await info.context.read(contribution_stats, where, group_by)
+    buckets: dict[tuple[bool, str | None], ContributionBucket] = {}
+    for row in rows:
+        bucket = buckets.setdefault(
+            (row["total"], row["key"]),
+            ContributionBucket(
+                key=row["key"], label=row["label"], contribution_count=0, amounts=[]
+            ),
+        )
+        bucket.contribution_count += row["contributions"]
+        bucket.amounts.append(MoneyTotal(amount=_money(row), records=row["contributions"]))
+    total = next(
+        (b for (is_total, _), b in buckets.items() if is_total),
+        ContributionBucket(key=None, label="All contributions", contribution_count=0, amounts=[]),
+    )
+    return ContributionStats(
+        total=total, buckets=[b for (is_total, _), b in buckets.items() if not is_total]
+    )
