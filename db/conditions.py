@@ -187,7 +187,9 @@ def project_condition(c: ProjectCriteria) -> Condition:
     if c.any_of is not None:
         conditions.append(sa.or_(sa.false(), *(project_condition(x) for x in c.any_of)))
     if c.none_of is not None:
-        conditions.append(sa.not_(project_condition(c.none_of)))
+        # A condition that is unknown for a project (its status is not stated) does not
+        # hold, so its negation does: "not completed" keeps projects of unknown status.
+        conditions.append(sa.not_(sa.func.coalesce(project_condition(c.none_of), False)))
     return sa.and_(*conditions)
 
 

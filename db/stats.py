@@ -92,7 +92,8 @@ def _buckets_of(grouping: ProjectGrouping, role: PartnerRole | None) -> sa.Selec
             g, g.c.id == link.c.programme_id
         )
     if grouping is ProjectGrouping.STATUS:
-        return sa.select(p.c.id, p.c.status, sa.func.coalesce(p.c.status, NOT_STATED))
+        status = sa.cast(p.c.status, sa.String)
+        return sa.select(p.c.id, status, sa.func.coalesce(status, NOT_STATED))
     return sa.select(p.c.id, year, sa.func.coalesce(year, NOT_STATED))
 
 

@@ -21,6 +21,9 @@ def error_code(error: GraphQLError) -> str:
         if error.message.startswith("Variable '$"):
             return "BAD_USER_INPUT"
         return "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(error.original_error, GraphQLError):
+        # Raised while Strawberry converts an argument's value (an unknown enum value).
+        return "BAD_USER_INPUT"
     return INTERNAL
 
 

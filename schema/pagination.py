@@ -38,25 +38,22 @@ def encode_cursor(ordering: keyset.Ordering, values: keyset.CursorValues) -> str
 
 
 def decode_cursor(cursor: str, ordering: keyset.Ordering, argument: str) -> keyset.CursorValues:
+    invalid = bad_user_input(f"`{argument}` is not a valid cursor.", argument=argument)
     try:
         prefix, payload = from_base64(cursor)
         signature, values = json.loads(payload)
-        valid = (
-            prefix == _PREFIX
-            and isinstance(values, list)
-            and len(values) == ordering.width
-            and all(v is None or isinstance(v, str) for v in values)
-        )
     except Exception as error:
-        raise bad_user_input(f"`{argument}` is not a valid cursor.", argument=argument) from error
-    if not valid:
-        raise bad_user_input(f"`{argument}` is not a valid cursor.", argument=argument)
+        raise invalid from error
+    if prefix != _PREFIX or not isinstance(signature, str) or not isinstance(values, list):
+        raise invalid
     if signature != ordering.signature:
         raise bad_user_input(
             f"`{argument}` is a cursor of another ordering ({signature}), not of "
             f"{ordering.signature}.",
             argument=argument,
         )
+    if len(values) != ordering.width or not all(v is None or isinstance(v, str) for v in values):
+        raise invalid
     return tuple(values)
 
 
