@@ -100,6 +100,8 @@ class Page:
     rows: Sequence[RowMapping]
     more: bool
     """Whether rows remain past the page in the direction of travel."""
+    earlier: bool = False
+    """For pages fetched per parent: whether rows lie before the page's cursor."""
 
 
 async def fetch_page(
@@ -139,3 +141,75 @@ async def exists_beyond(
 async def count_matching(conn: AsyncConnection, table: sa.Table, where: Condition) -> int:
     stmt = sa.select(sa.func.count()).select_from(table).where(where)
     return int((await conn.execute(stmt)).scalar_one())
+
+
+async def fetch_pages_by_parent(
+    conn: AsyncConnection,
+    ordering: Ordering,
+    where: Condition,
+    links: sa.Select[Any],
+    *,
+    cursor: CursorValues | None,
+    limit: int,
+) -> dict[Any, Page]:
+    """The first ``limit`` rows after ``cursor`` for every parent at once, in one statement.
+
+    ``links`` selects ``(parent, row id)`` pairs. A window numbers each parent's rows past
+    the cursor, so every parent gets its own page; a second window tells whether the
+    parent has rows before the cursor, which makes ``hasPreviousPage`` exact.
+    """
+    pairs = links.subquery("pairs")
+    table = ordering.table
+    past = sa.true() if cursor is None else ordering.beyond(cursor, backward=False)
+    numbered = (
+        ordering.select(table, pairs.c.parent.label("_parent"))
+        .add_columns(
+            sa.func.row_number()
+            .over(partition_by=[pairs.c.parent, past], order_by=ordering.order_by(False))
+            .label("_number"),
+            past.label("_past"),
+            sa.func.bool_or(sa.not_(past)).over(partition_by=pairs.c.parent).label("_earlier"),
+        )
+        .join(pairs, pairs.c.id == table.c.id)
+        .where(where)
+        .subquery("numbered")
+    )
+    # Each parent's rows past the cursor, one more than the page to tell whether more follow,
+    # and a single row before it (if any) to tell whether rows lie before.
+    stmt = (
+        sa.select(numbered)
+        .where(
+            sa.or_(
+                sa.and_(numbered.c["_past"], numbered.c["_number"] <= limit + 1),
+                sa.and_(sa.not_(numbered.c["_past"]), numbered.c["_number"] == 1),
+            )
+        )
+        .order_by(numbered.c["_parent"], numbered.c["_past"], numbered.c["_number"])
+    )
+    grouped: dict[Any, list[RowMapping]] = {}
+    earlier: dict[Any, bool] = {}
+    for row in (await conn.execute(stmt)).mappings():
+        earlier[row["_parent"]] = row["_earlier"]
+        if row["_past"]:
+            grouped.setdefault(row["_parent"], []).append(row)
+    return {
+        parent: Page(
+            rows=grouped.get(parent, [])[:limit],
+            more=len(grouped.get(parent, [])) > limit,
+            earlier=seen_earlier,
+        )
+        for parent, seen_earlier in earlier.items()
+    }
+
+
+async def count_by_parent(
+    conn: AsyncConnection, table: sa.Table, where: Condition, links: sa.Select[Any]
+) -> dict[Any, int]:
+    pairs = links.subquery("pairs")
+    stmt = (
+        sa.select(pairs.c.parent, sa.func.count())
+        .join(table, table.c.id == pairs.c.id)
+        .where(where)
+        .group_by(pairs.c.parent)
+    )
+    return {row[0]: row[1] for row in (await conn.execute(stmt)).all()}

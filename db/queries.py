@@ -302,3 +302,21 @@ async def list_rows(
     table = table_of(model)
     stmt = sa.select(table).order_by(table.c[order].collate(TEXT_COLLATION))
     return (await conn.execute(stmt)).mappings().all()
+
+
+def project_links(
+    relation: str, parents: Sequence[Any], link_where: Condition = TRUE
+) -> sa.Select[Any]:
+    """Distinct ``(parent, id)`` pairs linking partners, programmes, countries or themes
+    (``relation``) to their projects; ``link_where`` narrows a partner's own links."""
+    parent, project_id, extra = {
+        "partner": (project_partner.c.partner_id, project_partner.c.project_id, link_where),
+        "programme": (project_programme.c.programme_id, project_programme.c.project_id, TRUE),
+        "country": (project_country.c.country_code, project_country.c.project_id, TRUE),
+        "theme": (project_theme.c.theme_slug, project_theme.c.project_id, TRUE),
+    }[relation]
+    return (
+        sa.select(parent.label("parent"), project_id.label("id"))
+        .where(parent.in_(parents), extra)
+        .distinct()
+    )

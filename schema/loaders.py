@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from strawberry.dataloader import DataLoader
 
-from db import conditions, queries, tables
-from db.criteria import ProjectCriteria
+from db import conditions, keyset, queries, tables
+from db.criteria import PartnerLinkCriteria, ProjectCriteria
 from db.enums import PartnerRole
 from db.tables.citations import CITED_RECORDS
 from schema.types.common import Source
@@ -108,6 +108,7 @@ class Loaders:
         )
         self.countries_by_fact = self._grouped(queries.load_countries_by_fact, Country.from_row)
         self._matching: dict[tuple[str, ProjectCriteria], DataLoader[Any, list[Any]]] = {}
+        self._pages: dict[tuple[Any, ...], DataLoader[Any, Any]] = {}
         self.sources: dict[str, DataLoader[int, list[Source]]] = {
             column: self._grouped(self._citations_of(column), Source.from_row)
             for column in CITED_RECORDS
@@ -123,17 +124,58 @@ class Loaders:
             self._matching[key] = self._filtered_projects(relation, criteria)
         return self._matching[key]
 
+    def project_pages(
+        self,
+        relation: str,
+        criteria: ProjectCriteria,
+        role: PartnerRole | None,
+        ordering: keyset.Ordering,
+        cursor: keyset.CursorValues | None,
+        limit: int,
+    ) -> DataLoader[Any, keyset.Page | None]:
+        """A loader of each parent's page of projects: one statement for all parents."""
+        key = ("pages", relation, criteria, role, ordering.signature, cursor, limit)
+        if key not in self._pages:
+            where, link_where = _project_conditions(relation, criteria, role)
+
+            async def batch(parents: list[Any]) -> list[keyset.Page | None]:
+                pages = await self._ctx.read(
+                    keyset.fetch_pages_by_parent,
+                    ordering,
+                    where,
+                    queries.project_links(relation, parents, link_where),
+                    cursor=cursor,
+                    limit=limit,
+                )
+                return [pages.get(parent) for parent in parents]
+
+            self._pages[key] = DataLoader(load_fn=batch)
+        return self._pages[key]
+
+    def project_counts(
+        self, relation: str, criteria: ProjectCriteria, role: PartnerRole | None
+    ) -> DataLoader[Any, int]:
+        key = ("counts", relation, criteria, role)
+        if key not in self._pages:
+            where, link_where = _project_conditions(relation, criteria, role)
+
+            async def batch(parents: list[Any]) -> list[int]:
+                counts = await self._ctx.read(
+                    keyset.count_by_parent,
+                    queries.project,
+                    where,
+                    queries.project_links(relation, parents, link_where),
+                )
+                return [counts.get(parent, 0) for parent in parents]
+
+            self._pages[key] = DataLoader(load_fn=batch)
+        return self._pages[key]
+
     def _filtered_projects(
         self, relation: str, criteria: ProjectCriteria
     ) -> DataLoader[Any, list[Any]]:
         if relation == "partner":
-            # The partner sub-filter speaks of the parent partner's own link.
-            where = conditions.project_condition(replace(criteria, partner=None))
-            link_where = (
-                queries.TRUE
-                if criteria.partner is None
-                else conditions.partner_link_condition(queries.project_partner, criteria.partner)
-            )
+            where, link_where = _project_conditions(relation, criteria, None)
 
             async def by_partner(conn: AsyncConnection, keys: Sequence[Any]) -> queries.Grouped:
                 return await queries.load_projects_by_partner(conn, keys, where, link_where)
@@ -185,3 +227,19 @@ class Loaders:
             return await queries.load_citations(conn, column, keys)
 
         return query
+
+
+def _project_conditions(
+    relation: str, criteria: ProjectCriteria, role: PartnerRole | None
+) -> tuple[queries.Condition, queries.Condition]:
+    """The condition on projects and, under a partner, on the partner's own link: there the
+    filter's ``partner`` part and the ``role`` speak of that link, not of any partner."""
+    if relation != "partner":
+        return conditions.project_condition(criteria), queries.TRUE
+    link = criteria.partner or PartnerLinkCriteria()
+    if role is not None:
+        link = replace(link, role=role)
+    return (
+        conditions.project_condition(replace(criteria, partner=None)),
+        conditions.partner_link_condition(queries.project_partner, link),
+    )

@@ -57,7 +57,7 @@ def decode_cursor(cursor: str, ordering: keyset.Ordering, argument: str) -> keys
     return tuple(values)
 
 
-def _check_size(value: int | None, argument: str, maximum: int) -> None:
+def check_page_size(value: int | None, argument: str, maximum: int) -> None:
     if value is None:
         return
     if value < 0:
@@ -93,8 +93,8 @@ class Connection(relay.Connection[NodeType], Generic[NodeType]):
         when only ``last`` is given. ``first`` with ``last`` takes the last of the first."""
         ctx = info.context
         maximum = max_results or ctx.settings.max_page_size
-        _check_size(first, "first", maximum)
-        _check_size(last, "last", maximum)
+        check_page_size(first, "first", maximum)
+        check_page_size(last, "last", maximum)
         ordering, where = nodes.ordering, nodes.where
         after_values = decode_cursor(after, ordering, "after") if after is not None else None
         before_values = decode_cursor(before, ordering, "before") if before is not None else None

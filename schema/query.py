@@ -22,7 +22,7 @@ from schema.stats import (
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner, PartnerFact
 from schema.types.programme import Programme
-from schema.types.project import Project
+from schema.types.project import Project, ProjectConnection
 from schema.types.reference import Country, Theme
 from schema.types.results import BeneficiaryGroup, Outcome
 
@@ -69,19 +69,6 @@ def root_connection(
     resolve.__annotations__["filter"] = filter_type | None
     resolve.__annotations__["return"] = Connection[node]
     return strawberry.field(resolver=resolve, description=description)
-
-
-@strawberry.type(description="A page of projects.")
-class ProjectConnection(Connection[Project]):
-    count_undated: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
-
-    @strawberry.field(
-        description="With an `activeOn` filter: projects that met every other condition but "
-        "were left out because their dates cannot tell whether they ran that day. Null "
-        "without `activeOn`."
-    )
-    async def undated_left_out(self) -> int | None:
-        return None if self.count_undated is None else await self.count_undated()
 
 
 @strawberry.type

@@ -8,10 +8,12 @@ from strawberry import relay
 
 from db.enums import PartnerKind, PartnerRole
 from schema.context import load_one
-from schema.filters import ProjectFilter, project_criteria
+from schema.filters import ProjectFilter, ProjectOrder, project_criteria
 from schema.info import Info
+from schema.project_pages import project_page
 from schema.types.common import FuzzyDate, Quantity, Source
 from schema.types.node import LoadedNode
+from schema.types.project import ProjectConnection
 
 if TYPE_CHECKING:
     from schema.types.funding import Contribution
@@ -93,6 +95,31 @@ class Partner(LoadedNode):
                 seen.add(project.id)
                 projects.append(project)
         return projects
+
+    @strawberry.field(
+        description="The same projects as a connection: filtered, ordered and paged, for "
+        "every partner of a page in one statement; `role` and `filter.partner` speak of "
+        "this partner's own link."
+    )
+    async def projects_connection(
+        self,
+        info: Info,
+        role: PartnerRole | None = None,
+        filter: ProjectFilter | None = None,
+        order_by: list[ProjectOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ProjectConnection:
+        return await project_page(
+            info,
+            "partner",
+            self.id,
+            filter=filter,
+            order_by=order_by,
+            first=first,
+            after=after,
+            role=role,
+        )
 
     @strawberry.field(description="Programmes this partner funds or runs.")
     async def programmes(

@@ -1,6 +1,7 @@
 """Projects and their links: partners with roles, countries with roles."""
 
 import datetime
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -10,6 +11,7 @@ from strawberry import relay
 from db.enums import CountryRole, PartnerRole, ProjectStatus
 from schema.context import load_one
 from schema.info import Info
+from schema.pagination import Connection
 from schema.types.common import FuzzyDate, Money, Source, enum_or_none
 from schema.types.node import LoadedNode
 
@@ -190,3 +192,16 @@ class ProjectCountry:
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_country_id"].load(self.row_id)
+
+
+@strawberry.type(description="A page of projects.")
+class ProjectConnection(Connection[Project]):
+    count_undated: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
+
+    @strawberry.field(
+        description="With an `activeOn` filter: projects that met every other condition but "
+        "were left out because their dates cannot tell whether they ran that day. Null "
+        "without `activeOn`."
+    )
+    async def undated_left_out(self) -> int | None:
+        return None if self.count_undated is None else await self.count_undated()

@@ -180,3 +180,57 @@ async def test_an_ordering_naming_a_field_twice_is_refused(gql: Execute) -> None
 async def test_a_search_query_too_long_is_refused(gql: Execute) -> None:
     error = await _error(gql, "query($q: String!) { search(query: $q) { rank } }", {"q": "y" * 300})
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "query", "maximum": 200}
+
+
+NESTED = """query($after: String) {
+  partners(filter: {codes: ["koica", "moel"]}) { edges { node {
+    code
+    projects(role: FUNDING) { code }
+    projectsConnection(role: FUNDING, first: 2, after: $after,
+                       orderBy: [{field: TITLE, direction: DESC}]) {
+      totalCount
+      edges { node { code title } }
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+    }
+  } } }
+}"""
+
+
+async def test_nested_connections_page_each_parent(gql: Execute) -> None:
+    result = await gql(NESTED)
+    assert result.errors is None
+    partners = {e["node"]["code"]: e["node"] for e in result.data["partners"]["edges"]}
+    koica = partners["koica"]
+    page = koica["projectsConnection"]
+    assert page["totalCount"] == len(koica["projects"]) == 4
+    titles = [e["node"]["title"] for e in page["edges"]]
+    assert len(titles) == 2
+    assert titles == sorted(titles, reverse=True)
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert page["pageInfo"]["hasPreviousPage"] is False
+    assert partners["moel"]["projectsConnection"]["totalCount"] == len(partners["moel"]["projects"])
+
+    rest = await gql(NESTED, {"after": page["pageInfo"]["endCursor"]})
+    assert rest.errors is None
+    koica_rest = next(
+        e["node"] for e in rest.data["partners"]["edges"] if e["node"]["code"] == "koica"
+    )["projectsConnection"]
+    seen = [e["node"]["code"] for e in page["edges"] + koica_rest["edges"]]
+    assert sorted(seen) == sorted(p["code"] for p in koica["projects"])
+    assert koica_rest["pageInfo"]["hasPreviousPage"] is True
+    assert koica_rest["pageInfo"]["hasNextPage"] is False
+
+
+async def test_nested_connections_cost_one_statement_per_level(
+    conn: AsyncConnection, gql: Execute, statements: StatementCounter
+) -> None:
+    query = (
+        "{ countries { projectsConnection(first: 3) { totalCount edges { node { code"
+        " themes { projectsConnection(first: 2) { edges { node { code } } } } } } } } }"
+    )
+    assert (await gql(query)).errors is None
+    before = statements.count
+    await add_synthetic_projects(conn, 60)
+    statements.statements.clear()
+    assert (await gql(query)).errors is None
+    assert statements.count == before
