@@ -26,6 +26,7 @@ class OrderKey:
     expression: ColumnElement[Any]
     descending: bool = False
     unique: bool = False
+    nullable: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,17 @@ class Ordering:
     def width(self) -> int:
         return len(self.keys) + (1 if self._tiebreak else 0)
 
-    def _expressions(self) -> list[tuple[ColumnElement[Any], bool]]:
-        pairs = [(k.expression, k.descending) for k in self.keys]
+    def _expressions(self) -> list[tuple[ColumnElement[Any], bool, bool]]:
+        pairs = [(k.expression, k.descending, k.nullable) for k in self.keys]
         if self._tiebreak:
-            pairs.append((self.table.c.id, False))
+            # The id runs the way the last key does, so an index on (key, id) serves the
+            # ordering in either direction.
+            pairs.append((self.table.c.id, self.keys[-1].descending, False))
         return pairs
 
     def order_by(self, backward: bool) -> list[ColumnElement[Any]]:
         clauses: list[ColumnElement[Any]] = []
-        for expression, descending in self._expressions():
+        for expression, descending, _ in self._expressions():
             if descending != backward:
                 clauses.append(
                     expression.desc().nulls_first() if backward else expression.desc().nulls_last()
@@ -70,7 +73,9 @@ class Ordering:
         """Rows after ``cursor`` in this ordering (before it, when ``backward``)."""
         pairs = self._expressions()
         condition: Condition = sa.false()
-        for (expression, descending), value in reversed(list(zip(pairs, cursor, strict=True))):
+        for (expression, descending, nullable), value in reversed(
+            list(zip(pairs, cursor, strict=True))
+        ):
             if value is None:
                 strictly: Condition = expression.is_not(None) if backward else sa.false()
                 equal: Condition = expression.is_(None)
@@ -78,7 +83,10 @@ class Ordering:
                 typed = sa.cast(sa.literal(value), expression.type)
                 later = expression < typed if descending else expression > typed
                 earlier = expression > typed if descending else expression < typed
-                strictly = earlier if backward else sa.or_(later, expression.is_(None))
+                if backward or not nullable:
+                    strictly = earlier if backward else later
+                else:
+                    strictly = sa.or_(later, expression.is_(None))
                 equal = expression == typed
             condition = sa.or_(strictly, sa.and_(equal, condition))
         return condition
@@ -90,7 +98,7 @@ class Ordering:
 
     def select(self, *columns: Any) -> sa.Select[Any]:
         keys = [
-            expression.label(f"_key{i}") for i, (expression, _) in enumerate(self._expressions())
+            expression.label(f"_key{i}") for i, (expression, _, _) in enumerate(self._expressions())
         ]
         return sa.select(*(columns or (self.table,)), *keys)
 

@@ -1,8 +1,9 @@
 """The orders lists can be paged through, each a keyset ``Ordering``.
 
-Text sorts with the ``C`` collation so every server agrees. The orderings an index serves
-(projects by code or by start, groups and outcomes by code)
-page at the same cost at any depth; the others sort the matching rows first.
+Text sorts with the ``C`` collation so every server agrees. Orderings by a unique code
+(projects, groups, outcomes) page from its index at the same cost at any depth; projects by
+start read their first page from an index; the others sort the matching rows first
+(``bench/keyset_depth.py`` measures it).
 """
 
 from collections.abc import Sequence
@@ -27,13 +28,19 @@ def project_ordering(fields: Sequence[tuple[str, bool]]) -> Ordering:
     keys = [OrderKey(name.lower(), PROJECT_ORDER_FIELDS[name], desc) for name, desc in fields]
     if not keys:
         keys = [OrderKey("code", PROJECT_ORDER_FIELDS["CODE"])]
-    if keys[-1].name == "code":
-        keys[-1] = OrderKey("code", keys[-1].expression, keys[-1].descending, unique=True)
+    keys = [
+        OrderKey(k.name, k.expression, k.descending, unique=k.name == "code", nullable=False)
+        if k.name in ("code", "title")
+        else k
+        for k in keys
+    ]
     return Ordering(q.project, tuple(keys))
 
 
 def _by_code(table: str) -> OrderKey:
-    return OrderKey("code", getattr(q, table).c.code.collate(TEXT_COLLATION), unique=True)
+    return OrderKey(
+        "code", getattr(q, table).c.code.collate(TEXT_COLLATION), unique=True, nullable=False
+    )
 
 
 PARTNERS = Ordering(q.partner, (OrderKey("name", q.partner.c.name.collate(TEXT_COLLATION)),))

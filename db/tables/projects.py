@@ -27,9 +27,14 @@ _DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
 class Project(SQLModel, table=True):
     __table_args__ = (
         search_index("project"),
-        # Serves the keyset ordering by start (db/orderings.py); code's unique index, in the
-        # C collation, serves the ordering by code.
+        # Serve the keyset orderings by start, oldest or newest first (db/orderings.py);
+        # code's unique index, in the C collation, serves the ordering by code.
         sa.Index("ix_project_effective_start", "effective_start", "id"),
+        sa.Index(
+            "ix_project_effective_start_desc",
+            sa.desc(sa.column("effective_start")).nulls_last(),
+            sa.desc(sa.column("id")),
+        ),
         sa.CheckConstraint("planned_end >= planned_start", name="planned_ordered"),
         sa.CheckConstraint("actual_end >= actual_start", name="actual_ordered"),
         sa.CheckConstraint("duration_months > 0", name="duration_positive"),

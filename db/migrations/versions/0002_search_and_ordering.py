@@ -56,9 +56,15 @@ def upgrade() -> None:
             "project", sa.Column(column, sa.Date, sa.Computed(expression, persisted=True))
         )
     op.create_index("ix_project_effective_start", "project", ["effective_start", "id"])
+    op.create_index(
+        "ix_project_effective_start_desc",
+        "project",
+        [sa.desc(sa.column("effective_start")).nulls_last(), sa.desc(sa.column("id"))],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_project_effective_start_desc", table_name="project")
     op.drop_index("ix_project_effective_start", table_name="project")
     for column in EFFECTIVE_DATES:
         op.drop_column("project", column)
