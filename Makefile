@@ -27,7 +27,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy service schema db tests
+	$(BIN)/mypy service schema db tests bench
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest

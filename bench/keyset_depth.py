@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import conditions, keyset, orderings
 from db.criteria import ProjectCriteria
@@ -45,7 +46,7 @@ def database_url() -> str:
 
 
 async def timed_page(
-    engine: sa.ext.asyncio.AsyncEngine,
+    engine: AsyncEngine,
     ordering: keyset.Ordering,
     cursor: keyset.CursorValues | None,
     runs: int,
