@@ -39,8 +39,18 @@ def precision_column(name: str) -> sa.Column:  # type: ignore[type-arg]
     return enum_column(DatePrecision, name, nullable=True)
 
 
-def created_at_column() -> sa.Column:  # type: ignore[type-arg]
+def created_at_column(name: str = "created_at") -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+
+
+def updated_at_column() -> sa.Column:  # type: ignore[type-arg]
     return sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+
+
+def version_column() -> sa.Column:  # type: ignore[type-arg]
+    """Bumped by every update: a writer states the version it read, so a stale write is
+    refused instead of silently overwriting another's (optimistic concurrency)."""
+    return sa.Column(sa.Integer, nullable=False, server_default="1")
 
 
 def figure_checks(table: str, *figures: str) -> list[sa.CheckConstraint]:
@@ -72,4 +82,6 @@ __all__ = [
     "figure_checks",
     "precision_column",
     "qualifier_column",
+    "updated_at_column",
+    "version_column",
 ]

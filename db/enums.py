@@ -95,3 +95,16 @@ class DatePrecision(StrEnum):
     DAY = "DAY"
     MONTH = "MONTH"
     YEAR = "YEAR"
+
+
+class KeyScope(StrEnum):
+    """WRITE: a partner's own projects (or all, without a partner); ADMIN: everything."""
+
+    WRITE = "WRITE"
+    ADMIN = "ADMIN"
+
+
+class ChangeOperation(StrEnum):
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+    DELETE = "DELETE"

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from db.tables.access import ApiKey, Change
 from db.tables.citations import Citation, SourceDocument
 from db.tables.funding import (
     Agreement,
@@ -26,7 +27,9 @@ __all__ = [
     "Agreement",
     "AgreementParty",
     "AgreementProject",
+    "ApiKey",
     "BeneficiaryGroup",
+    "Change",
     "Citation",
     "Contribution",
     "Country",

@@ -14,6 +14,8 @@ from db.columns import (
     figure_checks,
     precision_column,
     qualifier_column,
+    updated_at_column,
+    version_column,
 )
 from db.enums import AgreementKind, ContributionKind, DatePrecision, Qualifier
 from db.tables.projects import MONEY
@@ -43,6 +45,8 @@ class Contribution(SQLModel, table=True):
     programme_id: int | None = Field(default=None, foreign_key="programme.id", ondelete="SET NULL")
     project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
+    version: int = Field(default=1, sa_column=version_column())
 
 
 class Agreement(SQLModel, table=True):

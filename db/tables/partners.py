@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from db.columns import created_at_column, enum_column
+from db.columns import created_at_column, enum_column, updated_at_column, version_column
 from db.enums import PartnerKind
 
 
@@ -23,3 +23,5 @@ class Partner(SQLModel, table=True):
     description: str | None = None
     iati_identifier: str | None = Field(default=None, unique=True)
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
+    version: int = Field(default=1, sa_column=version_column())

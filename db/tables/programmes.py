@@ -5,7 +5,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from db.columns import created_at_column, date_checks, enum_column, precision_column
+from db.columns import (
+    created_at_column,
+    date_checks,
+    enum_column,
+    precision_column,
+    updated_at_column,
+    version_column,
+)
 from db.enums import DatePrecision, PartnerRole
 from db.text_search import search_index, search_vector_column
 
@@ -33,6 +40,8 @@ class Programme(SQLModel, table=True):
     )
     parent_id: int | None = Field(default=None, foreign_key="programme.id", ondelete="SET NULL")
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
+    version: int = Field(default=1, sa_column=version_column())
     search_vector: str | None = Field(
         default=None,
         sa_column=search_vector_column(("name", "A"), ("acronym", "A"), ("description", "B")),

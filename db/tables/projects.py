@@ -15,6 +15,8 @@ from db.columns import (
     figure_checks,
     precision_column,
     qualifier_column,
+    updated_at_column,
+    version_column,
 )
 from db.enums import CountryRole, DatePrecision, PartnerRole, ProjectStatus, Qualifier
 from db.text_search import search_index, search_vector_column
@@ -92,6 +94,8 @@ class Project(SQLModel, table=True):
     )
     iati_identifier: str | None = Field(default=None, unique=True)
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
+    version: int = Field(default=1, sa_column=version_column())
     effective_start: date | None = Field(
         default=None,
         sa_column=sa.Column(

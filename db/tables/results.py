@@ -7,7 +7,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
-from db.columns import created_at_column, enum_column, figure_checks, qualifier_column
+from db.columns import (
+    created_at_column,
+    enum_column,
+    figure_checks,
+    qualifier_column,
+    updated_at_column,
+    version_column,
+)
 from db.enums import BeneficiaryCategory, DatePrecision, OutcomeKind, Qualifier
 from db.text_search import search_index, search_vector_column
 
@@ -56,6 +63,8 @@ class BeneficiaryGroup(SQLModel, table=True):
     country_code: str | None = Field(default=None, foreign_key="country.code")
     location: str | None = None
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
+    version: int = Field(default=1, sa_column=version_column())
     search_vector: str | None = Field(
         default=None,
         sa_column=search_vector_column(("description", "A"), ("location", "B")),
@@ -100,6 +109,8 @@ class Outcome(SQLModel, table=True):
         default=None, sa_column=enum_column(DatePrecision, "period_precision", nullable=True)
     )
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
+    updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
+    version: int = Field(default=1, sa_column=version_column())
     search_vector: str | None = Field(
         default=None,
         sa_column=search_vector_column(("statement", "A"), ("indicator", "B"), ("unit", "B")),
