@@ -1,0 +1,254 @@
+"""Audited writes with optimistic concurrency.
+
+Each function writes one record and its audit entry on the caller's connection, inside the
+caller's transaction: the API wraps a whole mutation in one, so a mutation lands whole or
+not at all, and its audit entries with it. An update or delete names the version it read;
+the row is locked and checked, so of two writers holding the same version exactly one
+wins and the other is told (``StaleVersion``), never silently overwritten.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db import queries as q
+from db.enums import ChangeOperation
+from db.metadata import table_of
+from db.tables import Change
+
+change = table_of(Change)
+
+_NOT_AUDITED = {"id", "created_at", "updated_at", "version", "search_vector"}
+
+
+class WriteError(Exception):
+    pass
+
+
+@dataclass
+class RecordMissing(WriteError):
+    table: str
+    record_id: int
+
+
+@dataclass
+class StaleVersion(WriteError):
+    table: str
+    record_id: int
+    current: int
+
+
+@dataclass
+class StillReferenced(WriteError):
+    table: str
+    record_id: int
+    references: dict[str, int]
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON can hold it, for the audit trail."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _project_of(table: sa.Table, row: Mapping[Any, Any]) -> int | None:
+    if table is q.project:
+        return int(row["id"])
+    project_id = row.get("project_id")
+    return None if project_id is None else int(project_id)
+
+
+async def record_change(
+    conn: AsyncConnection,
+    *,
+    key_name: str,
+    table: sa.Table,
+    row: Mapping[Any, Any],
+    operation: ChangeOperation,
+    before: Mapping[Any, Any] | None,
+    after: Mapping[Any, Any] | None,
+) -> None:
+    def audited(values: Mapping[Any, Any] | None) -> dict[str, Any] | None:
+        if values is None:
+            return None
+        return {k: _plain(v) for k, v in values.items() if k not in _NOT_AUDITED}
+
+    await conn.execute(
+        sa.insert(change).values(
+            key_name=key_name,
+            record_type=table.name,
+            record_id=row["id"],
+            operation=operation.value,
+            before=audited(before),
+            after=audited(after),
+            project_id=_project_of(table, row),
+        )
+    )
+
+
+async def create(
+    conn: AsyncConnection, table: sa.Table, values: Mapping[str, Any], *, key_name: str
+) -> RowMapping:
+    inserted = await conn.execute(sa.insert(table).values(**values).returning(table))
+    row: RowMapping = inserted.mappings().one()
+    await record_change(
+        conn,
+        key_name=key_name,
+        table=table,
+        row=row,
+        operation=ChangeOperation.CREATE,
+        before=None,
+        after=row,
+    )
+    return row
+
+
+async def _locked(
+    conn: AsyncConnection, table: sa.Table, record_id: int, version: int | None
+) -> RowMapping:
+    """The row, locked until the transaction ends, at the version the writer read."""
+    row = (
+        (await conn.execute(sa.select(table).where(table.c.id == record_id).with_for_update()))
+        .mappings()
+        .one_or_none()
+    )
+    if row is None:
+        raise RecordMissing(table.name, record_id)
+    if version is not None and row["version"] != version:
+        raise StaleVersion(table.name, record_id, row["version"])
+    return row
+
+
+async def update(
+    conn: AsyncConnection,
+    table: sa.Table,
+    record_id: int,
+    version: int,
+    values: Mapping[str, Any],
+    *,
+    key_name: str,
+) -> RowMapping:
+    current = await _locked(conn, table, record_id, version)
+    changed = {k: v for k, v in values.items() if current[k] != v}
+    if not changed:
+        return current
+    row: RowMapping = (
+        (
+            await conn.execute(
+                sa.update(table)
+                .where(table.c.id == record_id)
+                .values(**changed, version=table.c.version + 1, updated_at=sa.func.now())
+                .returning(table)
+            )
+        )
+        .mappings()
+        .one()
+    )
+    await record_change(
+        conn,
+        key_name=key_name,
+        table=table,
+        row=row,
+        operation=ChangeOperation.UPDATE,
+        before={k: current[k] for k in changed},
+        after={k: row[k] for k in changed},
+    )
+    return row
+
+
+async def delete(
+    conn: AsyncConnection,
+    table: sa.Table,
+    record_id: int,
+    version: int | None,
+    *,
+    key_name: str,
+) -> RowMapping:
+    """Delete a record (``version`` None: a link, which has none); leave a tombstone."""
+    current = (
+        await _locked(conn, table, record_id, version)
+        if "version" in table.c
+        else (await conn.execute(sa.select(table).where(table.c.id == record_id).with_for_update()))
+        .mappings()
+        .one()
+    )
+    await conn.execute(sa.delete(table).where(table.c.id == record_id))
+    await record_change(
+        conn,
+        key_name=key_name,
+        table=table,
+        row=current,
+        operation=ChangeOperation.DELETE,
+        before=current,
+        after=None,
+    )
+    return current
+
+
+async def delete_children(
+    conn: AsyncConnection, table: sa.Table, column: str, parent_id: int, *, key_name: str
+) -> Sequence[int]:
+    """Delete the rows of ``table`` that belong to a parent being deleted, each with its
+    tombstone, so a mirror syncing from the trail drops them too."""
+    rows = (await conn.execute(sa.select(table).where(table.c[column] == parent_id))).mappings()
+    deleted = []
+    for row in rows.all():
+        await delete(conn, table, row["id"], None, key_name=key_name)
+        deleted.append(row["id"])
+    return deleted
+
+
+async def partner_references(conn: AsyncConnection, partner_id: int) -> dict[str, int]:
+    """What still points at a partner, by kind, so deleting it never cascades silently."""
+    counts = {
+        "project_partner": sa.select(sa.func.count()).where(
+            q.project_partner.c.partner_id == partner_id
+        ),
+        "programme_partner": sa.select(sa.func.count()).where(
+            q.programme_partner.c.partner_id == partner_id
+        ),
+        "agreement_party": sa.select(sa.func.count()).where(
+            q.agreement_party.c.partner_id == partner_id
+        ),
+        "contribution": sa.select(sa.func.count()).where(
+            sa.or_(
+                q.contribution.c.donor_id == partner_id,
+                q.contribution.c.recipient_id == partner_id,
+            )
+        ),
+        "partner": sa.select(sa.func.count()).where(q.partner.c.parent_id == partner_id),
+    }
+    stmt = sa.select(*(query.scalar_subquery().label(name) for name, query in counts.items()))
+    row = (await conn.execute(stmt)).mappings().one()
+    return {name: row[name] for name in counts if row[name]}
+
+
+LINKS_OF_PARTNER = ("project_partner", "programme_partner", "agreement_party")
+"""References a partner's deletion may remove when asked: links, not records."""
+
+
+async def remove_partner_links(conn: AsyncConnection, partner_id: int, *, key_name: str) -> None:
+    for name in LINKS_OF_PARTNER:
+        await delete_children(conn, getattr(q, name), "partner_id", partner_id, key_name=key_name)
+    children = (
+        await conn.execute(sa.select(q.partner.c.id).where(q.partner.c.parent_id == partner_id))
+    ).scalars()
+    for child_id in children.all():
+        child = await _locked(conn, q.partner, child_id, None)
+        await update(
+            conn, q.partner, child_id, child["version"], {"parent_id": None}, key_name=key_name
+        )
