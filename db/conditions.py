@@ -4,7 +4,7 @@ Relations are tested with ``EXISTS`` rather than joins, so a project linked to t
 countries still appears once and the conditions compose freely under ``and``/``or``/``not``.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -68,6 +68,12 @@ def undecided_on(day: date) -> Condition:
         sa.not_(sa.func.coalesce(project_start > day, False)),
         sa.not_(sa.func.coalesce(project_end_last_day < day, False)),
     )
+
+
+def _updated_since(table: sa.Table, moment: datetime | None) -> Condition:
+    """Records created or changed since ``moment``: how a mirror syncs incrementally (the
+    deletions it must also apply are in the audit trail)."""
+    return TRUE if moment is None else table.c.updated_at >= moment
 
 
 def _in(column: ColumnElement[Any], values: tuple[Any, ...] | None) -> Condition:
@@ -148,6 +154,7 @@ def project_condition(c: ProjectCriteria) -> Condition:
         TRUE if c.active_on is None else running_on(c.active_on),
         _amount_in(p.c.budget_amount, p.c.budget_currency, c.budget),
         TRUE if c.search is None else matches(p.c.search_vector, c.search),
+        _updated_since(p, c.updated_since),
     ]
     if c.country_codes is not None or c.country_names is not None or c.country_role is not None:
         pc, country = q.project_country.alias(), q.country.alias()
@@ -205,7 +212,7 @@ def _country_named(country: Any, names: list[str]) -> Condition:
 
 def partner_condition(c: PartnerCriteria) -> Condition:
     partner = q.partner
-    conditions = _partner_columns(partner, c)
+    conditions = [*_partner_columns(partner, c), _updated_since(partner, c.updated_since)]
     if c.project_country_codes is not None:
         link, pc = q.project_partner.alias(), q.project_country.alias()
         conditions.append(
@@ -231,6 +238,7 @@ def programme_condition(c: ProgrammeCriteria) -> Condition:
     conditions = [
         _in(programme.c.code, c.codes),
         TRUE if c.search is None else matches(programme.c.search_vector, c.search),
+        _updated_since(programme, c.updated_since),
     ]
     if c.phases_of is not None:
         parent = q.programme.alias()
@@ -266,6 +274,7 @@ def beneficiary_group_condition(c: BeneficiaryGroupCriteria) -> Condition:
         _in(group.c.country_code, c.country_codes),
         _of_projects(group.c.project_id, c.project),
         TRUE if c.search is None else matches(group.c.search_vector, c.search),
+        _updated_since(group, c.updated_since),
     )
 
 
@@ -284,6 +293,7 @@ def outcome_condition(c: OutcomeCriteria) -> Condition:
         else (outcome_progress < 1),
         _of_projects(outcome.c.project_id, c.project),
         TRUE if c.search is None else matches(outcome.c.search_vector, c.search),
+        _updated_since(outcome, c.updated_since),
     )
 
 
@@ -299,6 +309,7 @@ def contribution_condition(c: ContributionCriteria) -> Condition:
         _in(contribution.c.kind, None if c.kinds is None else tuple(k.value for k in c.kinds)),
         _partner_code_in(contribution.c.donor_id, c.donor_codes),
         _partner_code_in(contribution.c.recipient_id, c.recipient_codes),
+        _updated_since(contribution, c.updated_since),
     ]
     if c.years is not None:
         # Periods that overlap the years asked for.

@@ -7,7 +7,7 @@ reason; ``None`` means "no condition".
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from db.enums import (
@@ -76,6 +76,7 @@ class ProjectCriteria:
     active_on: date | None = None
     budget: AmountRange | None = None
     search: str | None = None
+    updated_since: datetime | None = None
     all_of: tuple["ProjectCriteria", ...] = field(default=())
     any_of: tuple["ProjectCriteria", ...] | None = None
     none_of: "ProjectCriteria | None" = None
@@ -90,6 +91,7 @@ class PartnerCriteria:
     under: str | None = None
     project_country_codes: tuple[str, ...] | None = None
     search: str | None = None
+    updated_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class ProgrammeCriteria:
     partner_codes: tuple[str, ...] | None = None
     phases_of: str | None = None
     search: str | None = None
+    updated_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class BeneficiaryGroupCriteria:
     country_codes: tuple[str, ...] | None = None
     project: ProjectCriteria | None = None
     search: str | None = None
+    updated_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ class OutcomeCriteria:
     on_track: bool | None = None
     project: ProjectCriteria | None = None
     search: str | None = None
+    updated_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class ContributionCriteria:
     donor_codes: tuple[str, ...] | None = None
     recipient_codes: tuple[str, ...] | None = None
     years: YearRange | None = None
+    updated_since: datetime | None = None
 
 
 @dataclass(frozen=True)

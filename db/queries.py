@@ -320,3 +320,13 @@ def project_links(
         .where(parent.in_(parents), extra)
         .distinct()
     )
+
+
+async def existing_keys(
+    conn: AsyncConnection, table: sa.Table, column: str, values: Sequence[Any]
+) -> set[Any]:
+    """Which of ``values`` exist in ``table.column``: one query for every reference checked."""
+    if not values:
+        return set()
+    rows = await conn.execute(sa.select(table.c[column]).where(table.c[column].in_(values)))
+    return {value for (value,) in rows.all()}

@@ -6,6 +6,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.error_codes import assign_codes
+from schema.mutations import Mutation
 from schema.query import Query
 
 
@@ -21,6 +22,7 @@ class CoopgraphSchema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     return CoopgraphSchema(
         query=Query,
+        mutation=Mutation,
         # Parsing and validation dominate small queries: cache both.
         extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
     )

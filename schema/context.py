@@ -7,31 +7,67 @@ query goes through ``Context.read`` under a lock.
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from db.enums import KeyScope
 from service.settings import Settings
 
 T = TypeVar("T")
 K = TypeVar("K")
 
 
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as: the API key it presented."""
+
+    key_name: str
+    scope: KeyScope
+    partner_id: int | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.scope is KeyScope.ADMIN
+
+
 class Context(BaseContext):
-    def __init__(self, connection: AsyncConnection, settings: Settings) -> None:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        settings: Settings,
+        *,
+        principal: Principal | None = None,
+        bad_credentials: bool = False,
+        commit_writes: bool = True,
+    ) -> None:
         from schema.loaders import Loaders
 
         super().__init__()
         self.connection = connection
         self.settings = settings
+        self.principal = principal
+        self.bad_credentials = bad_credentials
+        self.commit_writes = commit_writes
         self._lock = asyncio.Lock()
         self.loaders = Loaders(self)
 
     async def read(self, query: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         async with self._lock:
             return await query(self.connection, *args, **kwargs)
+
+    async def write(self, operation: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """Run ``operation`` as one unit: all of it lands, or none of it (a savepoint), and it
+        is committed before the answer is sent (unless the connection belongs to a test)."""
+        async with self._lock:
+            async with self.connection.begin_nested():
+                result = await operation(self.connection, *args, **kwargs)
+            if self.commit_writes:
+                await self.connection.commit()
+            return result
 
 
 async def load_one(loader: DataLoader[K, T | None], key: K) -> T:

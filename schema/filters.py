@@ -106,6 +106,10 @@ class ProjectFilter:
     )
     budget: MoneyRange | None = None
     search: str | None = strawberry.field(default=None, description="Full-text search.")
+    updated_since: datetime.datetime | None = strawberry.field(
+        default=None,
+        description="Created or changed at or after this time (deletions: see `changes`).",
+    )
     and_: list["ProjectFilter"] | None = strawberry.field(name="and", default=None)
     or_: list["ProjectFilter"] | None = strawberry.field(name="or", default=None)
     not_: "ProjectFilter | None" = strawberry.field(name="not", default=None)
@@ -146,6 +150,10 @@ class PartnerFilter:
         default=None, description="Partners of projects in these countries (ISO codes)."
     )
     search: str | None = strawberry.field(default=None, description="Part of a name or acronym.")
+    updated_since: datetime.datetime | None = strawberry.field(
+        default=None,
+        description="Created or changed at or after this time (deletions: see `changes`).",
+    )
 
 
 @strawberry.input
@@ -154,6 +162,10 @@ class ProgrammeFilter:
     partners: list[str] | None = strawberry.field(default=None, description="Partner codes.")
     phases_of: str | None = strawberry.field(default=None, description="A programme's code.")
     search: str | None = None
+    updated_since: datetime.datetime | None = strawberry.field(
+        default=None,
+        description="Created or changed at or after this time (deletions: see `changes`).",
+    )
 
 
 @strawberry.input
@@ -162,6 +174,10 @@ class BeneficiaryGroupFilter:
     countries: list[str] | None = None
     project: ProjectFilter | None = None
     search: str | None = None
+    updated_since: datetime.datetime | None = strawberry.field(
+        default=None,
+        description="Created or changed at or after this time (deletions: see `changes`).",
+    )
 
 
 @strawberry.input
@@ -174,6 +190,10 @@ class OutcomeFilter:
     )
     project: ProjectFilter | None = None
     search: str | None = None
+    updated_since: datetime.datetime | None = strawberry.field(
+        default=None,
+        description="Created or changed at or after this time (deletions: see `changes`).",
+    )
 
 
 @strawberry.input
@@ -183,6 +203,10 @@ class ContributionFilter:
     recipients: list[str] | None = strawberry.field(default=None, description="Partner codes.")
     years: YearRange | None = strawberry.field(
         default=None, description="Contributions whose period overlaps these years."
+    )
+    updated_since: datetime.datetime | None = strawberry.field(
+        default=None,
+        description="Created or changed at or after this time (deletions: see `changes`).",
     )
 
 
@@ -308,6 +332,7 @@ def project_criteria(value: ProjectFilter | None, at: str = "filter") -> c.Proje
         active_on=value.active_on,
         budget=_money_range(value.budget, f"{at}.budget"),
         search=_search(value.search, f"{at}.search"),
+        updated_since=value.updated_since,
         all_of=tuple(project_criteria(x, f"{at}.and") for x in value.and_ or ()),
         any_of=None
         if value.or_ is None
@@ -339,6 +364,7 @@ def partner_criteria(value: PartnerFilter | None) -> c.PartnerCriteria:
         under=value.under,
         project_country_codes=_countries(value.project_countries, "filter.projectCountries"),
         search=_search(value.search, "filter.search"),
+        updated_since=value.updated_since,
     )
 
 
@@ -350,6 +376,7 @@ def programme_criteria(value: ProgrammeFilter | None) -> c.ProgrammeCriteria:
         partner_codes=_tuple(value.partners),
         phases_of=value.phases_of,
         search=_search(value.search, "filter.search"),
+        updated_since=value.updated_since,
     )
 
 
@@ -363,6 +390,7 @@ def beneficiary_group_criteria(value: BeneficiaryGroupFilter | None) -> c.Benefi
         if value.project is None
         else project_criteria(value.project, "filter.project"),
         search=_search(value.search, "filter.search"),
+        updated_since=value.updated_since,
     )
 
 
@@ -376,6 +404,7 @@ def outcome_criteria(value: OutcomeFilter | None) -> c.OutcomeCriteria:
         if value.project is None
         else project_criteria(value.project, "filter.project"),
         search=_search(value.search, "filter.search"),
+        updated_since=value.updated_since,
     )
 
 
@@ -387,6 +416,7 @@ def contribution_criteria(value: ContributionFilter | None) -> c.ContributionCri
         donor_codes=_tuple(value.donors),
         recipient_codes=_tuple(value.recipients),
         years=_years(value.years, "filter.years"),
+        updated_since=value.updated_since,
     )
 
 

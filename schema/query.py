@@ -9,9 +9,11 @@ from strawberry import relay
 
 from db import conditions, keyset, orderings, queries, tables
 from schema import filters
+from schema.changes import Change, changes
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
 from schema.pagination import Connection, Listing
+from schema.permissions import CanRead
 from schema.search import SearchHit, search
 from schema.stats import (
     ContributionStats,
@@ -68,12 +70,14 @@ def root_connection(
 
     resolve.__annotations__["filter"] = filter_type | None
     resolve.__annotations__["return"] = Connection[node]
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, permission_classes=[CanRead])
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Fetch any record by its global id.")
+    @strawberry.field(
+        description="Fetch any record by its global id.", permission_classes=[CanRead]
+    )
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node:
         try:
             global_id = relay.GlobalID.from_id(id)
@@ -133,7 +137,10 @@ class Query:
         "MoUs, agreements and reviews, oldest first.",
     )
 
-    @strawberry.field(description="Projects matching `filter`, in `orderBy` order (by code).")
+    @strawberry.field(
+        description="Projects matching `filter`, in `orderBy` order (by code).",
+        permission_classes=[CanRead],
+    )
     async def projects(
         self,
         info: Info,
@@ -163,26 +170,31 @@ class Query:
 
     search: list[SearchHit] = strawberry.field(
         resolver=search,
+        permission_classes=[CanRead],
         description="Projects, programmes, outcomes and beneficiary groups matching a "
         'full-text search (web-search syntax: words, "phrases", -excluded), best first.',
     )
 
     project_stats: ProjectStats = strawberry.field(
         resolver=resolve_project_stats,
+        permission_classes=[CanRead],
         description="Counts, amounts and people of the projects matching `filter`, in total "
         "and per `groupBy` bucket.",
     )
     contribution_stats: ContributionStats = strawberry.field(
         resolver=resolve_contribution_stats,
+        permission_classes=[CanRead],
         description="Contributions summed per currency, in total and per `groupBy` bucket.",
     )
 
-    @strawberry.field(description="All countries, by name.")
+    changes: Connection[Change] = changes
+
+    @strawberry.field(description="All countries, by name.", permission_classes=[CanRead])
     async def countries(self, info: Info) -> list[Country]:
         rows = await info.context.read(queries.list_rows, tables.Country, "name")
         return [Country.from_row(row) for row in rows]
 
-    @strawberry.field(description="All themes, by name.")
+    @strawberry.field(description="All themes, by name.", permission_classes=[CanRead])
     async def themes(self, info: Info) -> list[Theme]:
         rows = await info.context.read(queries.list_rows, tables.Theme, "name")
         return [Theme.from_row(row) for row in rows]

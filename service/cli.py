@@ -1,4 +1,4 @@
-"""The ``coopgraph`` command line: serve, migrate, seed, export-schema."""
+"""The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema."""
 
 import argparse
 import asyncio
@@ -15,6 +15,7 @@ from db.metadata import table_of
 from db.migrate import upgrade_to_head
 from db.tables import Project
 from service.embedded import DATABASE, EmbeddedPostgres
+from service.key_commands import add_key_commands, run_key_command
 from service.settings import Settings, get_settings
 
 
@@ -72,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     commands.add_parser("seed", help="insert whatever of the built-in dataset is missing")
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    add_key_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -93,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("database is at the latest migration")
     elif args.command == "seed":
         _print_seeded(asyncio.run(seed(url)))
+    elif args.command == "keys":
+        asyncio.run(migrate(url))
+        sys.exit(asyncio.run(run_key_command(url, args)))
     elif args.command == "serve":
         from service.app import create_app
 

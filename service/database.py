@@ -12,10 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 
 class ConnectionSource(Protocol):
+    commits: bool
+    """Whether a write is committed when it succeeds (not when a test owns the transaction)."""
+
     def connect(self) -> AbstractAsyncContextManager[AsyncConnection]: ...
 
 
 class EngineConnections:
+    commits = True
+
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 

@@ -10,19 +10,44 @@ from typing import Any
 from cross_web import HTTPException
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
+from db.api_keys import authenticate
+from db.enums import KeyScope
 from schema.build import schema
-from schema.context import Context
+from schema.context import Context, Principal
 
 EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
 _EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
 
 
 async def get_context(request: Request) -> AsyncIterator[Context]:
-    async with request.app.state.connections.connect() as conn:
-        yield Context(conn, request.app.state.settings)
+    connections = request.app.state.connections
+    async with connections.connect() as conn:
+        principal, bad_credentials = await _principal(conn, request.headers.get("authorization"))
+        yield Context(
+            conn,
+            request.app.state.settings,
+            principal=principal,
+            bad_credentials=bad_credentials,
+            commit_writes=connections.commits,
+        )
+
+
+async def _principal(conn: AsyncConnection, header: str | None) -> tuple[Principal | None, bool]:
+    """The key a request presents as ``Authorization: Bearer <key>``; and whether it presented
+    one that is not valid (so the error can say so rather than ask for a key)."""
+    if not header:
+        return None, False
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None, True
+    key = await authenticate(conn, token.strip())
+    if key is None:
+        return None, True
+    return Principal(key["name"], KeyScope(key["scope"]), key["partner_id"]), False
 
 
 # Requests Strawberry refuses before any GraphQL runs (a body that is not JSON, no query, a

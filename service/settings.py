@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_pool_timeout: float = Field(default=10.0, gt=0)
     seed_on_start: bool = Field(default=True, description="load the dataset into an empty db")
+    public_reads: bool = Field(
+        default=True, description="queries need no API key (writes always do)"
+    )
     seeds_dir: Path = Field(
         default=Path("../shared/seeds"), description="source documents, for dataset checks"
     )

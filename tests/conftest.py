@@ -85,6 +85,8 @@ def gql(conn: AsyncConnection, settings: Settings) -> Execute:
 class FixedConnection:
     """Hands the app the test's connection, so HTTP tests see and roll back the same data."""
 
+    commits = False
+
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 

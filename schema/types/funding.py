@@ -1,5 +1,6 @@
 """Contributions between partners, and the agreements and reviews behind programmes."""
 
+import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -25,6 +26,11 @@ ProjectRef = Annotated["Project", strawberry.lazy("schema.types.project")]
 @strawberry.type(description="Funding from a donor to an organisation over a period of years.")
 class Contribution(LoadedNode):
     id: relay.NodeID[int]
+    version: int = strawberry.field(
+        description="Bumped by every update; an update or delete must state the version it read."
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
     code: str
     kind: ContributionKind
     amount: Money
@@ -40,6 +46,9 @@ class Contribution(LoadedNode):
         amount = Money.of(row["amount"], row["currency"], row["amount_qualifier"])
         assert amount is not None  # the columns are NOT NULL
         return cls(
+            version=row["version"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
             id=row["id"],
             code=row["code"],
             kind=ContributionKind(row["kind"]),

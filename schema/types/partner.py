@@ -1,5 +1,6 @@
 """Partners (organisations) and the dated facts about them."""
 
+import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
 )
 class Partner(LoadedNode):
     id: relay.NodeID[int]
+    version: int = strawberry.field(
+        description="Bumped by every update; an update or delete must state the version it read."
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
     code: str = strawberry.field(description="Stable key.")
     name: str
     acronym: str | None
@@ -41,6 +47,9 @@ class Partner(LoadedNode):
     @classmethod
     def from_row(cls, row: RowMapping) -> "Partner":
         return cls(
+            version=row["version"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
             id=row["id"],
             code=row["code"],
             name=row["name"],

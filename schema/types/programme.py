@@ -1,5 +1,6 @@
 """Programmes, their phases, and the partners that fund or run them."""
 
+import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
 @strawberry.type(description="A programme; phases of a long-running one are its child programmes.")
 class Programme(LoadedNode):
     id: relay.NodeID[int]
+    version: int = strawberry.field(
+        description="Bumped by every update; an update or delete must state the version it read."
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
     code: str
     name: str
     acronym: str | None
@@ -34,6 +40,9 @@ class Programme(LoadedNode):
     @classmethod
     def from_row(cls, row: RowMapping) -> "Programme":
         return cls(
+            version=row["version"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
             id=row["id"],
             code=row["code"],
             name=row["name"],

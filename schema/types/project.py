@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 @strawberry.type(description="A development-cooperation project.")
 class Project(LoadedNode):
     id: relay.NodeID[int]
+    version: int = strawberry.field(
+        description="Bumped by every update; an update or delete must state the version it read."
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
     code: str = strawberry.field(description="Stable public code.")
     title: str
     acronym: str | None
@@ -47,6 +52,9 @@ class Project(LoadedNode):
     @classmethod
     def from_row(cls, row: RowMapping) -> "Project":
         return cls(
+            version=row["version"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
             id=row["id"],
             code=row["code"],
             title=row["title"],

@@ -1,5 +1,6 @@
 """Who a project is for (beneficiary groups) and what it achieves (outcomes)."""
 
+import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -20,6 +21,11 @@ if TYPE_CHECKING:
 @strawberry.type(description="A group of people a project targets or reached.")
 class BeneficiaryGroup(LoadedNode):
     id: relay.NodeID[int]
+    version: int = strawberry.field(
+        description="Bumped by every update; an update or delete must state the version it read."
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
     code: str
     description: str
     categories: list[BeneficiaryCategory]
@@ -33,6 +39,9 @@ class BeneficiaryGroup(LoadedNode):
     @classmethod
     def from_row(cls, row: RowMapping) -> "BeneficiaryGroup":
         return cls(
+            version=row["version"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
             id=row["id"],
             code=row["code"],
             description=row["description"],
@@ -67,6 +76,11 @@ class BeneficiaryGroup(LoadedNode):
 @strawberry.type(description="A result (IATI result/indicator) with baseline, target and actual.")
 class Outcome(LoadedNode):
     id: relay.NodeID[int]
+    version: int = strawberry.field(
+        description="Bumped by every update; an update or delete must state the version it read."
+    )
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
     code: str
     kind: OutcomeKind
     statement: str
@@ -88,6 +102,9 @@ class Outcome(LoadedNode):
         precision = row["period_precision"]
         target, actual = row["target"], row["actual"]
         return cls(
+            version=row["version"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
             progress=float(actual / target) if actual is not None and target else None,
             id=row["id"],
             code=row["code"],

@@ -1,0 +1,369 @@
+"""Mutations of beneficiary groups and outcomes, and recording an outcome's progress."""
+
+from typing import Any
+
+import sqlalchemy as sa
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db import queries as q
+from db import tables, writes
+from db.enums import BeneficiaryCategory, OutcomeKind
+from schema.info import Info
+from schema.mutations.inputs import (
+    CountInput,
+    FigureInput,
+    FuzzyDateInput,
+    figure_columns,
+    fuzzy_columns,
+    given,
+)
+from schema.mutations.problems import Problems
+from schema.mutations.running import run_write
+from schema.permissions import CanWriteProject
+from schema.types.results import BeneficiaryGroup, Outcome
+
+
+@strawberry.input
+class NewBeneficiaryGroupInput:
+    code: str
+    description: str
+    categories: list[BeneficiaryCategory]
+    target_count: CountInput | None = None
+    reached_count: CountInput | None = None
+    women_share: FigureInput | None = strawberry.field(default=None, description="Percent.")
+    country: str | None = None
+    location: str | None = None
+
+
+@strawberry.input
+class CreateBeneficiaryGroupInput(NewBeneficiaryGroupInput):
+    project_id: strawberry.ID
+
+
+@strawberry.input
+class UpdateBeneficiaryGroupInput:
+    id: strawberry.ID
+    version: int
+    code: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    categories: list[BeneficiaryCategory] | None = strawberry.UNSET
+    target_count: CountInput | None = strawberry.UNSET
+    reached_count: CountInput | None = strawberry.UNSET
+    women_share: FigureInput | None = strawberry.UNSET
+    country: str | None = strawberry.UNSET
+    location: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class NewOutcomeInput:
+    code: str
+    kind: OutcomeKind
+    statement: str
+    indicator: str | None = None
+    unit: str | None = None
+    baseline: FigureInput | None = None
+    target: FigureInput | None = None
+    actual: FigureInput | None = None
+    period_start: FuzzyDateInput | None = None
+    period_end: FuzzyDateInput | None = None
+
+
+@strawberry.input
+class CreateOutcomeInput(NewOutcomeInput):
+    project_id: strawberry.ID
+
+
+@strawberry.input
+class UpdateOutcomeInput:
+    id: strawberry.ID
+    version: int
+    code: str | None = strawberry.UNSET
+    kind: OutcomeKind | None = strawberry.UNSET
+    statement: str | None = strawberry.UNSET
+    indicator: str | None = strawberry.UNSET
+    unit: str | None = strawberry.UNSET
+    baseline: FigureInput | None = strawberry.UNSET
+    target: FigureInput | None = strawberry.UNSET
+    actual: FigureInput | None = strawberry.UNSET
+    period_start: FuzzyDateInput | None = strawberry.UNSET
+    period_end: FuzzyDateInput | None = strawberry.UNSET
+
+
+@strawberry.input(description="A new actual value of an outcome, for a period.")
+class RecordOutcomeProgressInput:
+    id: strawberry.ID
+    version: int
+    actual: FigureInput
+    period_start: FuzzyDateInput | None = None
+    period_end: FuzzyDateInput | None = None
+
+
+@strawberry.input
+class DeleteInput:
+    id: strawberry.ID
+    version: int
+
+
+@strawberry.type
+class BeneficiaryGroupPayload:
+    beneficiary_group: BeneficiaryGroup
+
+
+@strawberry.type
+class OutcomePayload:
+    outcome: Outcome
+
+
+@strawberry.type
+class DeletePayload:
+    deleted_id: strawberry.ID
+
+
+def group_columns(values: dict[str, Any], problems: Problems, path: str) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for name, value in values.items():
+        at = f"{path}.{camel(name)}"
+        if name in ("target_count", "reached_count"):
+            if value is not None:
+                problems.not_negative(value.value, f"{at}.value")
+            columns |= figure_columns(name, value, problems, at)
+        elif name == "women_share":
+            if value is not None:
+                problems.percent(value.value, f"{at}.value")
+            columns |= figure_columns(name, value, problems, at)
+        elif name == "categories":
+            if value is not None and not value:
+                problems.add(at, "EMPTY", "A group needs at least one category.")
+            columns[name] = None if value is None else [c.value for c in value]
+        elif name == "country":
+            columns["country_code"] = value
+        elif name in ("code", "description"):
+            problems.required_text(value, at)
+            if value is None:
+                problems.add(at, "REQUIRED", "Must not be null.")
+            columns[name] = value
+        else:
+            columns[name] = value
+    return columns
+
+
+def outcome_columns(values: dict[str, Any], problems: Problems, path: str) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for name, value in values.items():
+        at = f"{path}.{camel(name)}"
+        if name in ("baseline", "target", "actual"):
+            columns |= figure_columns(name, value, problems, at)
+        elif name in ("period_start", "period_end"):
+            dated = fuzzy_columns(name, value, problems, at)
+            if name in dated:
+                columns[name] = dated[name]
+                if dated[f"{name}_precision"] is not None:
+                    columns["period_precision"] = dated[f"{name}_precision"]
+        elif name == "kind":
+            if value is None:
+                problems.add(at, "REQUIRED", "Must not be null.")
+            columns[name] = None if value is None else value.value
+        elif name in ("code", "statement"):
+            problems.required_text(value, at)
+            if value is None:
+                problems.add(at, "REQUIRED", "Must not be null.")
+            columns[name] = value
+        else:
+            columns[name] = value
+    return columns
+
+
+def check_group(
+    row: dict[str, Any], known_countries: set[str], problems: Problems, path: str
+) -> None:
+    if row.get("country_code") is not None:
+        problems.country(row["country_code"], known_countries, f"{path}.country")
+
+
+def check_outcome(row: dict[str, Any], problems: Problems, path: str) -> None:
+    problems.ordered(row.get("period_start"), row.get("period_end"), f"{path}.periodEnd")
+    if (row.get("period_start") or row.get("period_end")) and not row.get("period_precision"):
+        problems.add(f"{path}.periodStart", "INVALID_DATE", "A period needs a precision.")
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+async def unique_code(
+    conn: AsyncConnection, table: Any, code: str | None, own_id: int | None, problems: Problems
+) -> None:
+    if code is None:
+        return
+    existing = await conn.scalar(sa.select(table.c.id).where(table.c.code == code))
+    if existing is not None and existing != own_id:
+        problems.add("input.code", "DUPLICATE", f"The code {code!r} is taken.")
+
+
+async def known_countries(conn: AsyncConnection, codes: list[str | None]) -> set[str]:
+    return await q.existing_keys(conn, q.country, "code", [c for c in codes if c is not None])
+
+
+def record_id_of(problems: Problems, value: Any, type_name: str) -> int:
+    record_id = problems.global_id(value, type_name, "input.id")
+    problems.raise_if_any()
+    assert record_id is not None
+    return record_id
+
+
+@strawberry.mutation(
+    description="Add a beneficiary group to a project.", permission_classes=[CanWriteProject]
+)
+async def create_beneficiary_group(
+    info: Info, input: CreateBeneficiaryGroupInput
+) -> BeneficiaryGroupPayload:
+    problems = Problems()
+    project_id = problems.global_id(input.project_id, "Project", "input.projectId")
+    values = given(input)
+    values.pop("project_id")
+    columns = group_columns(values, problems, "input")
+
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        if project_id is not None and not await q.existing_keys(
+            conn, q.project, "id", [project_id]
+        ):
+            problems.add("input.projectId", "NOT_FOUND", "No such project.")
+        check_group(
+            columns, await known_countries(conn, [columns.get("country_code")]), problems, "input"
+        )
+        await unique_code(conn, q.beneficiary_group, columns.get("code"), None, problems)
+        problems.raise_if_any()
+        return await writes.create(
+            conn, q.beneficiary_group, {**columns, "project_id": project_id}, key_name=key_name
+        )
+
+    row = await run_write(info, write)
+    return BeneficiaryGroupPayload(beneficiary_group=BeneficiaryGroup.from_row(row))
+
+
+@strawberry.mutation(
+    description="Change some fields of a beneficiary group.", permission_classes=[CanWriteProject]
+)
+async def update_beneficiary_group(
+    info: Info, input: UpdateBeneficiaryGroupInput
+) -> BeneficiaryGroupPayload:
+    problems = Problems()
+    group_id = record_id_of(problems, input.id, "BeneficiaryGroup")
+    values = given(input)
+    values.pop("id")
+    version = values.pop("version")
+    columns = group_columns(values, problems, "input")
+
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        check_group(
+            columns, await known_countries(conn, [columns.get("country_code")]), problems, "input"
+        )
+        await unique_code(conn, q.beneficiary_group, columns.get("code"), group_id, problems)
+        problems.raise_if_any()
+        return await writes.update(
+            conn, q.beneficiary_group, group_id, version, columns, key_name=key_name
+        )
+
+    row = await run_write(info, write)
+    return BeneficiaryGroupPayload(beneficiary_group=BeneficiaryGroup.from_row(row))
+
+
+@strawberry.mutation(
+    description="Delete a beneficiary group.", permission_classes=[CanWriteProject]
+)
+async def delete_beneficiary_group(info: Info, input: DeleteInput) -> DeletePayload:
+    problems = Problems()
+    group_id = record_id_of(problems, input.id, "BeneficiaryGroup")
+
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        return await writes.delete(
+            conn, q.beneficiary_group, group_id, input.version, key_name=key_name
+        )
+
+    await run_write(info, write)
+    return DeletePayload(deleted_id=input.id)
+
+
+@strawberry.mutation(
+    description="Add an outcome to a project.", permission_classes=[CanWriteProject]
+)
+async def create_outcome(info: Info, input: CreateOutcomeInput) -> OutcomePayload:
+    problems = Problems()
+    project_id = problems.global_id(input.project_id, "Project", "input.projectId")
+    values = given(input)
+    values.pop("project_id")
+    columns = outcome_columns(values, problems, "input")
+
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        if project_id is not None and not await q.existing_keys(
+            conn, q.project, "id", [project_id]
+        ):
+            problems.add("input.projectId", "NOT_FOUND", "No such project.")
+        check_outcome(columns, problems, "input")
+        await unique_code(conn, q.outcome, columns.get("code"), None, problems)
+        problems.raise_if_any()
+        return await writes.create(
+            conn, q.outcome, {**columns, "project_id": project_id}, key_name=key_name
+        )
+
+    row = await run_write(info, write)
+    return OutcomePayload(outcome=Outcome.from_row(row))
+
+
+async def _update_outcome(
+    info: Info, outcome_id: int, version: int, columns: dict[str, Any], problems: Problems
+) -> OutcomePayload:
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        current = await q.load_by_key(conn, tables.Outcome, [outcome_id])
+        merged = {**dict(current.get(outcome_id, {})), **columns}
+        check_outcome(merged, problems, "input")
+        await unique_code(conn, q.outcome, columns.get("code"), outcome_id, problems)
+        problems.raise_if_any()
+        return await writes.update(conn, q.outcome, outcome_id, version, columns, key_name=key_name)
+
+    row = await run_write(info, write)
+    return OutcomePayload(outcome=Outcome.from_row(row))
+
+
+@strawberry.mutation(
+    description="Change some fields of an outcome.", permission_classes=[CanWriteProject]
+)
+async def update_outcome(info: Info, input: UpdateOutcomeInput) -> OutcomePayload:
+    problems = Problems()
+    outcome_id = record_id_of(problems, input.id, "Outcome")
+    values = given(input)
+    values.pop("id")
+    version = values.pop("version")
+    return await _update_outcome(
+        info, outcome_id, version, outcome_columns(values, problems, "input"), problems
+    )
+
+
+@strawberry.mutation(
+    description="Record how far an outcome has come: its actual value, for a period.",
+    permission_classes=[CanWriteProject],
+)
+async def record_outcome_progress(info: Info, input: RecordOutcomeProgressInput) -> OutcomePayload:
+    problems = Problems()
+    outcome_id = record_id_of(problems, input.id, "Outcome")
+    values: dict[str, Any] = {"actual": input.actual}
+    if input.period_start is not None:
+        values["period_start"] = input.period_start
+    if input.period_end is not None:
+        values["period_end"] = input.period_end
+    columns = outcome_columns(values, problems, "input")
+    return await _update_outcome(info, outcome_id, input.version, columns, problems)
+
+
+@strawberry.mutation(description="Delete an outcome.", permission_classes=[CanWriteProject])
+async def delete_outcome(info: Info, input: DeleteInput) -> DeletePayload:
+    problems = Problems()
+    outcome_id = record_id_of(problems, input.id, "Outcome")
+
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        return await writes.delete(conn, q.outcome, outcome_id, input.version, key_name=key_name)
+
+    await run_write(info, write)
+    return DeletePayload(deleted_id=input.id)

@@ -1,0 +1,86 @@
+"""Who may do what, as Strawberry permission classes.
+
+Reads are public unless ``COOPGRAPH_PUBLIC_READS=false``. Writes need a key. An admin key
+writes everything; a write key bound to a partner writes only the projects (and their
+beneficiary groups and outcomes) in which that partner has a role; partners, programmes
+and contributions are an administrator's.
+"""
+
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.permission import BasePermission
+
+from db import authorisation
+from schema.context import Principal
+from schema.info import Info
+
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+_UNAUTHENTICATED = {"code": UNAUTHENTICATED}
+_FORBIDDEN = {"code": FORBIDDEN}
+
+
+def _unauthenticated(info: Info) -> GraphQLError:
+    if info.context.bad_credentials:
+        return GraphQLError(
+            "The API key is not valid or has been revoked.", extensions={"code": UNAUTHENTICATED}
+        )
+    return GraphQLError(
+        "This needs an API key: send `Authorization: Bearer <key>`.",
+        extensions={"code": UNAUTHENTICATED},
+    )
+
+
+def principal_of(info: Info) -> Principal:
+    principal = info.context.principal
+    if principal is None:
+        raise _unauthenticated(info)
+    return principal
+
+
+class CanRead(BasePermission):
+    message = "Reading needs an API key on this server."
+    error_extensions = _UNAUTHENTICATED
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.settings.public_reads or info.context.principal is not None
+
+
+class IsAdmin(BasePermission):
+    message = "Only an admin key may do this."
+    error_extensions = _FORBIDDEN
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return principal_of(info).is_admin
+
+
+class CanReadChanges(BasePermission):
+    """The audit trail: admins see all of it; a write key the part it may write."""
+
+    message = "Reading the audit trail needs an API key."
+    error_extensions = _UNAUTHENTICATED
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal_of(info)
+        return True
+
+
+class CanWriteProject(BasePermission):
+    """The key may write the project(s) the mutation's input touches."""
+
+    message = "This key may only write projects in which its partner has a role."
+    error_extensions = _FORBIDDEN
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = principal_of(info)
+        if principal.is_admin or principal.partner_id is None:
+            return True
+        from schema.mutations.targets import target_projects
+
+        target = await target_projects(info, info.field_name, kwargs["input"])
+        if target.new_project_partner_ids is not None:
+            return principal.partner_id in target.new_project_partner_ids
+        return await info.context.read(
+            authorisation.partner_has_role_in_all, principal.partner_id, target.project_ids
+        )
