@@ -97,7 +97,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         _print_seeded(asyncio.run(seed(url)))
     elif args.command == "keys":
         asyncio.run(migrate(url))
-        sys.exit(asyncio.run(run_key_command(url, args)))
+        status = asyncio.run(run_key_command(url, args))
+        if status:
+            sys.exit(status)
     elif args.command == "serve":
         from service.app import create_app
 

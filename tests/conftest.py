@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.engine import create_engine
 from schema.build import schema
-from schema.context import Context
+from schema.context import Context, Principal
 from service.app import create_app
 from service.settings import Settings
 from tests.postgres import DatabaseServer
@@ -72,10 +72,11 @@ Execute = Callable[..., Any]
 def gql(conn: AsyncConnection, settings: Settings) -> Execute:
     """Run a query through the schema on the test's connection; errors as the client sees them."""
 
-    async def execute(query: str, variables: dict[str, Any] | None = None) -> GraphQLResult:
-        result = await schema.execute(
-            query, variable_values=variables, context_value=Context(conn, settings)
-        )
+    async def execute(
+        query: str, variables: dict[str, Any] | None = None, *, key: Principal | None = None
+    ) -> GraphQLResult:
+        context = Context(conn, settings, principal=key, commit_writes=False)
+        result = await schema.execute(query, variable_values=variables, context_value=context)
         errors = [dict(e.formatted) for e in result.errors] if result.errors else None
         return GraphQLResult(json.loads(json.dumps(result.data, default=str)), errors)
 

@@ -70,3 +70,48 @@ def test_export_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     target = tmp_path / "schema.graphql"
     cli.main(["export-schema", "--output", str(target)])
     assert target.read_text() == schema.as_str() + "\n"
+
+
+async def test_keys_are_created_listed_and_revoked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], empty_database_url: str
+) -> None:
+    await _run_cli(monkeypatch, empty_database_url, "migrate")
+    await _run_cli(monkeypatch, empty_database_url, "seed")
+    capsys.readouterr()
+    await _run_cli(
+        monkeypatch,
+        empty_database_url,
+        "keys",
+        "create",
+        "--name",
+        "koica",
+        "--scope",
+        "write",
+        "--partner",
+        "KOICA",
+    )
+    token = capsys.readouterr().out.splitlines()[-1]
+    assert token.startswith("cg_")
+    stored = await _scalar(empty_database_url, "SELECT secret_hash FROM api_key")
+    assert token.split("_", 2)[2] not in str(stored)
+
+    await _run_cli(monkeypatch, empty_database_url, "keys", "list")
+    assert capsys.readouterr().out.split() == ["koica", "write", "KOICA", "active"]
+    await _run_cli(monkeypatch, empty_database_url, "keys", "revoke", "koica")
+    await _run_cli(monkeypatch, empty_database_url, "keys", "list")
+    assert capsys.readouterr().out.split()[-1] == "revoked"
+
+    with pytest.raises(SystemExit) as failed:
+        await _run_cli(
+            monkeypatch,
+            empty_database_url,
+            "keys",
+            "create",
+            "--name",
+            "x",
+            "--scope",
+            "write",
+            "--partner",
+            "NOPE",
+        )
+    assert failed.value.code == 1
