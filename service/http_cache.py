@@ -21,7 +21,11 @@ class GraphQLGetCache:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
-        if_none_match = dict(scope["headers"]).get(b"if-none-match", b"").decode()
+        request_headers = dict(scope["headers"])
+        if_none_match = request_headers.get(b"if-none-match", b"").decode()
+        # An answer to a keyed request may hold what only that key may see (the audit
+        # trail): browsers may keep it, shared caches may not.
+        audience = "private" if b"authorization" in request_headers else "public"
         start: Message | None = None
         body = bytearray()
 
@@ -43,7 +47,8 @@ class GraphQLGetCache:
             if cacheable:
                 etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
                 headers["ETag"] = etag
-                headers["Cache-Control"] = f"public, max-age={self.max_age}"
+                headers["Cache-Control"] = f"{audience}, max-age={self.max_age}"
+                headers.append("Vary", "Authorization")
                 if etag in {tag.strip() for tag in if_none_match.split(",")}:
                     start["status"] = 304
                     del headers["content-length"]

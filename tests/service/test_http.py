@@ -143,3 +143,13 @@ async def test_a_refused_request_answers_in_the_graphql_error_shape(
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == code
     assert error["message"]
+
+
+async def test_answers_to_keyed_requests_stay_out_of_shared_caches(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get(
+        "/graphql", params={"query": QUERY}, headers={"Authorization": "Bearer cg_1_x"}
+    )
+    assert response.headers["cache-control"] == "private, max-age=60"
+    assert "Authorization" in response.headers["vary"]
