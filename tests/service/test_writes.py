@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import api_keys
+from db.dataset.loader import read_dataset, seed_dataset
 from db.engine import create_engine
 from db.enums import KeyScope
 from service.app import create_app
@@ -151,3 +152,20 @@ async def test_concurrent_updates_of_one_project_never_lose_a_write(
         )
         current = {**current, **response.json()["data"]["updateProject"]["project"]}
     assert (await _psei(client))["version"] == psei["version"] + 6
+
+
+async def test_an_api_edit_survives_a_new_seed_run(
+    committing_client: tuple[httpx.AsyncClient, str], fresh_database_url: str
+) -> None:
+    client, token = committing_client
+    psei = await _psei(client)
+    variables = {"input": {"id": psei["id"], "version": psei["version"], "title": "Edited"}}
+    response = await client.post(
+        "/graphql", json={"query": UPDATE, "variables": variables}, headers=_bearer(token)
+    )
+    assert response.json()["data"]["updateProject"]["project"]["title"] == "Edited"
+    engine = create_engine(fresh_database_url)
+    async with engine.begin() as conn:
+        await seed_dataset(conn, read_dataset())
+    await engine.dispose()
+    assert (await _psei(client))["title"] == "Edited"
