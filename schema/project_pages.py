@@ -3,6 +3,7 @@ paged for every parent at once: one statement per level, whatever the number of 
 
 from typing import Any
 
+import strawberry
 from strawberry import relay
 
 from db.enums import PartnerRole
@@ -55,4 +56,33 @@ async def project_page(
             end_cursor=edges[-1].cursor if edges else None,
         ),
         count_rows=count,
+    )
+
+
+def projects_connection_field(relation: str, key: str) -> Any:
+    """The ``projectsConnection`` field of a partner, programme, country or theme (``key``
+    names the attribute its projects are linked by)."""
+
+    async def resolve(
+        root: Any,
+        info: Info,
+        filter: ProjectFilter | None = None,
+        order_by: list[ProjectOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ProjectConnection:
+        return await project_page(
+            info,
+            relation,
+            getattr(root, key),
+            filter=filter,
+            order_by=order_by,
+            first=first,
+            after=after,
+        )
+
+    return strawberry.field(
+        resolver=resolve,
+        description="The same projects as a connection: filtered, ordered and paged, for "
+        f"every {relation} of a page in one statement.",
     )

@@ -9,9 +9,9 @@ from strawberry import relay
 
 from db.enums import PartnerRole
 from schema.context import load_one
-from schema.filters import ProjectFilter, ProjectOrder, project_criteria
+from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
-from schema.project_pages import project_page
+from schema.project_pages import projects_connection_field
 from schema.types.common import FuzzyDate, Source
 from schema.types.node import LoadedNode
 from schema.types.project import ProjectConnection
@@ -79,27 +79,7 @@ class Programme(LoadedNode):
             return await loaders.projects_by_programme.load(self.id)
         return await loaders.projects_matching("programme", project_criteria(filter)).load(self.id)
 
-    @strawberry.field(
-        description="The same projects as a connection: filtered, ordered and paged, for "
-        "every programme of a page in one statement."
-    )
-    async def projects_connection(
-        self,
-        info: Info,
-        filter: ProjectFilter | None = None,
-        order_by: list[ProjectOrder] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ProjectConnection:
-        return await project_page(
-            info,
-            "programme",
-            self.id,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-        )
+    projects_connection: ProjectConnection = projects_connection_field("programme", "id")
 
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:

@@ -6,9 +6,9 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
-from schema.filters import ProjectFilter, ProjectOrder, project_criteria
+from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
-from schema.project_pages import project_page
+from schema.project_pages import projects_connection_field
 from schema.types.node import LoadedNode
 from schema.types.project import ProjectConnection
 
@@ -48,21 +48,7 @@ class Country(LoadedNode):
             return await loaders.projects_by_country.load(self.code)
         return await loaders.projects_matching("country", project_criteria(filter)).load(self.code)
 
-    @strawberry.field(
-        description="The same projects as a connection: filtered, ordered and paged, for "
-        "every country of a page in one statement."
-    )
-    async def projects_connection(
-        self,
-        info: Info,
-        filter: ProjectFilter | None = None,
-        order_by: list[ProjectOrder] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ProjectConnection:
-        return await project_page(
-            info, "country", self.code, filter=filter, order_by=order_by, first=first, after=after
-        )
+    projects_connection: ProjectConnection = projects_connection_field("country", "code")
 
 
 @strawberry.type(description="A recipient region that is not a country: ASEAN, global...")
@@ -98,18 +84,4 @@ class Theme(LoadedNode):
             return await loaders.projects_by_theme.load(self.slug)
         return await loaders.projects_matching("theme", project_criteria(filter)).load(self.slug)
 
-    @strawberry.field(
-        description="The same projects as a connection: filtered, ordered and paged, for "
-        "every theme of a page in one statement."
-    )
-    async def projects_connection(
-        self,
-        info: Info,
-        filter: ProjectFilter | None = None,
-        order_by: list[ProjectOrder] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ProjectConnection:
-        return await project_page(
-            info, "theme", self.slug, filter=filter, order_by=order_by, first=first, after=after
-        )
+    projects_connection: ProjectConnection = projects_connection_field("theme", "slug")

@@ -15,6 +15,8 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+VERSIONED = ("partner", "programme", "project", "beneficiary_group", "outcome", "contribution")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -73,87 +75,23 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_api_key_name")),
     )
     op.create_index(op.f("ix_api_key_partner_id"), "api_key", ["partner_id"], unique=False)
-    op.add_column(
-        "beneficiary_group",
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-    )
-    op.add_column(
-        "beneficiary_group", sa.Column("version", sa.Integer(), server_default="1", nullable=False)
-    )
-    op.add_column(
-        "contribution",
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-    )
-    op.add_column(
-        "contribution", sa.Column("version", sa.Integer(), server_default="1", nullable=False)
-    )
-    op.add_column(
-        "outcome",
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-    )
-    op.add_column("outcome", sa.Column("version", sa.Integer(), server_default="1", nullable=False))
-    op.add_column(
-        "partner",
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-    )
-    op.add_column("partner", sa.Column("version", sa.Integer(), server_default="1", nullable=False))
-    op.add_column(
-        "programme",
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-    )
-    op.add_column(
-        "programme", sa.Column("version", sa.Integer(), server_default="1", nullable=False)
-    )
-    op.add_column(
-        "project",
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-    )
-    op.add_column("project", sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+    for table in VERSIONED:
+        op.add_column(
+            table,
+            sa.Column(
+                "updated_at",
+                sa.DateTime(timezone=True),
+                server_default=sa.text("now()"),
+                nullable=False,
+            ),
+        )
+        op.add_column(table, sa.Column("version", sa.Integer(), server_default="1", nullable=False))
 
 
 def downgrade() -> None:
-    op.drop_column("project", "version")
-    op.drop_column("project", "updated_at")
-    op.drop_column("programme", "version")
-    op.drop_column("programme", "updated_at")
-    op.drop_column("partner", "version")
-    op.drop_column("partner", "updated_at")
-    op.drop_column("outcome", "version")
-    op.drop_column("outcome", "updated_at")
-    op.drop_column("contribution", "version")
-    op.drop_column("contribution", "updated_at")
-    op.drop_column("beneficiary_group", "version")
-    op.drop_column("beneficiary_group", "updated_at")
+    for table in VERSIONED:
+        op.drop_column(table, "version")
+        op.drop_column(table, "updated_at")
     op.drop_index(op.f("ix_api_key_partner_id"), table_name="api_key")
     op.drop_table("api_key")
     op.drop_index("ix_change_record", table_name="change")
