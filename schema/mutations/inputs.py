@@ -45,21 +45,32 @@ def given(values: object) -> dict[str, Any]:
 
 
 def fuzzy_columns(
-    name: str, value: FuzzyDateInput | None, problems: Problems, path: str
+    name: str,
+    value: FuzzyDateInput | None,
+    problems: Problems,
+    path: str,
+    *,
+    derived_column: bool = True,
 ) -> dict[str, Any]:
-    """A fuzzy date as its three columns: ``name``, ``name_precision``, ``name_derived``."""
-    if value is None:
-        return {name: None, f"{name}_precision": None, f"{name}_derived": False}
-    try:
-        parsed = FuzzyDate.model_validate({"value": value.value, "derived": value.derived})
-    except ValidationError:
-        problems.add(path, "INVALID_DATE", f"{value.value!r} is not YYYY, YYYY-MM or YYYY-MM-DD.")
-        return {}
-    return {
-        name: parsed.value,
-        f"{name}_precision": parsed.precision.value,
-        f"{name}_derived": parsed.derived,
-    }
+    """A fuzzy date as its columns: ``name``, ``name_precision`` and, where the table
+    keeps one, ``name_derived``."""
+    columns: dict[str, Any] = {name: None, f"{name}_precision": None, f"{name}_derived": False}
+    if value is not None:
+        try:
+            parsed = FuzzyDate.model_validate({"value": value.value, "derived": value.derived})
+        except ValidationError:
+            problems.add(
+                path, "INVALID_DATE", f"{value.value!r} is not YYYY, YYYY-MM or YYYY-MM-DD."
+            )
+            return {}
+        columns = {
+            name: parsed.value,
+            f"{name}_precision": parsed.precision.value,
+            f"{name}_derived": parsed.derived,
+        }
+    if not derived_column:
+        del columns[f"{name}_derived"]
+    return columns
 
 
 def amount_columns(

@@ -405,3 +405,168 @@ async def test_each_failure_class_leaves_the_database_as_it_was(
     result = await gql(f"mutation {{ {mutation} {{ __typename }} }}", key=ADMIN)
     assert _error(result)["extensions"]["code"] == code
     assert await _snapshot(conn) == before
+
+
+async def _ok(gql: Execute, query: str, variables: dict[str, Any] | None = None) -> Any:
+    result = await gql(query, variables, key=ADMIN)
+    assert result.errors is None, result.errors
+    return result.data
+
+
+async def test_every_admin_mutation_succeeds(conn: AsyncConnection, gql: Execute) -> None:
+    partner = (
+        await _ok(
+            gql,
+            'mutation { createPartner(input: {code: "acme", name: "Acme Institute", kind: '
+            'RESEARCH_ACADEMIA, country: "KR"}) { partner { id version kind country { code } } } }',
+        )
+    )["createPartner"]["partner"]
+    assert partner["country"] == {"code": "KR"}
+    renamed = await _ok(
+        gql,
+        'mutation($id: ID!) { updatePartner(input: {id: $id, version: 1, acronym: "ACME"})'
+        " { partner { acronym version } } }",
+        {"id": partner["id"]},
+    )
+    assert renamed["updatePartner"]["partner"] == {"acronym": "ACME", "version": 2}
+
+    programme = (
+        await _ok(
+            gql,
+            'mutation { createProgramme(input: {code: "kpp-2024-2026", name: "KPP 2024-2026",'
+            ' start: {value: "2024"}, end: {value: "2026"}}) { programme { id version } } }',
+        )
+    )["createProgramme"]["programme"]
+    await _ok(
+        gql,
+        'mutation($id: ID!) { updateProgramme(input: {id: $id, version: 1, description: "Next"})'
+        " { programme { description } } }",
+        {"id": programme["id"]},
+    )
+    link = {"programmeId": programme["id"], "partnerId": partner["id"], "role": "IMPLEMENTING"}
+    linked = await _ok(
+        gql,
+        "mutation($l: ProgrammePartnerLinkInput!) { linkProgrammePartner(input: $l)"
+        " { link { role } programme { partners { partner { code } } } } }",
+        {"l": link},
+    )
+    assert linked["linkProgrammePartner"]["programme"]["partners"] == [
+        {"partner": {"code": "acme"}}
+    ]
+    unlinked = await _ok(
+        gql,
+        "mutation($l: ProgrammePartnerLinkInput!) { unlinkProgrammePartner(input: $l)"
+        " { link { role } programme { partners { role } } } }",
+        {"l": link},
+    )
+    assert unlinked["unlinkProgrammePartner"] == {"link": None, "programme": {"partners": []}}
+
+    korea, _ = await _node_id(gql, "partners", "korea-government")
+    contribution = (
+        await _ok(
+            gql,
+            'mutation($d: ID!, $r: ID!) { createContribution(input: {code: "c1", donorId: $d,'
+            ' recipientId: $r, kind: VOLUNTARY_CORE, amount: {amount: "1000", currency: "USD"},'
+            " periodStartYear: 2023, periodEndYear: 2023}) { contribution { id version } } }",
+            {"d": korea, "r": partner["id"]},
+        )
+    )["createContribution"]["contribution"]
+    await _ok(
+        gql,
+        "mutation($id: ID!) { updateContribution(input: {id: $id, version: 1, periodEndYear: 2024})"
+        " { contribution { periodEndYear } } }",
+        {"id": contribution["id"]},
+    )
+    await _ok(
+        gql,
+        "mutation($id: ID!) { deleteContribution(input: {id: $id, version: 2}) { deletedId } }",
+        {"id": contribution["id"]},
+    )
+    await _ok(
+        gql,
+        "mutation($id: ID!) { deleteProgramme(input: {id: $id, version: 2}) { deletedId } }",
+        {"id": programme["id"]},
+    )
+    await _ok(
+        gql,
+        "mutation($id: ID!) { deletePartner(input: {id: $id, version: 2}) { deletedId } }",
+        {"id": partner["id"]},
+    )
+
+
+async def test_every_project_part_mutation_succeeds(conn: AsyncConnection, gql: Execute) -> None:
+    project, _ = await _node_id(gql, "projects", "tunisia-ict-jobs")
+    unhcr, _ = await _node_id(gql, "partners", "unhcr")
+    group = (
+        await _ok(
+            gql,
+            'mutation($p: ID!) { createBeneficiaryGroup(input: {projectId: $p, code: "tn-women",'
+            ' description: "Young women in Sfax", categories: [WOMEN, YOUTH],'
+            ' targetCount: {value: 300, qualifier: APPROXIMATE}, country: "TN"})'
+            " { beneficiaryGroup { id version project { code } } } }",
+            {"p": project},
+        )
+    )["createBeneficiaryGroup"]["beneficiaryGroup"]
+    assert group["project"] == {"code": "tunisia-ict-jobs"}
+    updated = await _ok(
+        gql,
+        "mutation($id: ID!) { updateBeneficiaryGroup(input: {id: $id, version: 1,"
+        ' womenShare: {value: "100"}}) { beneficiaryGroup { womenShare { value } version } } }',
+        {"id": group["id"]},
+    )
+    assert updated["updateBeneficiaryGroup"]["beneficiaryGroup"] == {
+        "womenShare": {"value": "100"},
+        "version": 2,
+    }
+    await _ok(
+        gql,
+        "mutation($id: ID!) { deleteBeneficiaryGroup(input: {id: $id, version: 2}) { deletedId } }",
+        {"id": group["id"]},
+    )
+    outcome = (
+        await _ok(
+            gql,
+            'mutation($p: ID!) { createOutcome(input: {projectId: $p, code: "tn-jobs",'
+            ' kind: OUTCOME, statement: "ICT jobs created", target: {value: "200"}})'
+            " { outcome { id progress } } }",
+            {"p": project},
+        )
+    )["createOutcome"]["outcome"]
+    changed = await _ok(
+        gql,
+        'mutation($id: ID!) { updateOutcome(input: {id: $id, version: 1, indicator: "Jobs",'
+        ' actual: {value: "50"}}) { outcome { indicator progress } } }',
+        {"id": outcome["id"]},
+    )
+    assert changed["updateOutcome"]["outcome"] == {"indicator": "Jobs", "progress": 0.25}
+    await _ok(
+        gql,
+        "mutation($id: ID!) { deleteOutcome(input: {id: $id, version: 2}) { deletedId } }",
+        {"id": outcome["id"]},
+    )
+    link = {"projectId": project, "partnerId": unhcr, "role": "IMPLEMENTING"}
+    linked = await _ok(
+        gql,
+        "mutation($l: LinkProjectPartnerInput!) { linkProjectPartner(input: $l)"
+        " { link { role partner { code } } } }",
+        {"l": link},
+    )
+    assert linked["linkProjectPartner"]["link"] == {
+        "role": "IMPLEMENTING",
+        "partner": {"code": "unhcr"},
+    }
+    again = await gql(
+        "mutation($l: LinkProjectPartnerInput!) {"
+        " linkProjectPartner(input: $l) { link { role } } }",
+        {"l": link},
+        key=ADMIN,
+    )
+    assert _error(again)["extensions"]["problems"][0]["code"] == "DUPLICATE"
+    unlinked = await _ok(
+        gql,
+        "mutation($l: UnlinkProjectPartnerInput!) { unlinkProjectPartner(input: $l)"
+        " { link { role } project { partners { partner { code } } } } }",
+        {"l": link},
+    )
+    codes = {p["partner"]["code"] for p in unlinked["unlinkProjectPartner"]["project"]["partners"]}
+    assert codes == {"koica", "ilo"}
