@@ -14,6 +14,7 @@ from strawberry.permission import BasePermission
 from db import authorisation
 from schema.context import Principal
 from schema.info import Info
+from schema.write_targets import target_projects
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
@@ -76,8 +77,6 @@ class CanWriteProject(BasePermission):
         principal = principal_of(info)
         if principal.is_admin or principal.partner_id is None:
             return True
-        from schema.mutations.targets import target_projects
-
         target = await target_projects(info, info.field_name, kwargs["input"])
         if target.new_project_partner_ids is not None:
             return principal.partner_id in target.new_project_partner_ids

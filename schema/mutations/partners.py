@@ -23,9 +23,11 @@ from schema.mutations.results import (
     DeleteInput,
     DeletePayload,
     camel,
+    delete_record,
     known_countries,
     record_id_of,
     unique_code,
+    update_of,
 )
 from schema.mutations.running import run_write
 from schema.permissions import IsAdmin
@@ -211,10 +213,7 @@ async def create_partner(info: Info, input: CreatePartnerInput) -> PartnerPayloa
 @strawberry.mutation(description="Change some fields of a partner.", permission_classes=[IsAdmin])
 async def update_partner(info: Info, input: UpdatePartnerInput) -> PartnerPayload:
     problems = Problems()
-    partner_id = record_id_of(problems, input.id, "Partner")
-    values = given(input)
-    values.pop("id")
-    version = values.pop("version")
+    partner_id, version, values = update_of(problems, input, "Partner")
     columns = _columns(values, problems, {"parent_id": "Partner"})
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -281,10 +280,7 @@ async def create_programme(info: Info, input: CreateProgrammeInput) -> Programme
 @strawberry.mutation(description="Change some fields of a programme.", permission_classes=[IsAdmin])
 async def update_programme(info: Info, input: UpdateProgrammeInput) -> ProgrammePayload:
     problems = Problems()
-    programme_id = record_id_of(problems, input.id, "Programme")
-    values = given(input)
-    values.pop("id")
-    version = values.pop("version")
+    programme_id, version, values = update_of(problems, input, "Programme")
     columns = _columns(values, problems, {"parent_id": "Programme"})
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -445,10 +441,7 @@ async def create_contribution(info: Info, input: CreateContributionInput) -> Con
 )
 async def update_contribution(info: Info, input: UpdateContributionInput) -> ContributionPayload:
     problems = Problems()
-    contribution_id = record_id_of(problems, input.id, "Contribution")
-    values = given(input)
-    values.pop("id")
-    version = values.pop("version")
+    contribution_id, version, values = update_of(problems, input, "Contribution")
     columns = _columns(values, problems, _CONTRIBUTION_IDS)
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -463,13 +456,4 @@ async def update_contribution(info: Info, input: UpdateContributionInput) -> Con
 
 @strawberry.mutation(description="Delete a contribution.", permission_classes=[IsAdmin])
 async def delete_contribution(info: Info, input: DeleteInput) -> DeletePayload:
-    problems = Problems()
-    contribution_id = record_id_of(problems, input.id, "Contribution")
-
-    async def write(conn: AsyncConnection, key_name: str) -> Any:
-        return await writes.delete(
-            conn, q.contribution, contribution_id, input.version, key_name=key_name
-        )
-
-    await run_write(info, write)
-    return DeletePayload(deleted_id=input.id)
+    return await delete_record(info, input, "Contribution", q.contribution)

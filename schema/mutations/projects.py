@@ -33,6 +33,7 @@ from schema.mutations.results import (
     outcome_columns,
     record_id_of,
     unique_code,
+    update_of,
 )
 from schema.mutations.running import run_write
 from schema.permissions import CanWriteProject
@@ -297,10 +298,7 @@ async def create_project(info: Info, input: CreateProjectInput) -> ProjectPayloa
 )
 async def update_project(info: Info, input: UpdateProjectInput) -> ProjectPayload:
     problems = Problems()
-    project_id = record_id_of(problems, input.id, "Project")
-    values = given(input)
-    values.pop("id")
-    version = values.pop("version")
+    project_id, version, values = update_of(problems, input, "Project")
     columns = project_columns(values, problems, "input")
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:

@@ -213,6 +213,26 @@ def record_id_of(problems: Problems, value: Any, type_name: str) -> int:
     return record_id
 
 
+def update_of(problems: Problems, input: Any, type_name: str) -> tuple[int, int, dict[str, Any]]:
+    """An update input as (record id, version read, the fields it sets)."""
+    values = given(input)
+    record_id = record_id_of(problems, values.pop("id"), type_name)
+    return record_id, values.pop("version"), values
+
+
+async def delete_record(
+    info: Info, input: "DeleteInput", type_name: str, table: sa.Table
+) -> "DeletePayload":
+    """Delete a record that owns nothing else, at the version the client read."""
+    record_id = record_id_of(Problems(), input.id, type_name)
+
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        return await writes.delete(conn, table, record_id, input.version, key_name=key_name)
+
+    await run_write(info, write)
+    return DeletePayload(deleted_id=input.id)
+
+
 @strawberry.mutation(
     description="Add a beneficiary group to a project.", permission_classes=[CanWriteProject]
 )
@@ -250,10 +270,7 @@ async def update_beneficiary_group(
     info: Info, input: UpdateBeneficiaryGroupInput
 ) -> BeneficiaryGroupPayload:
     problems = Problems()
-    group_id = record_id_of(problems, input.id, "BeneficiaryGroup")
-    values = given(input)
-    values.pop("id")
-    version = values.pop("version")
+    group_id, version, values = update_of(problems, input, "BeneficiaryGroup")
     columns = group_columns(values, problems, "input")
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -274,16 +291,7 @@ async def update_beneficiary_group(
     description="Delete a beneficiary group.", permission_classes=[CanWriteProject]
 )
 async def delete_beneficiary_group(info: Info, input: DeleteInput) -> DeletePayload:
-    problems = Problems()
-    group_id = record_id_of(problems, input.id, "BeneficiaryGroup")
-
-    async def write(conn: AsyncConnection, key_name: str) -> Any:
-        return await writes.delete(
-            conn, q.beneficiary_group, group_id, input.version, key_name=key_name
-        )
-
-    await run_write(info, write)
-    return DeletePayload(deleted_id=input.id)
+    return await delete_record(info, input, "BeneficiaryGroup", q.beneficiary_group)
 
 
 @strawberry.mutation(
@@ -332,10 +340,7 @@ async def _update_outcome(
 )
 async def update_outcome(info: Info, input: UpdateOutcomeInput) -> OutcomePayload:
     problems = Problems()
-    outcome_id = record_id_of(problems, input.id, "Outcome")
-    values = given(input)
-    values.pop("id")
-    version = values.pop("version")
+    outcome_id, version, values = update_of(problems, input, "Outcome")
     return await _update_outcome(
         info, outcome_id, version, outcome_columns(values, problems, "input"), problems
     )
@@ -359,11 +364,4 @@ async def record_outcome_progress(info: Info, input: RecordOutcomeProgressInput)
 
 @strawberry.mutation(description="Delete an outcome.", permission_classes=[CanWriteProject])
 async def delete_outcome(info: Info, input: DeleteInput) -> DeletePayload:
-    problems = Problems()
-    outcome_id = record_id_of(problems, input.id, "Outcome")
-
-    async def write(conn: AsyncConnection, key_name: str) -> Any:
-        return await writes.delete(conn, q.outcome, outcome_id, input.version, key_name=key_name)
-
-    await run_write(info, write)
-    return DeletePayload(deleted_id=input.id)
+    return await delete_record(info, input, "Outcome", q.outcome)
