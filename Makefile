@@ -27,7 +27,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy service schema db tests bench
+	$(BIN)/mypy service schema db iati tests bench
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest

@@ -67,6 +67,16 @@ class OutcomeKind(StrEnum):
     IMPACT = "IMPACT"
 
 
+class IndicatorMeasure(StrEnum):
+    """IATI indicator measures 1 Unit, 2 Percentage, 3 Nominal, 4 Ordinal, 5 Qualitative."""
+
+    UNIT = "UNIT"
+    PERCENTAGE = "PERCENTAGE"
+    NOMINAL = "NOMINAL"
+    ORDINAL = "ORDINAL"
+    QUALITATIVE = "QUALITATIVE"
+
+
 class ContributionKind(StrEnum):
     ASSESSED = "ASSESSED"
     VOLUNTARY_CORE = "VOLUNTARY_CORE"

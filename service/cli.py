@@ -1,4 +1,4 @@
-"""The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema."""
+"""The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema, IATI files."""
 
 import argparse
 import asyncio
@@ -15,6 +15,8 @@ from db.metadata import table_of
 from db.migrate import upgrade_to_head
 from db.tables import Project
 from service.embedded import DATABASE, EmbeddedPostgres
+from service.export_filters import FilterError
+from service.iati_commands import add_iati_commands, run_export, run_import
 from service.key_commands import add_key_commands, run_key_command
 from service.settings import Settings, get_settings
 
@@ -74,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
     add_key_commands(commands)
+    add_iati_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -100,6 +103,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = asyncio.run(run_key_command(url, args))
         if status:
             sys.exit(status)
+    elif args.command == "import-iati":
+        asyncio.run(migrate(url))
+        sys.exit(asyncio.run(run_import(url, args)))
+    elif args.command == "export-iati":
+        try:
+            sys.exit(asyncio.run(run_export(url, settings, args)))
+        except FilterError as error:
+            print(error, file=sys.stderr)
+            sys.exit(2)
     elif args.command == "serve":
         from service.app import create_app
 

@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     public_reads: bool = Field(
         default=True, description="queries need no API key (writes always do)"
     )
+    iati_reporting_org_ref: str = Field(
+        default="XM-DAC-41302", description="IATI identifier of the organisation exports name"
+    )
+    iati_reporting_org_name: str = "International Labour Organization"
+    iati_reporting_org_type: str = Field(default="40", description="IATI organisation type code")
+    iati_max_upload_bytes: int = Field(
+        default=50_000_000, ge=1, description="largest file importIati accepts"
+    )
+    iati_dir: Path = Field(
+        default=Path("../shared/iati"), description="IATI schemas and test files, for tests"
+    )
     seeds_dir: Path = Field(
         default=Path("../shared/seeds"), description="source documents, for dataset checks"
     )

@@ -39,6 +39,9 @@ class Programme(SQLModel, table=True):
         default=None, sa_column=precision_column("end_date_precision")
     )
     parent_id: int | None = Field(default=None, foreign_key="programme.id", ondelete="SET NULL")
+    iati_identifier: str | None = Field(
+        default=None, unique=True, description="the parent activity's identifier in IATI files"
+    )
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
     updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
     version: int = Field(default=1, sa_column=version_column())

@@ -151,12 +151,20 @@ class ProjectCountry(SQLModel, table=True):
     """A country a project works in or with; cited, because sources may disagree."""
 
     __tablename__ = "project_country"
-    __table_args__ = (sa.UniqueConstraint("project_id", "country_code", "role"),)
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "country_code", "role"),
+        sa.CheckConstraint("percentage BETWEEN 0 AND 100", name="percentage_range"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     country_code: str = Field(foreign_key="country.code", index=True)
     role: CountryRole = Field(sa_column=enum_column(CountryRole, "role"))
+    percentage: Decimal | None = Field(
+        default=None,
+        sa_type=sa.Numeric(5, 2),
+        description="share of the project's spending in the country, where a source says",
+    )
 
 
 class ProjectRegion(SQLModel, table=True):

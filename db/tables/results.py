@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from db.columns import (
@@ -15,7 +15,7 @@ from db.columns import (
     updated_at_column,
     version_column,
 )
-from db.enums import BeneficiaryCategory, DatePrecision, OutcomeKind, Qualifier
+from db.enums import BeneficiaryCategory, DatePrecision, IndicatorMeasure, OutcomeKind, Qualifier
 from db.text_search import search_index, search_vector_column
 
 _CATEGORIES = ", ".join(f"'{c.value}'" for c in BeneficiaryCategory)
@@ -91,6 +91,15 @@ class Outcome(SQLModel, table=True):
     statement: str
     indicator: str | None = None
     unit: str | None = None
+    measure: IndicatorMeasure | None = Field(
+        default=None, sa_column=enum_column(IndicatorMeasure, "measure", nullable=True)
+    )
+    dimensions: dict[str, str] = Field(
+        default_factory=dict,
+        sa_column=sa.Column(JSONB, nullable=False, server_default="{}"),
+        description="what the figures are disaggregated by, e.g. {'sex': 'female'}",
+    )
+    baseline_year: int | None = Field(default=None, description="IATI requires it of a baseline")
     baseline: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 4))
     baseline_qualifier: Qualifier | None = Field(
         default=None, sa_column=qualifier_column("baseline_qualifier")
