@@ -65,6 +65,24 @@ async def _rows(conn: AsyncConnection, stmt: sa.Select[Any], key: str = "project
     return grouped
 
 
+async def count_left_out(conn: AsyncConnection, criteria: ProjectCriteria) -> int:
+    """How many selected projects lack what the schema requires (``iati.writing.missing``),
+    counted in SQL so an HTTP answer can say it before it streams the file."""
+    p = q.project
+    has_group = sa.exists().where(q.beneficiary_group.c.project_id == p.c.id)
+    has_partner = sa.exists().where(q.project_partner.c.project_id == p.c.id)
+    lacking = sa.or_(
+        p.c.status.is_(None),
+        sa.func.coalesce(p.c.planned_start, p.c.actual_start, p.c.planned_end, p.c.actual_end).is_(
+            None
+        ),
+        sa.and_(p.c.summary.is_(None), ~has_group),
+        ~has_partner,
+    )
+    stmt = sa.select(sa.func.count()).select_from(p).where(project_condition(criteria), lacking)
+    return int(await conn.scalar(stmt) or 0)
+
+
 async def project_activities(
     conn: AsyncConnection,
     criteria: ProjectCriteria,

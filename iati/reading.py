@@ -81,17 +81,6 @@ def activity_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA_FILE)))
 
 
-def _parser_options() -> dict[str, object]:
-    return {
-        "resolve_entities": False,
-        "load_dtd": False,
-        "no_network": True,
-        "huge_tree": False,
-        "remove_comments": True,
-        "remove_pis": True,
-    }
-
-
 def read_activities(source: str | Path | IO[bytes]) -> Iterator[ReadActivity]:
     """Each activity of the file in order; raises ``FileRefused`` when the file cannot be
     read on (not well-formed, wrong version, a DTD), after the activities before it."""
@@ -99,7 +88,12 @@ def read_activities(source: str | Path | IO[bytes]) -> Iterator[ReadActivity]:
         source,
         events=("start", "end"),
         tag=("iati-activities", "iati-activity"),
-        **_parser_options(),  # type: ignore[arg-type]
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
     root: etree._Element | None = None
     try:
@@ -149,6 +143,10 @@ def _schema_problems(element: etree._Element, root: etree._Element) -> list[Prob
     return [Problem(f"schema: {e.message}", e.line or element.sourceline) for e in schema.error_log]
 
 
+def _name(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
 def _text(element: etree._Element | None) -> str | None:
     """The element's narrative (the first one: a file may give several languages)."""
     if element is None:
@@ -190,10 +188,10 @@ class _Mapping:
         try:
             value = Decimal(raw.strip())
         except InvalidOperation:
-            self.problem(element, f"{element.tag}/@{attribute} {raw!r} is not a number")
+            self.problem(element, f"{_name(element)}/@{attribute} {raw!r} is not a number")
             return None
         if not value.is_finite():
-            self.problem(element, f"{element.tag}/@{attribute} {raw!r} is not a number")
+            self.problem(element, f"{_name(element)}/@{attribute} {raw!r} is not a number")
             return None
         return value
 
@@ -249,7 +247,7 @@ class _Mapping:
         ref = (element.get("ref") or "").strip() or None
         name = _text(element) or ref
         if name is None:
-            self.problem(element, f"{element.tag} has neither a ref nor a name")
+            self.problem(element, f"{_name(element)} has neither a ref nor a name")
             return None
         kind = ORGANISATION_TYPES.get(element.get("type", ""))
         return Organisation(name=name, ref=ref, kind=kind)

@@ -367,16 +367,16 @@ class ActivityWriter:
                 self.changed = True
         column = f"{table.name}_id" if table.name in _CITED else None
         for k, want in by_key.items():
-            row = plain_current.get(k)
+            found = plain_current.get(k)
             values = {"project_id": project_id, **want.values}
-            if row is not None and versioned:
+            if found is not None and versioned:
                 updated = await writes.update(
-                    self.conn, table, row["id"], row["version"], values, key_name=self.key_name
+                    self.conn, table, found["id"], found["version"], values, key_name=self.key_name
                 )
-                self.changed |= updated["version"] != row["version"]
-                record_id = row["id"]
-            elif row is not None and not _differs(row, want.values):
-                record_id = row["id"]
+                self.changed |= updated["version"] != found["version"]
+                record_id = found["id"]
+            elif found is not None and not _differs(found, want.values):
+                record_id = found["id"]
             else:
                 if versioned:
                     await self._check_code_free(table, values["code"])
@@ -408,9 +408,10 @@ class ActivityWriter:
             await self.conn.execute(
                 insert(q.source_document).values(**values).on_conflict_do_nothing()
             )
-            self.documents[name] = await self.conn.scalar(
+            found = await self.conn.execute(
                 sa.select(q.source_document.c.id).where(q.source_document.c.file_name == name)
             )
+            self.documents[name] = found.scalar_one()
         return self.documents[name]
 
     async def _cite(

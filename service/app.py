@@ -9,7 +9,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 
 from db.engine import create_engine
-from service import health
+from service import health, iati_export
 from service.database import ConnectionSource, EngineConnections
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
@@ -53,6 +53,7 @@ def create_app(
         app.state.connections = connections
     app.include_router(graphql_router(), prefix="/graphql")
     app.include_router(health.router)
+    app.include_router(iati_export.router)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

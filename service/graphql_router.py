@@ -81,4 +81,5 @@ def graphql_router() -> CoopgraphRouter:
         schema,
         context_getter=get_context,  # type: ignore[arg-type]
         graphql_ide="graphiql",
+        multipart_uploads_enabled=True,  # importIati; see schema/mutations/iati.py on CSRF
     )

@@ -3,7 +3,7 @@ failure is a GraphQL error with ``extensions.code`` (see ``schema.mutations.prob
 
 import strawberry
 
-from schema.mutations import partners, projects, results
+from schema.mutations import iati, partners, projects, results
 
 
 @strawberry.type
@@ -31,3 +31,4 @@ class Mutation:
     create_contribution = partners.create_contribution
     update_contribution = partners.update_contribution
     delete_contribution = partners.delete_contribution
+    import_iati = iati.import_iati

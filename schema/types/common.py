@@ -13,6 +13,7 @@ from db.enums import (
     ContributionKind,
     CountryRole,
     DatePrecision,
+    IndicatorMeasure,
     OutcomeKind,
     PartnerKind,
     PartnerRole,
@@ -29,6 +30,7 @@ strawberry.enum(ProjectStatus)
 strawberry.enum(CountryRole, description="RECIPIENT receives aid; PARTICIPANT takes part only.")
 strawberry.enum(BeneficiaryCategory)
 strawberry.enum(OutcomeKind, description="IATI result type.")
+strawberry.enum(IndicatorMeasure, description="IATI indicator measure.")
 strawberry.enum(ContributionKind)
 strawberry.enum(AgreementKind)
 strawberry.enum(

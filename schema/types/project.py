@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -182,13 +183,19 @@ class ProjectPartner:
 @strawberry.type(description="A country a project works in or with, cited: sources may disagree.")
 class ProjectCountry:
     role: CountryRole
+    percentage: Decimal | None = strawberry.field(
+        description="Share of the project in this country (IATI recipient-country percentage)."
+    )
     row_id: strawberry.Private[int]
     country_code: strawberry.Private[str]
 
     @classmethod
     def from_row(cls, row: RowMapping) -> "ProjectCountry":
         return cls(
-            role=CountryRole(row["role"]), row_id=row["id"], country_code=row["country_code"]
+            role=CountryRole(row["role"]),
+            percentage=row["percentage"],
+            row_id=row["id"],
+            country_code=row["country_code"],
         )
 
     @strawberry.field

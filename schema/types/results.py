@@ -7,7 +7,7 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
-from db.enums import BeneficiaryCategory, OutcomeKind
+from db.enums import BeneficiaryCategory, IndicatorMeasure, OutcomeKind
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import Count, FuzzyDate, Quantity, Source
@@ -73,6 +73,12 @@ class BeneficiaryGroup(LoadedNode):
         return await info.context.loaders.sources["beneficiary_group_id"].load(self.id)
 
 
+@strawberry.type(description="One breakdown of an outcome's figures (IATI dimension).")
+class OutcomeDimension:
+    name: str
+    value: str
+
+
 @strawberry.type(description="A result (IATI result/indicator) with baseline, target and actual.")
 class Outcome(LoadedNode):
     id: relay.NodeID[int]
@@ -86,7 +92,12 @@ class Outcome(LoadedNode):
     statement: str
     indicator: str | None
     unit: str | None
+    measure: IndicatorMeasure | None
+    dimensions: list["OutcomeDimension"] = strawberry.field(
+        description="What the figures are broken down by (e.g. sex = female); empty for totals."
+    )
     baseline: Quantity | None
+    baseline_year: int | None
     target: Quantity | None
     actual: Quantity | None
     period_start: FuzzyDate | None
@@ -112,7 +123,10 @@ class Outcome(LoadedNode):
             statement=row["statement"],
             indicator=row["indicator"],
             unit=row["unit"],
+            measure=None if row["measure"] is None else IndicatorMeasure(row["measure"]),
+            dimensions=[OutcomeDimension(name=k, value=v) for k, v in row["dimensions"].items()],
             baseline=Quantity.column(row, "baseline"),
+            baseline_year=row["baseline_year"],
             target=Quantity.column(row, "target"),
             actual=Quantity.column(row, "actual"),
             period_start=FuzzyDate.of(row["period_start"], precision),

@@ -1,0 +1,69 @@
+"""``GET /iati/activities.xml``: the projects as an IATI 2.03 file, streamed.
+
+Query parameters are the ``projects`` filter (``service.export_filters``). How many selected
+projects were left out for lacking what the schema requires is counted before the body is
+sent, in ``X-IATI-Left-Out``, since a streamed body cannot carry it in its headers later.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from iati.loading import count_left_out, project_activities
+from iati.writing import ExportReport, NothingToExport, ReportingOrg, write_activities
+from service.export_filters import FilterError, project_filter_criteria
+
+router = APIRouter()
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+    )
+
+
+@router.get("/iati/activities.xml", response_model=None)
+async def iati_activities(request: Request) -> Response:
+    settings = request.app.state.settings
+    try:
+        criteria = project_filter_criteria(request.query_params.multi_items())
+    except FilterError as error:
+        return _error(400, "BAD_USER_INPUT", str(error))
+    reporting = ReportingOrg(
+        settings.iati_reporting_org_ref,
+        settings.iati_reporting_org_name,
+        settings.iati_reporting_org_type,
+    )
+    stack = AsyncExitStack()
+    conn = await stack.enter_async_context(request.app.state.connections.connect())
+    try:
+        left_out = await count_left_out(conn, criteria)
+        activities = project_activities(conn, criteria, reporting_ref=reporting.ref)
+        pieces = await write_activities(activities, reporting, ExportReport())
+    except NothingToExport:
+        await stack.aclose()
+        return _error(
+            404,
+            "NOT_FOUND",
+            f"No project can be exported ({left_out} selected lack what IATI requires): "
+            "an IATI file needs at least one activity.",
+        )
+    except BaseException:
+        await stack.aclose()
+        raise
+
+    async def body() -> AsyncIterator[bytes]:
+        async with stack:
+            async for piece in pieces:
+                yield piece
+
+    return StreamingResponse(
+        body(),
+        media_type="application/xml",
+        headers={
+            "X-IATI-Left-Out": str(left_out),
+            "Content-Disposition": 'inline; filename="activities.xml"',
+        },
+    )
