@@ -67,13 +67,10 @@ async def import_files(
                     on_activity()
                 problems = [_in_file(p, file.name) for p in read.problems]
                 writing = skip_invalid or not report.problems
-                if read.activity is not None and not problems:
-                    if writing:
-                        problems = await _save(conn, writer, read.activity, file.name, report)
-                    else:
-                        problems = [
-                            _in_file(p, file.name) for p in await writer.check(read.activity)
-                        ]
+                if read.usable is not None and writing:
+                    problems = await _save(conn, writer, read.usable, file.name, report)
+                elif read.activity is not None:
+                    problems += [_in_file(p, file.name) for p in await writer.check(read.activity)]
                 if problems:
                     report.problems.extend(problems)
                     if read.identifier:

@@ -68,12 +68,18 @@ class FileRefused(Exception):
 
 @dataclass
 class ReadActivity:
-    """An activity as read: mapped when it has no problems."""
+    """An activity as read: mapped as far as it could be once it passed the schema (so the
+    importer can still name the problems only the database can see), usable without problems.
+    """
 
     identifier: str | None
     line: int | None
     activity: Activity | None
     problems: list[Problem]
+
+    @property
+    def usable(self) -> Activity | None:
+        return None if self.problems else self.activity
 
 
 @cache
@@ -96,12 +102,14 @@ def read_activities(source: str | Path | IO[bytes]) -> Iterator[ReadActivity]:
         remove_pis=True,
     )
     root: etree._Element | None = None
+    activities = 0
     try:
         for event, element in events:
             if event == "start" and element.tag == "iati-activities":
                 root = element
                 _check_file(element)
             elif event == "end" and root is not None and element.getparent() is root:
+                activities += 1
                 yield _read_one(element, root)
                 element.clear(keep_tail=True)
                 while element.getprevious() is not None:
@@ -111,6 +119,8 @@ def read_activities(source: str | Path | IO[bytes]) -> Iterator[ReadActivity]:
         raise FileRefused(Problem(f"not well-formed XML: {error.msg}", line)) from error
     if root is None:
         raise FileRefused(Problem("not an IATI activity file: no iati-activities element"))
+    if activities == 0:
+        raise FileRefused(Problem("the file holds no iati-activity", root.sourceline))
 
 
 def _check_file(root: etree._Element) -> None:
@@ -122,7 +132,9 @@ def _check_file(root: etree._Element) -> None:
                 root.sourceline,
             )
         )
-    version = root.get("version", "")
+    version = root.get("version")
+    if version is None:
+        raise FileRefused(Problem("iati-activities has no version attribute", root.sourceline))
     if version.startswith("1."):
         raise FileRefused(
             Problem(
@@ -164,9 +176,11 @@ def _read_one(element: etree._Element, root: etree._Element) -> ReadActivity:
         mapping = _Mapping(element, root, identifier or "")
         activity = mapping.activity()
         problems = mapping.problems
+        if identifier is None:
+            problems.insert(0, Problem("the iati-identifier is empty", element.sourceline))
     for i, p in enumerate(problems):
         problems[i] = Problem(p.message, p.line, identifier)
-    return ReadActivity(identifier, element.sourceline, None if problems else activity, problems)
+    return ReadActivity(identifier, element.sourceline, activity, problems)
 
 
 class _Mapping:

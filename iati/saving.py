@@ -59,7 +59,9 @@ class ActivityWriter:
         self.key_name = key_name
         self.changed = False
         self._loaded = False
-        self.partners: dict[int, RowMapping] = {}
+        self.partners_by_ref: dict[str, RowMapping] = {}
+        self.partners_by_code: dict[str, RowMapping] = {}
+        self.partners_by_name: dict[str, list[RowMapping]] = {}
         self.programmes: dict[str, int] = {}
         self.countries: set[str] = set()
         self.regions: set[str] = set()
@@ -70,8 +72,8 @@ class ActivityWriter:
         if self._loaded:
             return
         self._loaded = True
-        rows = (await self.conn.execute(sa.select(q.partner))).mappings().all()
-        self.partners = {row["id"]: row for row in rows}
+        for row in (await self.conn.execute(sa.select(q.partner))).mappings().all():
+            self._remember(row)
         programmes = await self.conn.execute(
             sa.select(q.programme.c.id, q.programme.c.iati_identifier, q.programme.c.code)
         )
@@ -85,7 +87,13 @@ class ActivityWriter:
         documents = await self.conn.execute(
             sa.select(q.source_document.c.file_name, q.source_document.c.id)
         )
-        self.documents = dict(documents.tuples().all())
+        self.documents = {name: document_id for name, document_id in documents.all()}
+
+    def _remember(self, partner: RowMapping) -> None:
+        if partner["iati_identifier"]:
+            self.partners_by_ref[partner["iati_identifier"]] = partner
+        self.partners_by_code[partner["code"]] = partner
+        self.partners_by_name.setdefault(partner["name"].casefold(), []).append(partner)
 
     async def check(self, activity: Activity) -> list[Problem]:
         """What the tables cannot hold: places the service does not know."""
@@ -187,18 +195,19 @@ class ActivityWriter:
         return values
 
     async def _partner_id(self, o: Organisation, activity: Activity) -> int:
-        for row in self.partners.values():
-            if o.ref and row["iati_identifier"] == o.ref:
-                return int(row["id"])
-        for row in self.partners.values():
-            if (o.code and row["code"] == o.code) or (
-                not o.ref and row["name"].casefold() == o.name.casefold()
-            ):
-                return int(row["id"])
-        codes = {row["code"] for row in self.partners.values()}
+        """The partner a file names: by IATI identifier; else by the code the service's own
+        extension gives; else by name, among partners without a different identifier."""
+        named = self.partners_by_name.get(o.name.casefold(), [])
+        found = (
+            (self.partners_by_ref.get(o.ref) if o.ref else None)
+            or (self.partners_by_code.get(o.code) if o.code else None)
+            or next((r for r in named if r["iati_identifier"] in (None, o.ref)), None)
+        )
+        if found is not None:
+            return int(found["id"])
         code = o.code or _slug(o.acronym or o.ref or o.name)
         base, n = code, 1
-        while code in codes:
+        while code in self.partners_by_code:
             n += 1
             code = f"{base}-{n}"
         row = await writes.create(
@@ -214,7 +223,7 @@ class ActivityWriter:
             key_name=self.key_name,
         )
         self.changed = True
-        self.partners[row["id"]] = row
+        self._remember(row)
         await self._cite("partner_id", row["id"], [], activity)
         return int(row["id"])
 

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.relay import GlobalID
 
 from db.enums import KeyScope
-from db.metadata import metadata
 from schema.context import Principal
 from tests.conftest import Execute
+from tests.snapshot import table_digests
 
 ADMIN = Principal("curator", KeyScope.ADMIN, None)
 
@@ -27,19 +27,6 @@ async def _node_id(gql: Execute, root: str, code: str) -> tuple[str, int]:
     result = await gql(f"{{ {root}(first: 100) {{ edges {{ node {{ id code version }} }} }} }}")
     [node] = [e["node"] for e in result.data[root]["edges"] if e["node"]["code"] == code]
     return node["id"], node["version"]
-
-
-async def _snapshot(conn: AsyncConnection) -> dict[str, str]:
-    """Every table's rows, as one digest per table: equal snapshots, identical data."""
-    digests = {}
-    for table in metadata.sorted_tables:
-        digests[table.name] = await conn.scalar(
-            sa.text(
-                "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
-                f" FROM {table.name} t"
-            )
-        )
-    return digests
 
 
 def _error(result: Any) -> dict[str, Any]:
@@ -127,7 +114,7 @@ async def test_create_project_writes_every_part_at_once(
 async def test_an_invalid_project_reports_every_problem_and_writes_nothing(
     conn: AsyncConnection, gql: Execute
 ) -> None:
-    before = await _snapshot(conn)
+    before = await table_digests(conn)
     bad = await _new_project_input(
         conn,
         code="psei-india",
@@ -160,7 +147,7 @@ async def test_an_invalid_project_reports_every_problem_and_writes_nothing(
         ("input.beneficiaryGroups.0.targetCount.value", "NEGATIVE"),
         ("input.beneficiaryGroups.0.womenShare.value", "OUT_OF_RANGE"),
     }
-    assert await _snapshot(conn) == before
+    assert await table_digests(conn) == before
 
 
 UPDATE_PROJECT = """mutation($input: UpdateProjectInput!) {
@@ -199,7 +186,7 @@ async def test_a_stale_version_is_a_conflict_and_changes_nothing(
         UPDATE_PROJECT, {"input": {"id": project_id, "version": version, "title": "A"}}, key=ADMIN
     )
     assert first.errors is None
-    before = await _snapshot(conn)
+    before = await table_digests(conn)
     error = _error(
         await gql(
             UPDATE_PROJECT,
@@ -208,7 +195,7 @@ async def test_a_stale_version_is_a_conflict_and_changes_nothing(
         )
     )
     assert error["extensions"] == {"code": "CONFLICT", "currentVersion": version + 1}
-    assert await _snapshot(conn) == before
+    assert await table_digests(conn) == before
 
 
 async def test_a_partner_key_writes_only_its_own_projects(
@@ -216,7 +203,7 @@ async def test_a_partner_key_writes_only_its_own_projects(
 ) -> None:
     koica = await _key_of(conn, "koica")
     sse_id, version = await _node_id(gql, "projects", "sse-knowledge-base")
-    before = await _snapshot(conn)
+    before = await table_digests(conn)
     error = _error(
         await gql(
             UPDATE_PROJECT, {"input": {"id": sse_id, "version": version, "title": "x"}}, key=koica
@@ -232,7 +219,7 @@ async def test_a_partner_key_writes_only_its_own_projects(
         key=koica,
     )
     assert _error(partner)["extensions"]["code"] == "FORBIDDEN"
-    assert await _snapshot(conn) == before
+    assert await table_digests(conn) == before
 
 
 async def test_writing_needs_a_key(conn: AsyncConnection, gql: Execute) -> None:
@@ -284,12 +271,12 @@ async def test_deleting_a_referenced_partner_is_refused_unless_links_go_too(
     conn: AsyncConnection, gql: Execute
 ) -> None:
     wfp_id, version = await _node_id(gql, "partners", "wfp")
-    before = await _snapshot(conn)
+    before = await table_digests(conn)
     error = _error(
         await gql(DELETE_PARTNER, {"input": {"id": wfp_id, "version": version}}, key=ADMIN)
     )
     assert error["extensions"] == {"code": "CONFLICT", "references": {"project_partner": 1}}
-    assert await _snapshot(conn) == before
+    assert await table_digests(conn) == before
 
     deleted = await gql(
         DELETE_PARTNER,
@@ -313,7 +300,7 @@ async def test_a_partner_with_contributions_is_never_deleted(
     conn: AsyncConnection, gql: Execute
 ) -> None:
     ilo_id, version = await _node_id(gql, "partners", "ilo")
-    before = await _snapshot(conn)
+    before = await table_digests(conn)
     error = _error(
         await gql(
             DELETE_PARTNER,
@@ -323,7 +310,7 @@ async def test_a_partner_with_contributions_is_never_deleted(
     )
     assert error["extensions"]["code"] == "CONFLICT"
     assert error["extensions"]["references"]["contribution"] == 4
-    assert await _snapshot(conn) == before
+    assert await table_digests(conn) == before
 
 
 async def test_deleting_a_project_leaves_tombstones_for_its_parts(
@@ -401,10 +388,10 @@ async def test_a_partner_key_sees_only_its_projects_changes(
 async def test_each_failure_class_leaves_the_database_as_it_was(
     conn: AsyncConnection, gql: Execute, mutation: str, code: str
 ) -> None:
-    before = await _snapshot(conn)
+    before = await table_digests(conn)
     result = await gql(f"mutation {{ {mutation} {{ __typename }} }}", key=ADMIN)
     assert _error(result)["extensions"]["code"] == code
-    assert await _snapshot(conn) == before
+    assert await table_digests(conn) == before
 
 
 async def _ok(gql: Execute, query: str, variables: dict[str, Any] | None = None) -> Any:

@@ -1,0 +1,281 @@
+"""How long importing a large IATI file takes, and how much memory the importer needs for it.
+
+Publisher files run to a hundred megabytes and more, and the importer is meant to stream
+them; this measures whether it does, on a synthetic file from ``bench/iati_file.py``
+(written by a subprocess, so that its memory does not count here). It creates a scratch
+database ``coopgraph_bench_iati`` (dropped first if it exists) on the embedded server in
+``.coopgraph``, or on the server of ``DATABASE_URL``, migrates it, seeds the built-in
+dataset (the file's countries are in it), imports the file in one transaction, then imports
+it again (every activity must come out unchanged), and drops the database.
+
+For each import it prints the time (``time.perf_counter``, commit included), the rate, and
+the resident memory of this process: before the import, the peak sampled from
+``/proc/self/statm`` every half second during it, and ``ru_maxrss`` (the high-water mark of
+the whole process) after it. The PostgreSQL server's own memory is not counted. File sizes
+are in MB (10^6 bytes), memory in MiB. Exits 1 if an import reports problems or the
+re-import changes anything.
+
+    .venv/bin/python bench/iati_import.py [--activities 20000] [--seed 1] [--keep-file PATH]
+"""
+
+import argparse
+import asyncio
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.dataset.loader import read_dataset, seed_dataset
+from db.engine import create_engine
+from db.migrate import upgrade_to_head
+from iati.importing import IatiFile, ImportReport, import_files
+from service.embedded import EmbeddedPostgres
+
+DATABASE = "coopgraph_bench_iati"
+KEY_NAME = "bench:iati-import"
+REPO = Path(__file__).resolve().parent.parent
+GENERATOR = REPO / "bench" / "iati_file.py"
+SAMPLE_SECONDS = 0.5
+MIB = 1024 * 1024
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def max_rss_mib() -> float:
+    """The process's resident-memory high-water mark so far (Linux reports it in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss() -> int:
+    """The process's resident memory now, in bytes."""
+    fields = Path("/proc/self/statm").read_text().split()
+    return int(fields[1]) * PAGE_SIZE
+
+
+class RssSampler:
+    """Samples the current resident memory in a background thread and keeps the highest."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.peak = current_rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, current_rss())
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, current_rss())
+
+
+@dataclass
+class Run:
+    """One timed import and the memory around it."""
+
+    label: str
+    seconds: float
+    read: int
+    report: ImportReport
+    rss_before: float
+    rss_peak: float
+    max_rss_after: float
+
+
+class Server:
+    """The server of the scratch database: the embedded one, or that of ``DATABASE_URL``."""
+
+    def __init__(self) -> None:
+        url = os.environ.get("DATABASE_URL")
+        # Held for as long as the benchmark runs: the embedded server stops with its handle.
+        self.embedded: EmbeddedPostgres | None = None
+        if url:
+            base = sa.engine.make_url(url).set(drivername="postgresql+asyncpg")
+            self.maintenance_url = base.set(database="postgres").render_as_string(
+                hide_password=False
+            )
+        else:
+            self.embedded = EmbeddedPostgres(REPO / ".coopgraph")
+            self.maintenance_url = self.embedded.url("postgres")
+
+    def url(self, database: str) -> str:
+        return (
+            sa.engine.make_url(self.maintenance_url)
+            .set(database=database)
+            .render_as_string(hide_password=False)
+        )
+
+    async def admin(self, *statements: str) -> None:
+        engine = create_engine(self.maintenance_url)
+        try:
+            async with engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                for statement in statements:
+                    await conn.execute(sa.text(statement))
+        finally:
+            await engine.dispose()
+
+
+def generate(path: Path, activities: int, seed: int) -> float:
+    """Write the synthetic file with the generator in a subprocess; return the seconds taken."""
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            str(GENERATOR),
+            "--activities",
+            str(activities),
+            "--seed",
+            str(seed),
+            "--out",
+            str(path),
+        ],
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+async def prepare(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.begin() as conn:
+        await upgrade_to_head(conn)
+        return await seed_dataset(conn, read_dataset())
+
+
+async def timed_import(engine: AsyncEngine, path: Path, label: str) -> Run:
+    """Import the file in one transaction, committed at the end unless the import is refused."""
+    read = 0
+
+    def count() -> None:
+        nonlocal read
+        read += 1
+
+    rss_before = current_rss() / MIB
+    with RssSampler(SAMPLE_SECONDS) as sampler, path.open("rb") as stream:
+        start = time.perf_counter()
+        async with engine.connect() as conn:
+            transaction = await conn.begin()
+            report = await import_files(
+                conn, [IatiFile(path.name, stream)], key_name=KEY_NAME, on_activity=count
+            )
+            if report.refused:
+                await transaction.rollback()
+            else:
+                await transaction.commit()
+        seconds = time.perf_counter() - start
+    return Run(label, seconds, read, report, rss_before, sampler.peak / MIB, max_rss_mib())
+
+
+def print_runs(runs: list[Run], activities: int, file_mb: float) -> None:
+    header = (
+        f"{'import':<14}{'activities':>11}{'file MB':>9}{'seconds':>9}{'act/s':>9}{'MB/s':>8}"
+        f"{'RSS before':>12}{'RSS peak':>10}{'maxrss after':>14}"
+    )
+    print(header)
+    for run in runs:
+        print(
+            f"{run.label:<14}{activities:>11}{file_mb:>9.1f}{run.seconds:>9.1f}"
+            f"{activities / run.seconds:>9.1f}{file_mb / run.seconds:>8.2f}"
+            f"{run.rss_before:>12.1f}{run.rss_peak:>10.1f}{run.max_rss_after:>14.1f}"
+        )
+    print("(RSS columns in MiB of this process; peak sampled every 0.5 s during the import)")
+    for run in runs:
+        report = run.report
+        skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+        print(
+            f"{run.label}: {run.read} read, {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {len(report.problems)} problems{skipped}"
+            + (" (refused, rolled back)" if report.refused else "")
+        )
+        for problem in report.problems[:10]:
+            print(f"  {problem}")
+        if len(report.problems) > 10:
+            print(f"  ... and {len(report.problems) - 10} more")
+
+
+def failures(runs: list[Run], activities: int) -> list[str]:
+    found = [f"{run.label} reported problems" for run in runs if run.report.problems]
+    again = runs[-1].report
+    if again.created or again.updated or again.unchanged != activities:
+        found.append(f"{runs[-1].label} did not leave all {activities} activities unchanged")
+    return found
+
+
+def generate_and_measure(path: Path, activities: int, seed: int) -> float:
+    """Generate the file, say how big it is and return its size in MB."""
+    seconds = generate(path, activities, seed)
+    size = path.stat().st_size
+    print(
+        f"file: {path} ({size / 1e6:.1f} MB, {size / activities / 1000:.2f} KB per activity, "
+        f"generated in {seconds:.1f} s by a subprocess)"
+    )
+    return size / 1e6
+
+
+async def benchmark(
+    args: argparse.Namespace, path: Path, file_mb: float, max_rss_start: float
+) -> int:
+    server = Server()
+    await server.admin(
+        f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)', f'CREATE DATABASE "{DATABASE}"'
+    )
+    try:
+        engine = create_engine(server.url(DATABASE))
+        try:
+            start = time.perf_counter()
+            seeded = await prepare(engine)
+            print(
+                f"database {DATABASE}: migrated and seeded ({sum(seeded.values())} rows) "
+                f"in {time.perf_counter() - start:.1f} s"
+            )
+            print(
+                f"maxrss: {max_rss_start:.1f} MiB at start, "
+                f"{max_rss_mib():.1f} MiB after generation, migration and seeding"
+            )
+            runs = [await timed_import(engine, path, "first import")]
+            runs.append(await timed_import(engine, path, "re-import"))
+        finally:
+            await engine.dispose()
+    finally:
+        await server.admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+
+    print()
+    print_runs(runs, args.activities, file_mb)
+    found = failures(runs, args.activities)
+    for failure in found:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    return 1 if found else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--activities", type=int, default=20000, help="activities in the file")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument(
+        "--keep-file", type=Path, help="write the generated file here and keep it afterwards"
+    )
+    args = parser.parse_args()
+    if args.activities < 1:
+        parser.error("--activities must be at least 1")
+
+    max_rss_start = max_rss_mib()
+    with tempfile.TemporaryDirectory(prefix="coopgraph-bench-iati-") as scratch:
+        path = args.keep_file or Path(scratch) / "synthetic-iati.xml"
+        file_mb = generate_and_measure(path, args.activities, args.seed)
+        return asyncio.run(benchmark(args, path, file_mb, max_rss_start))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

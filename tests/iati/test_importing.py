@@ -1,0 +1,178 @@
+"""Importing IATI files into the tables: keyed by identifier, audited, all or nothing."""
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from iati.importing import IatiFile, ImportReport, import_files
+from tests.conftest import Execute
+from tests.iati.conftest import FILES
+from tests.snapshot import table_digests
+
+KEY = "test-import"
+
+
+async def _import(conn: AsyncConnection, *names: str, skip_invalid: bool = False) -> ImportReport:
+    paths = [FILES / name for name in names]
+    streams = [path.open("rb") for path in paths]
+    try:
+        return await import_files(
+            conn,
+            [IatiFile(p.name, s) for p, s in zip(paths, streams, strict=True)],
+            key_name=KEY,
+            skip_invalid=skip_invalid,
+        )
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+async def _changes(conn: AsyncConnection) -> list[tuple[str, str]]:
+    rows = await conn.execute(
+        sa.text("SELECT record_type, operation FROM change WHERE key_name = :k ORDER BY id"),
+        {"k": KEY},
+    )
+    return [tuple(r) for r in rows.all()]  # type: ignore[misc]
+
+
+PROJECT = """
+query ($code: String!) {
+  projects(filter: {codes: [$code]}) { edges { node {
+    code title status budget { amount currency }
+    actualStart { value precision }
+    countryLinks { role percentage country { code } sources { document excerpt } }
+    themes { slug name }
+    programmes { code name }
+    partners { role partner { acronym name } }
+    beneficiaryGroups { description categories }
+    outcomes { kind statement indicator measure dimensions { name value }
+               baselineYear baseline { value } target { value } actual { value } }
+    sources { document excerpt }
+  } } }
+}
+"""
+
+
+async def _project(gql: Execute, code: str) -> Any:
+    result = await gql(PROJECT, {"code": code})
+    assert result.errors is None, result.errors
+    [edge] = result.data["projects"]["edges"]
+    return edge["node"]
+
+
+async def test_importing_a_file_creates_its_projects_with_every_part(
+    conn: AsyncConnection, gql: Execute
+) -> None:
+    report = await _import(conn, "multi_activity.xml")
+    assert (report.created, report.updated, report.unchanged, report.problems) == (3, 0, 0, [])
+
+    project = await _project(gql, "XM-DAC-41302-TEST-001")
+    assert project["status"] == "ACTIVE"
+    assert project["budget"] == {"amount": "1000000.00", "currency": "USD"}
+    assert project["actualStart"] == {"value": "2022-02-15", "precision": "DAY"}
+    assert [(c["country"]["code"], c["percentage"]) for c in project["countryLinks"]] == [
+        ("BD", "50.00"),
+        ("KH", "30.00"),
+        ("VN", "20.00"),
+    ]
+    partners = {
+        (p["role"], p["partner"]["acronym"] or p["partner"]["name"]) for p in project["partners"]
+    }
+    # KOICA is the built-in partner, found by name; the ILO by its IATI identifier.
+    assert ("FUNDING", "KOICA") in partners
+    assert ("IMPLEMENTING", "ILO") in partners
+    assert project["programmes"] == [
+        {"code": "XM-DAC-41302-PROG-SKILLS", "name": "XM-DAC-41302-PROG-SKILLS"}
+    ]
+    women = [o for o in project["outcomes"] if o["dimensions"]]
+    assert [(o["dimensions"], o["target"], o["actual"]) for o in women] == [
+        ([{"name": "sex", "value": "female"}], {"value": "500"}, {"value": "430"})
+    ]
+    totals = next(o for o in project["outcomes"] if o["kind"] == "OUTCOME" and not o["dimensions"])
+    assert (totals["measure"], totals["baselineYear"]) == ("UNIT", 2021)
+    # Every imported record cites the file and the activity.
+    cited = {"document": "multi_activity.xml", "excerpt": "iati-activity XM-DAC-41302-TEST-001"}
+    assert project["sources"] == [cited]
+    assert all(c["sources"] == [cited] for c in project["countryLinks"])
+
+
+async def test_importing_the_same_file_twice_changes_nothing(conn: AsyncConnection) -> None:
+    await _import(conn, "multi_activity.xml")
+    before = await table_digests(conn)
+    report = await _import(conn, "multi_activity.xml")
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    after = await table_digests(conn)
+    assert after == before
+
+
+async def test_a_newer_file_updates_in_place_and_the_trail_says_what_changed(
+    conn: AsyncConnection, gql: Execute
+) -> None:
+    await _import(conn, "multi_activity.xml")
+    created = await _changes(conn)
+    report = await _import(conn, "multi_activity_updated.xml")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    assert (await _changes(conn))[len(created) :] == [
+        ("project", "UPDATE"),
+        ("outcome", "UPDATE"),
+    ]
+    project = await _project(gql, "XM-DAC-41302-TEST-001")
+    assert project["title"].endswith("(phase 2)")
+    totals = next(o for o in project["outcomes"] if o["kind"] == "OUTCOME" and not o["dimensions"])
+    assert totals["actual"] == {"value": "900"}
+    changed = await conn.execute(
+        sa.text(
+            "SELECT before, after FROM change WHERE key_name = :k AND record_type = 'outcome' "
+            "AND operation = 'UPDATE'"
+        ),
+        {"k": KEY},
+    )
+    assert changed.one() == ({"actual": "850.0000"}, {"actual": "900.0000"})
+
+
+async def test_a_file_with_invalid_activities_is_refused_whole(conn: AsyncConnection) -> None:
+    before = await table_digests(conn)
+    savepoint = await conn.begin_nested()  # the transaction a caller would roll back
+    report = await _import(conn, "multi_activity.xml", "schema_invalid.xml")
+    assert report.refused
+    assert [(p.file, p.activity) for p in report.problems] == [
+        ("schema_invalid.xml", "XM-DAC-41302-TEST-102"),
+        ("schema_invalid.xml", "XM-DAC-41302-TEST-103"),
+    ]
+    await savepoint.rollback()
+    assert await table_digests(conn) == before
+
+
+async def test_skip_invalid_imports_the_valid_activities_and_reports_the_rest(
+    conn: AsyncConnection,
+) -> None:
+    report = await _import(conn, "schema_invalid.xml", "unmappable.xml", skip_invalid=True)
+    assert not report.refused
+    assert report.created == 2
+    assert report.skipped == [
+        "XM-DAC-41302-TEST-102",
+        "XM-DAC-41302-TEST-103",
+        "XM-DAC-41302-TEST-202",
+    ]
+    messages = [str(p) for p in report.problems]
+    assert any("unmappable.xml, line" in m and "recipient-country 'XX'" in m for m in messages)
+    assert any("activity-status '9'" in m for m in messages)
+
+
+async def test_every_problem_is_reported_even_after_the_first(conn: AsyncConnection) -> None:
+    report = await _import(conn, "unmappable.xml", "schema_invalid.xml", "version_105.xml")
+    files = [p.file for p in report.problems]
+    assert files.count("unmappable.xml") == 2  # an unknown country and an unknown status
+    assert files.count("schema_invalid.xml") == 2
+    assert "version_105.xml" in files
+
+
+def test_files_under_a_folder_are_found_in_name_order(tmp_path: Path) -> None:
+    from iati.importing import files_under
+
+    (tmp_path / "b.xml").write_text("<x/>")
+    (tmp_path / "a.xml").write_text("<x/>")
+    (tmp_path / "notes.txt").write_text("")
+    assert [p.name for p in files_under([tmp_path])] == ["a.xml", "b.xml"]
