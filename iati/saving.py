@@ -87,7 +87,7 @@ class ActivityWriter:
         documents = await self.conn.execute(
             sa.select(q.source_document.c.file_name, q.source_document.c.id)
         )
-        self.documents = {name: document_id for name, document_id in documents.all()}
+        self.documents = dict(documents.all())
 
     def _remember(self, partner: RowMapping) -> None:
         if partner["iati_identifier"]:
