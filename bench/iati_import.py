@@ -131,6 +131,7 @@ class Server:
 
 def generate(path: Path, activities: int, seed: int) -> float:
     """Write the synthetic file with the generator in a subprocess; return the seconds taken."""
+    sys.stdout.flush()
     start = time.perf_counter()
     subprocess.run(
         [
@@ -219,7 +220,8 @@ def generate_and_measure(path: Path, activities: int, seed: int) -> float:
     size = path.stat().st_size
     print(
         f"file: {path} ({size / 1e6:.1f} MB, {size / activities / 1000:.2f} KB per activity, "
-        f"generated in {seconds:.1f} s by a subprocess)"
+        f"generated in {seconds:.1f} s by a subprocess)",
+        flush=True,
     )
     return size / 1e6
 
@@ -238,11 +240,13 @@ async def benchmark(
             seeded = await prepare(engine)
             print(
                 f"database {DATABASE}: migrated and seeded ({sum(seeded.values())} rows) "
-                f"in {time.perf_counter() - start:.1f} s"
+                f"in {time.perf_counter() - start:.1f} s",
+                flush=True,
             )
             print(
                 f"maxrss: {max_rss_start:.1f} MiB at start, "
-                f"{max_rss_mib():.1f} MiB after generation, migration and seeding"
+                f"{max_rss_mib():.1f} MiB after generation, migration and seeding",
+                flush=True,
             )
             runs = [await timed_import(engine, path, "first import")]
             runs.append(await timed_import(engine, path, "re-import"))

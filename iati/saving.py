@@ -196,13 +196,26 @@ class ActivityWriter:
 
     async def _partner_id(self, o: Organisation, activity: Activity) -> int:
         """The partner a file names: by IATI identifier; else by the code the service's own
-        extension gives; else by name, among partners without a different identifier."""
+        extension gives; else by name, among partners without a different identifier (and
+        then the partner gains the identifier, so the next file finds it by that)."""
         named = self.partners_by_name.get(o.name.casefold(), [])
         found = (
             (self.partners_by_ref.get(o.ref) if o.ref else None)
             or (self.partners_by_code.get(o.code) if o.code else None)
             or next((r for r in named if r["iati_identifier"] in (None, o.ref)), None)
         )
+        if found is not None and o.ref and found["iati_identifier"] is None:
+            # Found by name: the file tells the partner's identifier, which it lacked.
+            found = await writes.update(
+                self.conn,
+                q.partner,
+                found["id"],
+                found["version"],
+                {"iati_identifier": o.ref},
+                key_name=self.key_name,
+            )
+            self.changed = True
+            self._remember(found)
         if found is not None:
             return int(found["id"])
         code = o.code or _slug(o.acronym or o.ref or o.name)
