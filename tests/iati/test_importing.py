@@ -34,7 +34,7 @@ async def _changes(conn: AsyncConnection) -> list[tuple[str, str]]:
         sa.text("SELECT record_type, operation FROM change WHERE key_name = :k ORDER BY id"),
         {"k": KEY},
     )
-    return [tuple(r) for r in rows.all()]  # type: ignore[misc]
+    return [(record_type, operation) for record_type, operation in rows.all()]
 
 
 PROJECT = """

@@ -84,7 +84,7 @@ def test_results_keep_their_type_measure_and_dimensions() -> None:
     assert totals.measure is IndicatorMeasure.UNIT
     assert (totals.target, totals.actual) == (Figure(Decimal(1000)), Figure(Decimal(850)))
     assert totals.dimensions == {}
-    assert (totals.baseline_year, totals.baseline and totals.baseline.value) == (2021, 0)
+    assert (totals.baseline_year, totals.baseline) == (2021, Figure(Decimal(0)))
     assert women.dimensions == {"sex": "female"}
     assert women.target is not None
     assert women.target.value == 500
@@ -124,7 +124,7 @@ def test_mapping_problems_name_the_activity() -> None:
 
 
 def test_a_file_that_is_not_well_formed_is_refused_at_its_line() -> None:
-    reads = []
+    reads: list[ReadActivity] = []
     with pytest.raises(FileRefused) as refused:
         reads.extend(read_activities(FILES / "not_well_formed.xml"))
     assert refused.value.problem.line == 35
