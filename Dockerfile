@@ -5,14 +5,15 @@ WORKDIR /app
 
 # Dependencies first: this layer is rebuilt only when pyproject.toml changes.
 COPY pyproject.toml README.md ./
-RUN mkdir -p service schema db \
- && touch service/__init__.py schema/__init__.py db/__init__.py \
+RUN mkdir -p service schema db iati \
+ && touch service/__init__.py schema/__init__.py db/__init__.py iati/__init__.py \
  && pip install . \
  && pip uninstall -y coopgraph
 
 COPY service ./service
 COPY schema ./schema
 COPY db ./db
+COPY iati ./iati
 RUN pip install --no-deps . \
  && useradd --system --uid 10001 --home-dir /app coopgraph
 

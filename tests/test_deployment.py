@@ -34,3 +34,12 @@ def test_image_runs_as_a_non_root_user() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "\nUSER coopgraph\n" in dockerfile
     assert dockerfile.index("pip install .") < dockerfile.index("COPY service")
+
+
+def test_image_holds_every_package_the_project_ships() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    packages = pyproject.split("[tool.setuptools.packages.find]")[1].split("]")[0]
+    for name in (p.strip(' "*\n') for p in packages.split("[")[1].split(",")):
+        assert f"COPY {name} ./{name}\n" in dockerfile, name
+        assert f"{name}/__init__.py" in dockerfile, name
