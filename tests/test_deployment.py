@@ -1,5 +1,6 @@
 """docker compose cannot run here: check its file agrees with what the service reads."""
 
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -38,8 +39,9 @@ def test_image_runs_as_a_non_root_user() -> None:
 
 def test_image_holds_every_package_the_project_ships() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    pyproject = (ROOT / "pyproject.toml").read_text()
-    packages = pyproject.split("[tool.setuptools.packages.find]")[1].split("]")[0]
-    for name in (p.strip(' "*\n') for p in packages.split("[")[1].split(",")):
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    for name in (
+        p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    ):
         assert f"COPY {name} ./{name}\n" in dockerfile, name
         assert f"{name}/__init__.py" in dockerfile, name
