@@ -9,12 +9,11 @@ valid activities stay and the report lists the rest.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from iati.reading import FileRefused, read_activities
+from iati.reading import ByteStream, FileRefused, read_activities
 from iati.records import Activity, Problem
 from iati.saving import ActivityWriter, CodeTaken
 
@@ -27,19 +26,18 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     """Activities left out because of their problems (with ``skip_invalid``)."""
+    skip_invalid: bool = False
 
     @property
     def refused(self) -> bool:
         """Whether the import must be rolled back: a problem, and no leave to skip."""
         return bool(self.problems) and not self.skip_invalid
 
-    skip_invalid: bool = False
-
 
 @dataclass
 class IatiFile:
     name: str
-    stream: IO[bytes]
+    stream: ByteStream
 
 
 def files_under(paths: Iterable[Path]) -> list[Path]:

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import IO
+from typing import Protocol
 
 from lxml import etree
 
@@ -58,6 +58,12 @@ from iati.records import (
 SCHEMA_FILE = Path(__file__).parent / "xsd" / "iati-activities-schema.xsd"
 
 
+class ByteStream(Protocol):
+    """What the parser reads from: an open file, an upload, a counting wrapper."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
 class FileRefused(Exception):
     """The file as a whole cannot be read: nothing of it is imported."""
 
@@ -87,7 +93,7 @@ def activity_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA_FILE)))
 
 
-def read_activities(source: str | Path | IO[bytes]) -> Iterator[ReadActivity]:
+def read_activities(source: str | Path | ByteStream) -> Iterator[ReadActivity]:
     """Each activity of the file in order; raises ``FileRefused`` when the file cannot be
     read on (not well-formed, wrong version, a DTD), after the activities before it."""
     events = etree.iterparse(

@@ -66,7 +66,10 @@ def _narrative(parent: etree._Element, text: str) -> None:
 def _org(parent: etree._Element, tag: str, o: Organisation | ReportingOrg, **attrs: str) -> None:
     element = etree.SubElement(parent, tag)
     ref = o.ref
-    org_type = o.type if isinstance(o, ReportingOrg) else ORGANISATION_TYPE_CODES.get(o.kind)  # type: ignore[arg-type]
+    if isinstance(o, ReportingOrg):
+        org_type: str | None = o.type
+    else:
+        org_type = None if o.kind is None else ORGANISATION_TYPE_CODES.get(o.kind)
     if ref:
         element.set("ref", ref)
     if org_type:

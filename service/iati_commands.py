@@ -38,7 +38,7 @@ class _Progress:
         self.stream = stream
         self.bar = bar
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int = -1, /) -> bytes:
         data = self.stream.read(size)
         self.bar.update(len(data))
         return data
@@ -75,8 +75,7 @@ async def run_import(url: str, args: argparse.Namespace) -> int:
                 tqdm(total=total, unit="B", unit_scale=True, disable=not sys.stderr.isatty())
             )
             files = (
-                IatiFile(p.name, _Progress(stack.enter_context(p.open("rb")), bar))  # type: ignore[arg-type]
-                for p in paths
+                IatiFile(p.name, _Progress(stack.enter_context(p.open("rb")), bar)) for p in paths
             )
             async with engine.connect() as conn, conn.begin() as transaction:
                 report = await import_files(
