@@ -323,7 +323,9 @@ class _Mapping:
             if percentage is not None and not 0 <= percentage <= 100:
                 self.problem(c, f"recipient-country {code} percentage {percentage} is not 0-100")
                 continue
-            activity.countries.append(CountryLink(code, CountryRole.RECIPIENT, percentage))
+            activity.countries.append(
+                CountryLink(code, CountryRole.RECIPIENT, percentage, line=c.sourceline)
+            )
 
     def themes(self, activity: Activity) -> None:
         for s in self.element.iterfind("sector"):

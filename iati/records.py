@@ -86,6 +86,7 @@ class CountryLink:
     role: CountryRole = CountryRole.RECIPIENT
     percentage: Decimal | None = None
     sources: list[Source] = field(default_factory=list)
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

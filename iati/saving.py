@@ -99,7 +99,7 @@ class ActivityWriter:
         """What the tables cannot hold: places the service does not know."""
         await self._load()
         problems = [
-            Problem(f"recipient-country {c.code!r} is not a country the service knows")
+            Problem(f"recipient-country {c.code!r} is not a country the service knows", c.line)
             for c in activity.countries
             if c.code not in self.countries
         ]
@@ -113,7 +113,7 @@ class ActivityWriter:
             for r in activity.regions
             if r not in self.regions
         ]
-        return [Problem(p.message, activity.line, activity.identifier) for p in problems]
+        return [Problem(p.message, p.line or activity.line, activity.identifier) for p in problems]
 
     async def save(self, activity: Activity) -> tuple[str, list[Problem]]:
         """``created``, ``updated`` or ``unchanged``, or the problems that stopped it."""
