@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.writes import StaleVersion
 from iati.reading import ByteStream, FileRefused, read_activities
 from iati.records import Activity, Problem
 from iati.saving import ActivityWriter, CodeTaken
@@ -90,6 +91,9 @@ async def _save(
         outcome, problems = await writer.save(activity)
     except CodeTaken as taken:
         outcome, problems = "refused", [Problem(f"{taken.table} code {taken.code!r} is taken")]
+    except StaleVersion as stale:
+        message = f"its {stale.table} was changed by another write meanwhile; import again"
+        outcome, problems = "refused", [Problem(message)]
     except IntegrityError as error:
         detail = str(error.orig).splitlines()[0] if error.orig else str(error)
         outcome, problems = "refused", [Problem(f"the database refused it: {detail}")]

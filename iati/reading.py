@@ -299,7 +299,7 @@ class _Mapping:
             return
         activity.status = status
         stamp = self.element.get("last-updated-datetime") or self.root.get("generated-datetime")
-        activity.status_as_of = date.fromisoformat(stamp[:10]) if stamp else date.today()
+        activity.status_as_of = date.fromisoformat(stamp[:10]) if stamp else None
 
     def dates(self, activity: Activity) -> None:
         for d in self.element.iterfind("activity-date"):

@@ -7,6 +7,7 @@ and child records the newer file no longer lists are deleted, each with its tomb
 """
 
 import re
+from datetime import date
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -124,6 +125,12 @@ class ActivityWriter:
         existing = await self._existing_project(activity)
         code = activity.code or (existing["code"] if existing else activity.identifier)
         values = self._project_values(activity, code)
+        if activity.status is not None and activity.status_as_of is None:
+            # The file does not date its status: the status holds as of its first import.
+            if existing is not None and existing["status"] == activity.status:
+                values["status_as_of"] = existing["status_as_of"]
+            else:
+                values["status_as_of"] = date.today()
         if existing is None:
             taken = await self.conn.scalar(
                 sa.select(q.project.c.id).where(q.project.c.code == code)

@@ -1,5 +1,8 @@
 """Importing IATI files into the tables: keyed by identifier, audited, all or nothing."""
 
+import datetime
+import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +179,17 @@ def test_files_under_a_folder_are_found_in_name_order(tmp_path: Path) -> None:
     (tmp_path / "a.xml").write_text("<x/>")
     (tmp_path / "notes.txt").write_text("")
     assert [p.name for p in files_under([tmp_path])] == ["a.xml", "b.xml"]
+
+
+async def test_an_undated_file_dates_the_status_at_its_first_import(
+    conn: AsyncConnection,
+) -> None:
+    content = (FILES / "multi_activity.xml").read_bytes()
+    undated = re.sub(rb' (generated|last-updated)-datetime="[^"]*"', b"", content)
+    first = await import_files(conn, [IatiFile("undated.xml", io.BytesIO(undated))], key_name=KEY)
+    again = await import_files(conn, [IatiFile("undated.xml", io.BytesIO(undated))], key_name=KEY)
+    assert (first.created, again.unchanged) == (3, 3)
+    as_of = await conn.scalar(
+        sa.text("SELECT status_as_of FROM project WHERE code = 'XM-DAC-41302-TEST-001'")
+    )
+    assert as_of == datetime.date.today()
