@@ -7,9 +7,9 @@ and child records the newer file no longer lists are deleted, each with its tomb
 """
 
 import re
-from datetime import date
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
