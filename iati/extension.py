@@ -40,6 +40,7 @@ from iati.records import (
     Source,
     ThemeRef,
     number,
+    xml_text,
 )
 
 NS = f"{{{EXTENSION_NAMESPACE}}}"
@@ -61,7 +62,7 @@ def _put(element: etree._Element, name: str, value: Any) -> None:
     elif isinstance(value, list):
         element.set(name, " ".join(str(v) for v in value))
     else:
-        element.set(name, str(value))
+        element.set(name, xml_text(str(value)))
 
 
 def _put_figure(element: etree._Element, name: str, figure: Figure | None) -> None:
@@ -85,7 +86,7 @@ def _add_sources(parent: etree._Element, sources: list[Source]) -> None:
         _put(element, "publisher", s.publisher)
         _put(element, "published-on", s.published_on)
         _put(element, "published-on-precision", s.published_on_precision)
-        element.text = s.excerpt
+        element.text = xml_text(s.excerpt)
 
 
 def extension_element(activity: Activity) -> etree._Element:

@@ -6,6 +6,7 @@ writing turns them into elements. Keeping one shape in the middle is what makes 
 service wrote read back to the same records.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,14 @@ from db.enums import (
     ProjectStatus,
     Qualifier,
 )
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text as XML 1.0 can hold it: the control characters it has no way to write (which a
+    record may still hold) become U+FFFD, rather than failing the export midway."""
+    return _NOT_IN_XML.sub("\ufffd", text)
 
 
 def number(value: Decimal) -> str:

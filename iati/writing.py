@@ -27,7 +27,7 @@ from iati.codes import (
     TARGET_GROUPS,
 )
 from iati.extension import extension_element
-from iati.records import Activity, Organisation, Result, number
+from iati.records import Activity, Organisation, Result, number, xml_text
 
 PERCENT_UNITS = {"%", "percent", "per cent", "percentage"}
 
@@ -60,7 +60,7 @@ def missing(activity: Activity) -> list[str]:
 
 
 def _narrative(parent: etree._Element, text: str) -> None:
-    etree.SubElement(parent, "narrative").text = text
+    etree.SubElement(parent, "narrative").text = xml_text(text)
 
 
 def _org(parent: etree._Element, tag: str, o: Organisation | ReportingOrg, **attrs: str) -> None:
@@ -71,7 +71,7 @@ def _org(parent: etree._Element, tag: str, o: Organisation | ReportingOrg, **att
     else:
         org_type = None if o.kind is None else ORGANISATION_TYPE_CODES.get(o.kind)
     if ref:
-        element.set("ref", ref)
+        element.set("ref", xml_text(ref))
     if org_type:
         element.set("type", org_type)
     for name, value in attrs.items():
@@ -107,13 +107,15 @@ def _result(parent: etree._Element, r: Result) -> None:
             if figure is not None:
                 element = etree.SubElement(period, name, value=number(figure.value))
                 for dimension, value in r.dimensions.items():
-                    etree.SubElement(element, "dimension", name=dimension, value=value)
+                    etree.SubElement(
+                        element, "dimension", name=xml_text(dimension), value=xml_text(value)
+                    )
 
 
 def activity_element(a: Activity, reporting: ReportingOrg) -> etree._Element:
     """The standard elements in the order the schema requires, then the extension."""
     e = etree.Element("iati-activity")
-    etree.SubElement(e, "iati-identifier").text = a.identifier
+    etree.SubElement(e, "iati-identifier").text = xml_text(a.identifier)
     _org(e, "reporting-org", reporting)
     _narrative(etree.SubElement(e, "title"), a.title)
     if a.summary is not None:
@@ -154,7 +156,7 @@ def activity_element(a: Activity, reporting: ReportingOrg) -> etree._Element:
         )
         value.text = number(a.budget.amount)
     for p in a.programmes:
-        etree.SubElement(e, "related-activity", ref=p.ref, type=PARENT_ACTIVITY)
+        etree.SubElement(e, "related-activity", ref=xml_text(p.ref), type=PARENT_ACTIVITY)
     for r in a.results:
         _result(e, r)
     e.append(extension_element(a))

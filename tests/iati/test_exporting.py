@@ -139,3 +139,18 @@ async def test_an_imported_file_exports_its_iati_elements_back(
     female = first.xpath("result/indicator/period/actual[dimension/@value='female']/@value")
     assert female == ["430"]
     assert first.xpath("participating-org[@ref='KR-GOV-010']/@role") == ["1"]
+
+
+async def test_text_xml_cannot_hold_is_replaced_not_fatal(
+    conn: AsyncConnection, reference_schema: Path
+) -> None:
+    await conn.execute(
+        sa.text(
+            "UPDATE project SET title = 'Skills\x01 for all' "
+            "WHERE code = 'skills-knowledge-sharing-lics'"
+        )
+    )
+    xml, report = await export(conn, ProjectCriteria(codes=("skills-knowledge-sharing-lics",)))
+    assert report.written == 1
+    document = _validate(xml, reference_schema)
+    assert document.xpath("string(//title/narrative)") == "Skills\ufffd for all"
