@@ -8,8 +8,9 @@ database ``coopgraph_bench_iati`` (dropped first if it exists) on the embedded s
 dataset (the file's countries are in it), imports the file in one transaction, then imports
 it again (every activity must come out unchanged), and drops the database.
 
-For each import it prints the time (``time.perf_counter``, commit included), the rate, and
-the resident memory of this process: before the import, the peak sampled from
+For each import it prints the time (``time.perf_counter``, commit included), the CPU time of
+this process over it (so that client-bound and server-bound imports can be told apart), the
+rate, and the resident memory of this process: before the import, the peak sampled from
 ``/proc/self/statm`` every half second during it, and ``ru_maxrss`` (the high-water mark of
 the whole process) after it. The PostgreSQL server's own memory is not counted. File sizes
 are in MB (10^6 bytes), memory in MiB. Exits 1 if an import reports problems or the
@@ -88,6 +89,7 @@ class Run:
 
     label: str
     seconds: float
+    cpu_seconds: float
     read: int
     report: ImportReport
     rss_before: float
@@ -166,6 +168,7 @@ async def timed_import(engine: AsyncEngine, path: Path, label: str) -> Run:
     rss_before = current_rss() / MIB
     with RssSampler(SAMPLE_SECONDS) as sampler, path.open("rb") as stream:
         start = time.perf_counter()
+        cpu_start = time.process_time()
         async with engine.connect() as conn:
             transaction = await conn.begin()
             report = await import_files(
@@ -176,22 +179,27 @@ async def timed_import(engine: AsyncEngine, path: Path, label: str) -> Run:
             else:
                 await transaction.commit()
         seconds = time.perf_counter() - start
-    return Run(label, seconds, read, report, rss_before, sampler.peak / MIB, max_rss_mib())
+        cpu_seconds = time.process_time() - cpu_start
+    peak = sampler.peak / MIB
+    return Run(label, seconds, cpu_seconds, read, report, rss_before, peak, max_rss_mib())
 
 
 def print_runs(runs: list[Run], activities: int, file_mb: float) -> None:
     header = (
-        f"{'import':<14}{'activities':>11}{'file MB':>9}{'seconds':>9}{'act/s':>9}{'MB/s':>8}"
-        f"{'RSS before':>12}{'RSS peak':>10}{'maxrss after':>14}"
+        f"{'import':<14}{'activities':>11}{'file MB':>9}{'seconds':>9}{'CPU s':>8}"
+        f"{'act/s':>8}{'MB/s':>7}{'RSS before':>12}{'RSS peak':>10}{'maxrss after':>14}"
     )
     print(header)
     for run in runs:
         print(
             f"{run.label:<14}{activities:>11}{file_mb:>9.1f}{run.seconds:>9.1f}"
-            f"{activities / run.seconds:>9.1f}{file_mb / run.seconds:>8.2f}"
+            f"{run.cpu_seconds:>8.1f}{activities / run.seconds:>8.1f}{file_mb / run.seconds:>7.2f}"
             f"{run.rss_before:>12.1f}{run.rss_peak:>10.1f}{run.max_rss_after:>14.1f}"
         )
-    print("(RSS columns in MiB of this process; peak sampled every 0.5 s during the import)")
+    print(
+        "(CPU s: this process only, not the server; RSS columns in MiB of this process,"
+        " peak sampled every 0.5 s during the import)"
+    )
     for run in runs:
         report = run.report
         skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
