@@ -72,6 +72,32 @@ def _project_of(table: sa.Table, row: Mapping[Any, Any]) -> int | None:
     return None if project_id is None else int(project_id)
 
 
+def _audited(values: Mapping[Any, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {k: _plain(v) for k, v in values.items() if k not in _NOT_AUDITED}
+
+
+def _change_row(
+    *,
+    key_name: str,
+    table: sa.Table,
+    row: Mapping[Any, Any],
+    operation: ChangeOperation,
+    before: Mapping[Any, Any] | None,
+    after: Mapping[Any, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "key_name": key_name,
+        "record_type": table.name,
+        "record_id": row["id"],
+        "operation": operation.value,
+        "before": _audited(before),
+        "after": _audited(after),
+        "project_id": _project_of(table, row),
+    }
+
+
 async def record_change(
     conn: AsyncConnection,
     *,
@@ -82,20 +108,16 @@ async def record_change(
     before: Mapping[Any, Any] | None,
     after: Mapping[Any, Any] | None,
 ) -> None:
-    def audited(values: Mapping[Any, Any] | None) -> dict[str, Any] | None:
-        if values is None:
-            return None
-        return {k: _plain(v) for k, v in values.items() if k not in _NOT_AUDITED}
-
     await conn.execute(
         sa.insert(change).values(
-            key_name=key_name,
-            record_type=table.name,
-            record_id=row["id"],
-            operation=operation.value,
-            before=audited(before),
-            after=audited(after),
-            project_id=_project_of(table, row),
+            **_change_row(
+                key_name=key_name,
+                table=table,
+                row=row,
+                operation=operation,
+                before=before,
+                after=after,
+            )
         )
     )
 
@@ -115,6 +137,47 @@ async def create(
         after=row,
     )
     return row
+
+
+async def create_many(
+    conn: AsyncConnection,
+    table: sa.Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    key_name: str,
+    trail: list[dict[str, Any]] | None = None,
+) -> Sequence[RowMapping]:
+    """Several records of one table in one statement (an import writes thousands), in the
+    order given. Their audit entries are written at once, or, given a ``trail``, added to it
+    for the caller to write with ``record_changes`` in the same transaction: an importer
+    writes the entries of all its tables together."""
+    if not rows:
+        return []
+    inserted = await conn.execute(
+        sa.insert(table).returning(*table.c, sort_by_parameter_order=True), [dict(r) for r in rows]
+    )
+    created = inserted.mappings().all()
+    entries = [
+        _change_row(
+            key_name=key_name,
+            table=table,
+            row=row,
+            operation=ChangeOperation.CREATE,
+            before=None,
+            after=row,
+        )
+        for row in created
+    ]
+    if trail is None:
+        await record_changes(conn, entries)
+    else:
+        trail.extend(entries)
+    return created
+
+
+async def record_changes(conn: AsyncConnection, entries: Sequence[Mapping[str, Any]]) -> None:
+    if entries:
+        await conn.execute(sa.insert(change), list(entries))
 
 
 async def _locked(

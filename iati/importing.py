@@ -1,8 +1,8 @@
 """Import IATI files: all of a file or none of it, unless told to skip what is invalid.
 
-Each activity is written inside a savepoint, so one that the database refuses is undone
-alone. By default the first problem stops all writing, reading goes on so that the report
-names every problem, and the caller rolls the transaction back; with ``skip_invalid`` the
+By default the first problem stops all writing, reading goes on so that the report names
+every problem, and the caller rolls the transaction back; with ``skip_invalid`` each
+activity is written inside a savepoint, so one the database refuses is undone alone, the
 valid activities stay and the report lists the rest.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db.writes import StaleVersion
 from iati.reading import ByteStream, FileRefused, read_activities
 from iati.records import Activity, Problem
-from iati.saving import ActivityWriter, CodeTaken
+from iati.saving import ActivityWriter
 
 
 @dataclass
@@ -58,8 +58,9 @@ async def import_files(
     on_activity: Callable[[], None] | None = None,
 ) -> ImportReport:
     report = ImportReport(skip_invalid=skip_invalid)
+    writer = ActivityWriter(conn, key_name=key_name)
     for file in files:
-        writer = ActivityWriter(conn, file_name=file.name, key_name=key_name)
+        writer.file_name = file.name
         try:
             for read in read_activities(file.stream):
                 if on_activity is not None:
@@ -86,26 +87,42 @@ async def _save(
     file_name: str,
     report: ImportReport,
 ) -> list[Problem]:
-    savepoint = await conn.begin_nested()
+    """Save one activity. With ``skip_invalid`` it gets a savepoint, so the database refusing
+    it undoes it alone; otherwise its first problem ends all writing and the caller rolls
+    back, so a savepoint per activity would be two statements for nothing."""
+    savepoint = await conn.begin_nested() if report.skip_invalid else None
     try:
         outcome, problems = await writer.save(activity)
-    except CodeTaken as taken:
-        outcome, problems = "refused", [Problem(f"{taken.table} code {taken.code!r} is taken")]
     except StaleVersion as stale:
         message = f"its {stale.table} was changed by another write meanwhile; import again"
         outcome, problems = "refused", [Problem(message)]
     except IntegrityError as error:
-        detail = str(error.orig).splitlines()[0] if error.orig else str(error)
-        outcome, problems = "refused", [Problem(f"the database refused it: {detail}")]
+        outcome, problems = "refused", [Problem(_refusal(error))]
     if problems:
-        await savepoint.rollback()
+        if savepoint is not None:
+            await savepoint.rollback()
+            writer.forget()
         return [
             _in_file(Problem(p.message, p.line or activity.line, activity.identifier), file_name)
             for p in problems
         ]
-    await savepoint.commit()
+    if savepoint is not None:
+        await savepoint.commit()
     setattr(report, outcome, getattr(report, outcome) + 1)
     return []
+
+
+def _refusal(error: IntegrityError) -> str:
+    """What a constraint said, without the driver's class names: e.g. a code that another
+    project's record already has."""
+    cause = error.orig.__cause__ if error.orig is not None else None
+    constraint = getattr(cause, "constraint_name", None)
+    detail = getattr(cause, "detail", None)
+    return (
+        "the database refused it"
+        + (f" ({constraint})" if constraint else "")
+        + (f": {detail}" if detail else "")
+    )
 
 
 def _in_file(problem: Problem, file_name: str) -> Problem:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import queries as q
 from db import writes
 from db.enums import PartnerKind
+from db.tables.citations import CITED_RECORDS
 from iati.records import Activity, Figure, Money, Organisation, Problem, Source
 
 
@@ -54,9 +55,10 @@ class _Wanted:
 class ActivityWriter:
     """Writes activities of one file; caches the small tables it resolves names against."""
 
-    def __init__(self, conn: AsyncConnection, *, file_name: str, key_name: str) -> None:
+    def __init__(self, conn: AsyncConnection, *, key_name: str) -> None:
         self.conn = conn
-        self.file_name = file_name
+        self.file_name = ""
+        """The file being read: records without passages of their own cite it."""
         self.key_name = key_name
         self.changed = False
         self._loaded = False
@@ -68,6 +70,11 @@ class ActivityWriter:
         self.regions: set[str] = set()
         self.themes: set[str] = set()
         self.documents: dict[str, int] = {}
+        self.citations: list[dict[str, Any]] = []
+        self.trail: list[dict[str, Any]] = []
+        """Audit entries of the records created for the activity being saved."""
+        self.fresh = False
+        """Whether the project being saved was just created, so has no rows to compare."""
 
     async def _load(self) -> None:
         if self._loaded:
@@ -89,6 +96,14 @@ class ActivityWriter:
             sa.select(q.source_document.c.file_name, q.source_document.c.id)
         )
         self.documents = dict(documents.all())
+
+    def forget(self) -> None:
+        """Drop what was cached or buffered: the activity being saved was rolled back, and
+        with it any partner, programme, theme or document it created."""
+        self._loaded = False
+        self.partners_by_ref, self.partners_by_code, self.partners_by_name = {}, {}, {}
+        self.programmes, self.themes, self.documents = {}, set(), {}
+        self.citations, self.trail = [], []
 
     def _remember(self, partner: RowMapping) -> None:
         if partner["iati_identifier"]:
@@ -122,8 +137,11 @@ class ActivityWriter:
         if problems:
             return "refused", problems
         self.changed = False
-        existing = await self._existing_project(activity)
+        existing, holder = await self._existing_project(activity)
         code = activity.code or (existing["code"] if existing else activity.identifier)
+        if existing is None and holder is not None:
+            problem = f"project code {code!r} belongs to another activity"
+            return "refused", [Problem(problem, activity.line, activity.identifier)]
         values = self._project_values(activity, code)
         if activity.status is not None and activity.status_as_of is None:
             # The file does not date its status: the status holds as of its first import.
@@ -131,16 +149,13 @@ class ActivityWriter:
                 values["status_as_of"] = existing["status_as_of"]
             else:
                 values["status_as_of"] = date.today()
+        self.fresh = existing is None
         if existing is None:
-            taken = await self.conn.scalar(
-                sa.select(q.project.c.id).where(q.project.c.code == code)
+            [row] = await writes.create_many(
+                self.conn, q.project, [values], key_name=self.key_name, trail=self.trail
             )
-            if taken is not None:
-                problem = f"project code {code!r} belongs to another activity"
-                return "refused", [Problem(problem, activity.line, activity.identifier)]
-            row = await writes.create(self.conn, q.project, values, key_name=self.key_name)
             outcome = "created"
-        else:
+        elif _differs(existing, values):
             row = await writes.update(
                 self.conn,
                 q.project,
@@ -149,37 +164,44 @@ class ActivityWriter:
                 values,
                 key_name=self.key_name,
             )
-            outcome = "updated" if row["version"] != existing["version"] else "unchanged"
+            outcome = "updated"
+        else:
+            row, outcome = existing, "unchanged"
         project_id = row["id"]
         await self._cite("project_id", project_id, activity.sources, activity)
         await self._sync_links(activity, project_id)
         await self._sync_children(activity, project_id, code)
+        await writes.record_changes(self.conn, self.trail)
+        self.trail = []
+        await self._flush_citations()
         if outcome == "unchanged" and self.changed:
             outcome = "updated"
         return outcome, []
 
-    async def _existing_project(self, activity: Activity) -> RowMapping | None:
+    async def _existing_project(
+        self, activity: Activity
+    ) -> tuple[RowMapping | None, RowMapping | None]:
+        """The project the activity updates, and the project holding its code, if another."""
         p = q.project
-        row = (
+        code = activity.code or activity.identifier
+        rows = (
             (
                 await self.conn.execute(
-                    sa.select(p).where(p.c.iati_identifier == activity.identifier)
+                    sa.select(p).where(
+                        sa.or_(p.c.iati_identifier == activity.identifier, p.c.code == code)
+                    )
                 )
             )
             .mappings()
-            .one_or_none()
+            .all()
         )
-        if row is None and activity.code is not None:
-            row = (
-                (
-                    await self.conn.execute(
-                        sa.select(p).where(p.c.code == activity.code, p.c.iati_identifier.is_(None))
-                    )
-                )
-                .mappings()
-                .one_or_none()
-            )
-        return row
+        by_identifier = next((r for r in rows if r["iati_identifier"] == activity.identifier), None)
+        by_code = next((r for r in rows if r["code"] == code), None)
+        if by_identifier is not None:
+            return by_identifier, None
+        if by_code is not None and activity.code is not None and by_code["iati_identifier"] is None:
+            return by_code, None
+        return None, by_code
 
     def _project_values(self, a: Activity, code: str) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -373,52 +395,52 @@ class ActivityWriter:
         activity: Activity,
     ) -> None:
         """Make the project's rows of ``table`` the wanted ones: versioned records are updated
-        in place; links, which have no version, are replaced when they differ."""
-        rows = (
-            (await self.conn.execute(sa.select(table).where(table.c.project_id == project_id)))
-            .mappings()
-            .all()
-        )
-        current: dict[Any, RowMapping] = {tuple(r[k] for k in key): r for r in rows}
+        in place; links, which have no version, are replaced when they differ. New rows go in
+        together, so a new project costs a fixed number of statements per table."""
+        current: dict[tuple[str, ...], RowMapping] = {}
+        if not self.fresh:
+            rows = await self.conn.execute(sa.select(table).where(table.c.project_id == project_id))
+            current = {tuple(str(r[k]) for k in key): r for r in rows.mappings().all()}
         by_key = {tuple(str(v) for v in w.key): w for w in wanted}
-        plain_current = {tuple(str(v) for v in k): r for k, r in current.items()}
         versioned = "version" in table.c
-        for k, row in plain_current.items():
+        for k, row in current.items():
             want = by_key.get(k)
             if want is None or (not versioned and _differs(row, want.values)):
-                await writes.delete(
+                version = row["version"] if versioned else None
+                await writes.delete(self.conn, table, row["id"], version, key_name=self.key_name)
+                self.changed = True
+        kept: list[tuple[int, _Wanted]] = []
+        new: list[_Wanted] = []
+        for k, want in by_key.items():
+            found = current.get(k)
+            if found is not None and not _differs(found, want.values):
+                kept.append((found["id"], want))
+            elif found is not None and versioned:
+                await writes.update(
                     self.conn,
                     table,
-                    row["id"],
-                    row["version"] if versioned else None,
+                    found["id"],
+                    found["version"],
+                    want.values,
                     key_name=self.key_name,
                 )
                 self.changed = True
-        column = f"{table.name}_id" if table.name in _CITED else None
-        for k, want in by_key.items():
-            found = plain_current.get(k)
-            values = {"project_id": project_id, **want.values}
-            if found is not None and versioned:
-                updated = await writes.update(
-                    self.conn, table, found["id"], found["version"], values, key_name=self.key_name
-                )
-                self.changed |= updated["version"] != found["version"]
-                record_id = found["id"]
-            elif found is not None and not _differs(found, want.values):
-                record_id = found["id"]
+                kept.append((found["id"], want))
             else:
-                if versioned:
-                    await self._check_code_free(table, values["code"])
-                created = await writes.create(self.conn, table, values, key_name=self.key_name)
-                self.changed = True
-                record_id = created["id"]
-            if column is not None:
-                await self._cite(column, record_id, want.sources, activity)
-
-    async def _check_code_free(self, table: sa.Table, code: str) -> None:
-        owner = await self.conn.scalar(sa.select(table.c.project_id).where(table.c.code == code))
-        if owner is not None:
-            raise CodeTaken(table.name, code)
+                new.append(want)
+        if new:
+            created = await writes.create_many(
+                self.conn,
+                table,
+                [{"project_id": project_id, **w.values} for w in new],
+                key_name=self.key_name,
+                trail=self.trail,
+            )
+            self.changed = True
+            kept += [(row["id"], w) for row, w in zip(created, new, strict=True)]
+        if table.name in _CITED:
+            for record_id, want in kept:
+                await self._cite(f"{table.name}_id", record_id, want.sources, activity)
 
     async def _document_id(self, source: Source | None) -> int:
         name = self.file_name if source is None else source.document
@@ -446,16 +468,25 @@ class ActivityWriter:
     async def _cite(
         self, column: str, record_id: int, sources: list[Source], activity: Activity
     ) -> None:
-        """A record cites the passages its file gives, or else the file and activity."""
-        rows = [
-            {"document_id": await self._document_id(s), "excerpt": s.excerpt, column: record_id}
-            for s in sources
-        ]
-        if not rows:
-            document_id = await self._document_id(None)
-            excerpt = f"iati-activity {activity.identifier}"
-            rows = [{"document_id": document_id, "excerpt": excerpt, column: record_id}]
-        await self.conn.execute(insert(q.citation).values(rows).on_conflict_do_nothing())
+        """A record cites the passages its file gives, or else the file and activity. The
+        citations of an activity are inserted together when it is saved."""
+        empty = dict.fromkeys(CITED_RECORDS)
+        given: list[Source | None] = list(sources)
+        for source in given or [None]:
+            excerpt = f"iati-activity {activity.identifier}" if source is None else source.excerpt
+            self.citations.append(
+                {
+                    **empty,
+                    "document_id": await self._document_id(source),
+                    "excerpt": excerpt,
+                    column: record_id,
+                }
+            )
+
+    async def _flush_citations(self) -> None:
+        if self.citations:
+            await self.conn.execute(insert(q.citation).on_conflict_do_nothing(), self.citations)
+            self.citations = []
 
 
 _CITED = {"project_partner", "project_country", "beneficiary_group", "outcome"}
@@ -463,9 +494,3 @@ _CITED = {"project_partner", "project_country", "beneficiary_group", "outcome"}
 
 def _differs(row: RowMapping, values: Mapping[str, Any]) -> bool:
     return any(row[k] != v for k, v in values.items())
-
-
-@dataclass
-class CodeTaken(Exception):
-    table: str
-    code: str

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.criteria import ProjectCriteria
 from iati.importing import IatiFile, ImportReport, import_files
 from tests.conftest import Execute
 from tests.iati.conftest import FILES
@@ -193,3 +194,27 @@ async def test_an_undated_file_dates_the_status_at_its_first_import(
         sa.text("SELECT status_as_of FROM project WHERE code = 'XM-DAC-41302-TEST-001'")
     )
     assert as_of == datetime.date.today()
+
+
+async def test_an_activity_the_database_refuses_is_reported_and_undone_alone(
+    conn: AsyncConnection,
+) -> None:
+    """A service-written activity under a new identifier whose group codes another project
+    already uses: the unique constraint refuses it, and only it."""
+    from tests.iati.test_exporting import export
+
+    xml, _ = await export(conn, ProjectCriteria(codes=("skills-knowledge-sharing-lics",)))
+    clash = xml.replace(b"XM-DAC-41302-skills-knowledge-sharing-lics", b"XM-DAC-41302-CLASH")
+    clash = clash.replace(b'code="skills-knowledge-sharing-lics"', b'code="clash"')
+    valid = (FILES / "multi_activity.xml").read_bytes()
+    files = [IatiFile("clash.xml", io.BytesIO(clash)), IatiFile("valid.xml", io.BytesIO(valid))]
+    before = await conn.scalar(sa.text("SELECT count(*) FROM project"))
+
+    report = await import_files(conn, files, key_name=KEY, skip_invalid=True)
+    [problem] = report.problems
+    assert problem.activity == "XM-DAC-41302-CLASH"
+    assert problem.message.startswith("the database refused it (uq_beneficiary_group_code)")
+    assert "already exists" in problem.message
+    assert (report.created, report.skipped) == (3, ["XM-DAC-41302-CLASH"])
+    assert await conn.scalar(sa.text("SELECT count(*) FROM project")) == before + 3
+    assert not await conn.scalar(sa.text("SELECT count(*) FROM project WHERE code = 'clash'"))
