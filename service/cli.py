@@ -92,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = get_settings()
     url, embedded = database_url(settings)
     if embedded is not None:
-        print(f"using the embedded PostgreSQL in {settings.data_dir.resolve()}", flush=True)
+        # To stderr: ``export-iati`` writes its file to stdout.
+        print(f"using the embedded PostgreSQL in {settings.data_dir.resolve()}", file=sys.stderr)
     if args.command == "migrate":
         asyncio.run(migrate(url))
         print("database is at the latest migration")

@@ -84,3 +84,12 @@ async def test_a_bad_export_filter_is_refused(
     status = await _run(monkeypatch, fresh_database_url, "export-iati", "--filter", "status=x")
     assert status == 2
     assert "filter status: 'x' is not one of" in capsys.readouterr().err
+
+
+async def test_export_to_stdout_is_the_file_alone(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], fresh_database_url: str
+) -> None:
+    assert await _run(monkeypatch, fresh_database_url, "export-iati") == 0
+    out = capfd.readouterr().out
+    assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities')
+    assert out.endswith("</iati-activities>\n")
