@@ -17,7 +17,7 @@ def _read(path: Path) -> list[ReadActivity]:
 
 
 def test_the_standards_valid_cases_pass_the_schema_and_their_placeholders_are_refused() -> None:
-    cases = sorted((iati_dir() / "schema-tests" / "should-pass").glob("*.xml"))
+    cases = sorted((iati_dir() / "schema-tests" / "should-pass").rglob("*.xml"))
     assert len(cases) > 30
     for case in cases:
         reads = _read(case)
