@@ -1,8 +1,11 @@
 """Reading the audit trail: what changed since a moment, within what a key may see."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.authorisation import writable_projects
 from db.conditions import Condition
@@ -12,8 +15,8 @@ from db.tables import Change
 
 change = table_of(Change)
 
-IN_ORDER = Ordering(change, (OrderKey("id", change.c.id, unique=True, nullable=False),))
-"""Changes in the order they were written."""
+IN_ORDER = Ordering(change, (OrderKey("position", change.c.position, unique=True, nullable=False),))
+"""Changes in the order they were committed (see ``ChangeCounter``)."""
 
 
 def change_condition(
@@ -33,3 +36,29 @@ def change_condition(
         else change.c.project_id.in_(writable_projects(visible_to_partner)),
         change.c.project_id.is_not(None) if projects_only else sa.true(),
     )
+
+
+CHANNEL = "coopgraph_changes"
+"""The channel every committed change is announced on (the trigger of migration 0005)."""
+
+
+async def changes_after(
+    conn: AsyncConnection, position: int, *, limit: int = 500
+) -> Sequence[RowMapping]:
+    """The next committed changes after ``position``, in commit order."""
+    stmt = (
+        sa.select(change)
+        .where(change.c.position > position)
+        .order_by(change.c.position)
+        .limit(limit)
+    )
+    return (await conn.execute(stmt)).mappings().all()
+
+
+async def last_position(conn: AsyncConnection) -> int:
+    return int(await conn.scalar(sa.select(sa.func.max(change.c.position))) or 0)
+
+
+async def projects_visible_to(conn: AsyncConnection, partner_id: int) -> set[int]:
+    rows = await conn.execute(writable_projects(partner_id))
+    return {project_id for (project_id,) in rows.all()}

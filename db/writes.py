@@ -95,6 +95,7 @@ def _change_row(
         "before": _audited(before),
         "after": _audited(after),
         "project_id": _project_of(table, row),
+        "record_version": row.get("version"),
     }
 
 

@@ -37,22 +37,39 @@ class Principal:
 class Context(BaseContext):
     def __init__(
         self,
-        connection: AsyncConnection,
+        connection: AsyncConnection | None,
         settings: Settings,
         *,
         principal: Principal | None = None,
         bad_credentials: bool = False,
         commit_writes: bool = True,
+        connections: Any = None,
     ) -> None:
         from schema.loaders import Loaders
 
         super().__init__()
-        self.connection = connection
+        self._connection = connection
         self.settings = settings
         self.principal = principal
         self.bad_credentials = bad_credentials
         self.commit_writes = commit_writes
+        self.connections = connections
+        """Where a WebSocket's subscriptions get a connection for each event they resolve."""
         self._lock = asyncio.Lock()
+        self.loaders = Loaders(self)
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("no database connection is bound to this context")
+        return self._connection
+
+    def bind(self, connection: AsyncConnection | None) -> None:
+        """A subscription resolves each event on a connection of its own, with fresh loaders:
+        a WebSocket lives for hours and must not hold a connection, nor a stale cache."""
+        from schema.loaders import Loaders
+
+        self._connection = connection
         self.loaders = Loaders(self)
 
     async def read(self, query: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from db.engine import create_engine
 from service import health, iati_export
+from service.change_hub import ChangeHub
 from service.database import ConnectionSource, EngineConnections
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
@@ -36,9 +37,13 @@ def create_app(
             url, pool_size=settings.db_pool_size, pool_timeout=settings.db_pool_timeout
         )
         app.state.connections = EngineConnections(engine)
+        hub = ChangeHub(engine, url, buffer=settings.subscription_buffer)
+        await hub.start()
+        app.state.change_hub = hub
         try:
             yield
         finally:
+            await hub.stop()
             await engine.dispose()
 
     app = FastAPI(
@@ -51,7 +56,7 @@ def create_app(
     app.state.settings = settings
     if connections is not None:
         app.state.connections = connections
-    app.include_router(graphql_router(), prefix="/graphql")
+    app.include_router(graphql_router(settings), prefix="/graphql")
     app.include_router(health.router)
     app.include_router(iati_export.router)
 

@@ -122,7 +122,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         host = args.host or settings.host
         port = args.port or settings.port
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
-        uvicorn.run(create_app(settings, database_url=url), host=host, port=port)
+        uvicorn.run(
+            create_app(settings, database_url=url),
+            host=host,
+            port=port,
+            # The WebSocket heartbeat: a subscriber that stops answering pings is dropped.
+            ws_ping_interval=settings.ws_ping_seconds,
+            ws_ping_timeout=settings.ws_ping_seconds,
+        )
 
 
 if __name__ == "__main__":

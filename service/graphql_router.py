@@ -5,26 +5,38 @@ import re
 from collections.abc import AsyncIterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cross_web import HTTPException
-from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.requests import HTTPConnection
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
-from strawberry.types.unset import UNSET
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from db.api_keys import authenticate
 from db.enums import KeyScope
 from schema.build import schema
 from schema.context import Context, Principal
+from service.settings import Settings
 
 EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
 _EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
 
 
-async def get_context(request: Request) -> AsyncIterator[Context]:
+async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
     connections = request.app.state.connections
+    if request.scope["type"] == "websocket":
+        # Subscriptions take a connection per event; the key comes in the init payload.
+        yield Context(
+            None,
+            request.app.state.settings,
+            commit_writes=connections.commits,
+            connections=connections,
+        )
+        return
     async with connections.connect() as conn:
         principal, bad_credentials = await _principal(conn, request.headers.get("authorization"))
         yield Context(
@@ -56,6 +68,9 @@ async def _principal(conn: AsyncConnection, header: str | None) -> tuple[Princip
 _HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
+_NO_ACK_PAYLOAD = cast(UnsetType, UNSET)
+
+
 class CoopgraphRouter(GraphQLRouter[Context, None]):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
@@ -67,6 +82,20 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
                 status_code=error.status_code,
             )
 
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """The key of a WebSocket comes in its ``connection_init`` payload, as
+        ``{"Authorization": "Bearer <key>"}``; a key that is not valid closes it (4403)."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        header = params.get("Authorization") or params.get("authorization")
+        if header is None:
+            return _NO_ACK_PAYLOAD
+        async with context.connections.connect() as conn:
+            principal, bad = await _principal(conn, str(header))
+        if bad:
+            raise ConnectionRejectionError({"message": "The API key is not valid."})
+        context.principal = principal
+        return _NO_ACK_PAYLOAD
+
     @cached_property
     def graphql_ide_html(self) -> str:
         html = super().graphql_ide_html
@@ -74,7 +103,7 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
         return _EXAMPLE.sub(lambda _: f"const EXAMPLE_QUERY = {json.dumps(query)};", html, count=1)
 
 
-def graphql_router() -> CoopgraphRouter:
+def graphql_router(settings: Settings) -> CoopgraphRouter:
     # A generator context getter is a FastAPI dependency with clean-up: the connection is
     # returned to the pool once the answer is sent. Strawberry's hint omits that form.
     return CoopgraphRouter(
@@ -82,4 +111,6 @@ def graphql_router() -> CoopgraphRouter:
         context_getter=get_context,  # type: ignore[arg-type]
         graphql_ide="graphiql",
         multipart_uploads_enabled=True,  # importIati; see schema/mutations/iati.py on CSRF
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
     )

@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     public_reads: bool = Field(
         default=True, description="queries need no API key (writes always do)"
     )
+    subscription_buffer: int = Field(
+        default=1000, ge=1, description="changes a subscriber may fall behind before it is cut"
+    )
+    max_subscriptions_per_connection: int = Field(default=20, ge=1)
+    max_subscriptions_per_key: int = Field(default=100, ge=1)
+    key_recheck_seconds: float = Field(
+        default=30.0, gt=0, description="how often a subscription checks its key is not revoked"
+    )
+    ws_ping_seconds: float = Field(
+        default=20.0, gt=0, description="WebSocket heartbeat: ping interval and pong timeout"
+    )
     iati_reporting_org_ref: str = Field(
         default="XM-DAC-41302", description="IATI identifier of the organisation exports name"
     )

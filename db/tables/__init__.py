@@ -1,6 +1,6 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
-from db.tables.access import ApiKey, Change
+from db.tables.access import ApiKey, Change, ChangeCounter
 from db.tables.citations import Citation, SourceDocument
 from db.tables.funding import (
     Agreement,
@@ -30,6 +30,7 @@ __all__ = [
     "ApiKey",
     "BeneficiaryGroup",
     "Change",
+    "ChangeCounter",
     "Citation",
     "Contribution",
     "Country",

@@ -37,6 +37,12 @@ class Change(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_change_record", "record_type", "record_id"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=sa.BigInteger)
+    position: int | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.BigInteger, nullable=False, unique=True),
+        description="commit order: set by a trigger from the change_counter row (migration "
+        "0005), whose lock each writing transaction holds until it commits",
+    )
     at: datetime | None = Field(default=None, sa_column=created_at_column("at"))
     key_name: str
     record_type: str
@@ -47,3 +53,22 @@ class Change(SQLModel, table=True):
     project_id: int | None = Field(
         default=None, index=True, description="the project the record belongs to, for scoping"
     )
+    record_version: int | None = Field(
+        default=None, description="the record's version after the write (before, for a delete)"
+    )
+
+
+class ChangeCounter(SQLModel, table=True):
+    """One row, the last change position given out.
+
+    A sequence would not do: a transaction that takes a number and commits late makes the
+    numbers arrive out of order. Taking the next position means locking this row until
+    commit, so positions follow commit order and a reader resuming after one never misses a
+    change that commits later with a smaller number.
+    """
+
+    __tablename__ = "change_counter"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    position: int = Field(sa_type=sa.BigInteger)
