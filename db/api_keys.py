@@ -106,3 +106,9 @@ async def revoke_key(conn: AsyncConnection, name: str) -> bool:
         .values(revoked_at=sa.func.now())
     )
     return result.rowcount > 0
+
+
+async def is_live(conn: AsyncConnection, name: str) -> bool:
+    """Whether the named key is still valid: a long-lived subscription asks now and then."""
+    stmt = sa.select(api_key.c.id).where(api_key.c.name == name, api_key.c.revoked_at.is_(None))
+    return await conn.scalar(stmt) is not None

@@ -8,6 +8,7 @@ from strawberry.types import ExecutionContext
 from schema.error_codes import assign_codes
 from schema.mutations import Mutation
 from schema.query import Query
+from schema.subscriptions import Subscription
 
 
 class CoopgraphSchema(strawberry.Schema):
@@ -23,6 +24,7 @@ def build_schema() -> strawberry.Schema:
     return CoopgraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Parsing and validation dominate small queries: cache both.
         extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
     )

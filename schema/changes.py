@@ -29,6 +29,9 @@ strawberry.enum(ChangeOperation)
 @strawberry.type(description="One committed write. A DELETE is the tombstone of a record.")
 class Change(relay.Node):
     id: relay.NodeID[int]
+    position: int = strawberry.field(
+        description="Place in commit order; resume a `changes` subscription with `since`."
+    )
     at: datetime.datetime
     key_name: str = strawberry.field(description="The API key that wrote it.")
     record_type: str = strawberry.field(
@@ -36,6 +39,9 @@ class Change(relay.Node):
     )
     record_id: int = strawberry.field(description="The record's id within its table.")
     operation: ChangeOperation
+    record_version: int | None = strawberry.field(
+        description="The record's version after the write (for a DELETE, the version deleted)."
+    )
     before: JSON | None = strawberry.field(description="Changed fields before; null on CREATE.")
     after: JSON | None = strawberry.field(description="Changed fields after; null on DELETE.")
 
@@ -50,6 +56,8 @@ class Change(relay.Node):
     def from_row(cls, row: RowMapping) -> "Change":
         return cls(
             id=row["id"],
+            position=row["position"],
+            record_version=row["record_version"],
             at=row["at"],
             key_name=row["key_name"],
             record_type=row["record_type"],

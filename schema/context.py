@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from db.enums import KeyScope
+from schema.live import ChangeFeed
 from service.settings import Settings
 
 T = TypeVar("T")
@@ -44,6 +45,7 @@ class Context(BaseContext):
         bad_credentials: bool = False,
         commit_writes: bool = True,
         connections: Any = None,
+        change_feed: "ChangeFeed | None" = None,
     ) -> None:
         from schema.loaders import Loaders
 
@@ -55,6 +57,7 @@ class Context(BaseContext):
         self.commit_writes = commit_writes
         self.connections = connections
         """Where a WebSocket's subscriptions get a connection for each event they resolve."""
+        self.change_feed = change_feed
         self._lock = asyncio.Lock()
         self.loaders = Loaders(self)
 

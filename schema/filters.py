@@ -225,7 +225,9 @@ def _tuple(values: Sequence[T] | None) -> tuple[T, ...] | None:
     return None if values is None else tuple(values)
 
 
-def _ids(values: Sequence[strawberry.ID] | None, type_name: str, at: str) -> tuple[int, ...] | None:
+def decode_ids(
+    values: Sequence[strawberry.ID] | None, type_name: str, at: str
+) -> tuple[int, ...] | None:
     if values is None:
         return None
     ids = []
@@ -302,7 +304,7 @@ def _partner_link(value: ProjectPartnerFilter | None, at: str) -> c.PartnerLinkC
         return None
     above = value.amount_above
     return c.PartnerLinkCriteria(
-        ids=_ids(value.ids, "Partner", f"{at}.ids"),
+        ids=decode_ids(value.ids, "Partner", f"{at}.ids"),
         codes=_tuple(value.codes),
         acronyms=_tuple(value.acronyms),
         kinds=_tuple(value.kinds),
@@ -318,14 +320,14 @@ def project_criteria(value: ProjectFilter | None, at: str = "filter") -> c.Proje
     if value is None:
         return c.ProjectCriteria()
     return c.ProjectCriteria(
-        ids=_ids(value.ids, "Project", f"{at}.ids"),
+        ids=decode_ids(value.ids, "Project", f"{at}.ids"),
         codes=_tuple(value.codes),
         statuses=_tuple(value.status),
         country_codes=_countries(value.countries, f"{at}.countries"),
         country_names=_tuple(value.country_names),
         country_role=value.country_role,
         theme_slugs=_tuple(value.themes),
-        programme_ids=_ids(value.programmes, "Programme", f"{at}.programmes"),
+        programme_ids=decode_ids(value.programmes, "Programme", f"{at}.programmes"),
         partner=_partner_link(value.partner, f"{at}.partner"),
         start=_dates(value.start, f"{at}.start"),
         end=_dates(value.end, f"{at}.end"),
@@ -357,7 +359,7 @@ def partner_criteria(value: PartnerFilter | None) -> c.PartnerCriteria:
     if value is None:
         return c.PartnerCriteria()
     return c.PartnerCriteria(
-        ids=_ids(value.ids, "Partner", "filter.ids"),
+        ids=decode_ids(value.ids, "Partner", "filter.ids"),
         codes=_tuple(value.codes),
         acronyms=_tuple(value.acronyms),
         kinds=_tuple(value.kinds),

@@ -18,46 +18,13 @@ import logging
 from typing import Any
 
 import asyncpg
-from sqlalchemy.engine import RowMapping, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.changes import CHANNEL, changes_after, last_position
+from schema.live import Subscriber, TooManySubscriptions
 
 log = logging.getLogger(__name__)
-
-
-class SlowConsumer(Exception):
-    pass
-
-
-class Subscriber:
-    def __init__(self, buffer: int) -> None:
-        self.queue: asyncio.Queue[RowMapping] = asyncio.Queue(maxsize=buffer)
-        self.buffer = buffer
-        self.slow = asyncio.Event()
-
-    def offer(self, change: RowMapping) -> None:
-        if self.slow.is_set():
-            return
-        try:
-            self.queue.put_nowait(change)
-        except asyncio.QueueFull:
-            self.slow.set()
-
-    async def next(self) -> RowMapping:
-        """The next change; ``SlowConsumer`` once the queue overflowed."""
-        if self.slow.is_set():
-            raise SlowConsumer()
-        getting = asyncio.ensure_future(self.queue.get())
-        falling_behind = asyncio.ensure_future(self.slow.wait())
-        try:
-            await asyncio.wait({getting, falling_behind}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            falling_behind.cancel()
-        if getting.done():
-            return getting.result()
-        getting.cancel()
-        raise SlowConsumer()
 
 
 def _asyncpg_dsn(url: str) -> str:
@@ -80,6 +47,7 @@ class ChangeHub:
         self.position: int | None = None
         """The last change handed to the subscribers; read when the hub first connects."""
         self.subscribers: set[Subscriber] = set()
+        self.per_key: dict[str, int] = {}
         self.listening = asyncio.Event()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -95,13 +63,22 @@ class ChangeHub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def subscribe(self) -> Subscriber:
-        subscriber = Subscriber(self.buffer)
+    def subscribe(self, key_name: str | None = None, *, key_limit: int | None = None) -> Subscriber:
+        """A new subscriber, counted against its key (across this process's connections);
+        ``TooManySubscriptions`` past ``key_limit``."""
+        if key_name is not None and key_limit is not None:
+            if self.per_key.get(key_name, 0) >= key_limit:
+                raise TooManySubscriptions(key_limit)
+            self.per_key[key_name] = self.per_key.get(key_name, 0) + 1
+        subscriber = Subscriber(self.buffer, key_name)
         self.subscribers.add(subscriber)
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        self.subscribers.discard(subscriber)
+        if subscriber in self.subscribers:
+            self.subscribers.discard(subscriber)
+            if subscriber.key_name is not None and subscriber.key_name in self.per_key:
+                self.per_key[subscriber.key_name] -= 1
 
     async def _run(self) -> None:
         while True:

@@ -35,6 +35,7 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
             request.app.state.settings,
             commit_writes=connections.commits,
             connections=connections,
+            change_feed=getattr(request.app.state, "change_hub", None),
         )
         return
     async with connections.connect() as conn:

@@ -1,0 +1,59 @@
+"""What subscriptions consume: a feed of committed changes, one bounded queue each.
+
+The feed itself (``service.change_hub``) listens to PostgreSQL; the schema sees only this
+interface, so it stays free of how changes arrive.
+"""
+
+import asyncio
+from typing import Protocol
+
+from sqlalchemy.engine import RowMapping
+
+
+class SlowConsumer(Exception):
+    pass
+
+
+class TooManySubscriptions(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class Subscriber:
+    def __init__(self, buffer: int, key_name: str | None = None) -> None:
+        self.queue: asyncio.Queue[RowMapping] = asyncio.Queue(maxsize=buffer)
+        self.buffer = buffer
+        self.key_name = key_name
+        self.slow = asyncio.Event()
+
+    def offer(self, change: RowMapping) -> None:
+        if self.slow.is_set():
+            return
+        try:
+            self.queue.put_nowait(change)
+        except asyncio.QueueFull:
+            self.slow.set()
+
+    async def next(self) -> RowMapping:
+        """The next change; ``SlowConsumer`` once the queue overflowed."""
+        if self.slow.is_set():
+            raise SlowConsumer()
+        getting = asyncio.ensure_future(self.queue.get())
+        falling_behind = asyncio.ensure_future(self.slow.wait())
+        try:
+            await asyncio.wait({getting, falling_behind}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            falling_behind.cancel()
+        if getting.done():
+            return getting.result()
+        getting.cancel()
+        raise SlowConsumer()
+
+
+class ChangeFeed(Protocol):
+    def subscribe(
+        self, key_name: str | None = None, *, key_limit: int | None = None
+    ) -> Subscriber: ...
+
+    def unsubscribe(self, subscriber: Subscriber) -> None: ...

@@ -1,0 +1,206 @@
+"""Live updates: ``changes`` and ``project`` subscriptions over ``graphql-transport-ws``.
+
+Authorisation follows the matching queries: ``changes`` as the ``changes`` query (an admin
+key sees every change, a partner's key the changes to the projects it may write), ``project``
+as public reads. A subscription checks now and then that its key has not been revoked and
+closes the WebSocket when it has; one that falls too far behind is closed too (code 4008),
+with the reason, rather than buffering without limit.
+"""
+
+import asyncio
+from collections.abc import AsyncGenerator
+from enum import Enum
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy.engine import RowMapping
+from starlette.websockets import WebSocket
+
+from db.api_keys import is_live
+from db.changes import changes_after, projects_visible_to
+from schema.changes import Change
+from schema.context import Context, Principal
+from schema.errors import not_found
+from schema.filters import decode_ids
+from schema.info import Info
+from schema.live import ChangeFeed, SlowConsumer, Subscriber, TooManySubscriptions
+from schema.permissions import CanRead, CanReadChanges, principal_of
+from schema.types.project import Project
+
+SLOW_CONSUMER = 4008
+KEY_REVOKED = 4403
+
+
+@strawberry.enum(description="The kinds of record a change can be to (the audited tables).")
+class RecordType(Enum):
+    PARTNER = "partner"
+    PROGRAMME = "programme"
+    PROGRAMME_PARTNER = "programme_partner"
+    PROJECT = "project"
+    PROJECT_PARTNER = "project_partner"
+    PROJECT_PROGRAMME = "project_programme"
+    PROJECT_COUNTRY = "project_country"
+    PROJECT_REGION = "project_region"
+    PROJECT_THEME = "project_theme"
+    BENEFICIARY_GROUP = "beneficiary_group"
+    OUTCOME = "outcome"
+    CONTRIBUTION = "contribution"
+
+
+def _feed(info: Info) -> ChangeFeed:
+    feed: ChangeFeed | None = info.context.change_feed
+    if feed is None:
+        raise GraphQLError(
+            "Live updates are not running on this server.",
+            extensions={"code": "SERVICE_UNAVAILABLE"},
+        )
+    return feed
+
+
+def _subscribe(info: Info, principal: Principal | None) -> Subscriber:
+    limit = info.context.settings.max_subscriptions_per_key
+    try:
+        return _feed(info).subscribe(
+            None if principal is None else principal.key_name, key_limit=limit
+        )
+    except TooManySubscriptions as error:
+        raise GraphQLError(
+            f"This key already has {error.limit} live subscriptions on this server.",
+            extensions={"code": "TOO_MANY_SUBSCRIPTIONS", "limit": error.limit},
+        ) from error
+
+
+class _Closed(Exception):
+    """The subscription closed its WebSocket: stop without another message."""
+
+
+async def _close(context: Context, code: int, reason: str) -> None:
+    websocket = context.request
+    if isinstance(websocket, WebSocket):
+        await websocket.close(code=code, reason=reason)
+    raise _Closed()
+
+
+async def _next(
+    context: Context, subscriber: Subscriber, principal: Principal | None
+) -> RowMapping:
+    """The next change; meanwhile the key is checked every ``key_recheck_seconds``."""
+    while True:
+        try:
+            return await asyncio.wait_for(
+                subscriber.next(), timeout=context.settings.key_recheck_seconds
+            )
+        except TimeoutError:
+            if principal is not None:
+                async with context.connections.connect() as conn:
+                    live = await is_live(conn, principal.key_name)
+                if not live:
+                    await _close(context, KEY_REVOKED, "The API key was revoked.")
+        except SlowConsumer:
+            await _close(
+                context,
+                SLOW_CONSUMER,
+                f"Too slow: more than {subscriber.buffer} changes were waiting to be read.",
+            )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Each committed change, in commit order. With `since` (a change's "
+        "`position`), first the changes after it, read from the audit trail, then live ones, "
+        "without gaps or repeats: a client that reconnects resumes where it stopped.",
+        permission_classes=[CanReadChanges],
+    )
+    async def changes(
+        self,
+        info: Info,
+        types: list[RecordType] | None = None,
+        project_ids: list[strawberry.ID] | None = None,
+        since: int | None = None,
+    ) -> AsyncGenerator[Change, None]:
+        principal = principal_of(info)
+        context = info.context
+        wanted_types = None if types is None else {t.value for t in types}
+        wanted_projects = decode_ids(project_ids, "Project", "projectIds")
+        subscriber = _subscribe(info, principal)
+        try:
+            visible: set[int] | None = None
+            if not principal.is_admin and principal.partner_id is not None:
+                async with context.connections.connect() as conn:
+                    visible = await projects_visible_to(conn, principal.partner_id)
+
+            def shown(row: RowMapping) -> bool:
+                project_id = row["project_id"]
+                return (
+                    (wanted_types is None or row["record_type"] in wanted_types)
+                    and (wanted_projects is None or project_id in wanted_projects)
+                    and (principal.is_admin or project_id is not None)
+                    and (visible is None or project_id in visible)
+                )
+
+            last = since
+            while since is not None:
+                async with context.connections.connect() as conn:
+                    backlog = await changes_after(conn, last or 0)
+                if not backlog:
+                    break
+                for row in backlog:
+                    last = row["position"]
+                    if shown(row):
+                        yield Change.from_row(row)
+            while True:
+                row = await _next(context, subscriber, principal)
+                if last is not None and row["position"] <= last:
+                    continue  # already read from the trail
+                last = row["position"]
+                if visible is not None and row["record_type"] in ("project_partner", "project"):
+                    async with context.connections.connect() as conn:
+                        visible = await projects_visible_to(conn, principal.partner_id or 0)
+                if shown(row):
+                    yield Change.from_row(row)
+        except _Closed:
+            return
+        finally:
+            _feed(info).unsubscribe(subscriber)
+
+    @strawberry.subscription(
+        description="A project's current state now, and again after each committed change "
+        "to it or to its links, beneficiary groups and outcomes; `null` once it is deleted.",
+        permission_classes=[CanRead],
+    )
+    async def project(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Project | None, None]:
+        [project_id] = decode_ids([id], "Project", "id") or ()
+        context = info.context
+        subscriber = _subscribe(info, context.principal)
+        try:
+            first = True
+            while True:
+                # The state is resolved, nested fields and all, while the generator waits at
+                # its yield: the connection is bound for exactly that long.
+                async with context.connections.connect() as conn:
+                    context.bind(conn)
+                    project = await context.loaders.project.load(project_id)
+                    if project is None and first:
+                        raise not_found(f"No project has the id {id}.")
+                    yield project
+                context.bind(None)
+                if project is None:
+                    return
+                first = False
+                while (await _next(context, subscriber, context.principal))[
+                    "project_id"
+                ] != project_id:
+                    pass
+                _skip_queued(subscriber)
+        except _Closed:
+            return
+        finally:
+            _feed(info).unsubscribe(subscriber)
+            context.bind(None)
+
+
+def _skip_queued(subscriber: Subscriber) -> None:
+    """A write of several records arrives as several changes: one new state covers them."""
+    while not subscriber.queue.empty():
+        subscriber.queue.get_nowait()
