@@ -37,18 +37,16 @@ class Subscriber:
 
     async def next(self) -> RowMapping:
         """The next change; ``SlowConsumer`` once the queue overflowed."""
-        if self.slow.is_set():
-            raise SlowConsumer()
         getting = asyncio.ensure_future(self.queue.get())
         falling_behind = asyncio.ensure_future(self.slow.wait())
         try:
             await asyncio.wait({getting, falling_behind}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            falling_behind.cancel()
-        if getting.done():
+            if self.slow.is_set():
+                raise SlowConsumer()
             return getting.result()
-        getting.cancel()
-        raise SlowConsumer()
+        finally:
+            getting.cancel()
+            falling_behind.cancel()
 
 
 class ChangeFeed(Protocol):

@@ -15,6 +15,7 @@ for it in memory without limit.
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 import asyncpg
@@ -39,11 +40,13 @@ class ChangeHub:
         *,
         buffer: int = 1000,
         reconnect_delay: float = 1.0,
+        check_seconds: float = 5.0,
     ) -> None:
         self.engine = engine
         self.dsn = _asyncpg_dsn(url)
         self.buffer = buffer
         self.reconnect_delay = reconnect_delay
+        self.check_seconds = check_seconds
         self.position: int | None = None
         """The last change handed to the subscribers; read when the hub first connects."""
         self.subscribers: set[Subscriber] = set()
@@ -88,7 +91,6 @@ class ChangeHub:
                 raise
             except Exception as error:
                 log.warning("change listener lost its connection (%s); reconnecting", error)
-            self.listening.clear()
             await asyncio.sleep(self.reconnect_delay)
 
     async def _listen(self) -> None:
@@ -99,16 +101,19 @@ class ChangeHub:
             await connection.add_listener(CHANNEL, lambda *_: self._wake.set())
             self.listening.set()
             self._wake.set()  # read what was committed while nobody listened
-            while not lost.is_set():
-                woken = asyncio.ensure_future(self._wake.wait())
-                closed = asyncio.ensure_future(lost.wait())
-                await asyncio.wait({woken, closed}, return_when=asyncio.FIRST_COMPLETED)
-                woken.cancel()
-                closed.cancel()
-                if self._wake.is_set():
-                    self._wake.clear()
-                    await self._deliver()
+            while True:
+                await _first(self._wake.wait(), lost.wait(), seconds=self.check_seconds)
+                if lost.is_set():
+                    raise ConnectionError("the listening connection was closed")
+                if not self._wake.is_set():
+                    # Quiet for a while: make sure the connection is still there, since a
+                    # dropped one does not always say so.
+                    await asyncio.wait_for(connection.fetchval("SELECT 1"), self.check_seconds)
+                    continue
+                self._wake.clear()
+                await self._deliver()
         finally:
+            self.listening.clear()
             with contextlib.suppress(Exception):
                 await connection.close(timeout=1)
 
@@ -124,3 +129,13 @@ class ChangeHub:
                 for subscriber in list(self.subscribers):
                     subscriber.offer(change)
             self.position = changes[-1]["position"]
+
+
+async def _first(*waits: Coroutine[Any, Any, Any], seconds: float) -> None:
+    """Wait until one of ``waits`` is done, or ``seconds`` pass; the others are cancelled."""
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
