@@ -24,21 +24,23 @@ from service.app import create_app
 from service.settings import Settings
 
 PROJECT_ID = "UHJvamVjdDox"  # Project:1, tunisia-ict-jobs
-CHANGES = "subscription ($since: Int) { changes(since: $since, types: [PROJECT]) { position recordType operation recordVersion after } }"
+CHANGES = (
+    "subscription ($since: Int) { changes(since: $since, types: [PROJECT]) "
+    "{ position recordType operation recordVersion after } }"
+)
 
 
 @asynccontextmanager
 async def serving(url: str, settings: Settings) -> AsyncIterator[str]:
     """A service instance on a free port, as ``host:port``."""
-    config = uvicorn.Config(
-        create_app(settings, database_url=url), host="127.0.0.1", port=0, log_level="warning"
-    )
+    app = create_app(settings, database_url=url)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # uvicorn offers no event for it  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
-    hub = config.app.state.change_hub  # type: ignore[attr-defined]
+    hub = app.state.change_hub
     await asyncio.wait_for(hub.listening.wait(), 10)
     try:
         yield f"127.0.0.1:{port}"
@@ -57,12 +59,12 @@ class Live:
         payload = {"query": query, "variables": variables or {}}
         await self.ws.send(json.dumps({"id": op, "type": "subscribe", "payload": payload}))
 
-    async def next(self, timeout: float = 10) -> dict[str, Any]:
-        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+    async def next(self, wait: float = 10) -> dict[str, Any]:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), wait))
         return message
 
-    async def data(self, timeout: float = 10) -> Any:
-        message = await self.next(timeout)
+    async def data(self, wait: float = 10) -> Any:
+        message = await self.next(wait)
         assert message["type"] == "next", message
         return message["payload"]["data"]
 
@@ -198,7 +200,7 @@ async def test_the_listener_reconnects_and_replays_what_it_missed(
                 await conn.commit()
                 await writes.update(conn, q.project, 1, 1, {"title": "while cut off"}, key_name="x")
                 await conn.commit()
-            data = await subscriber.data(timeout=15)
+            data = await subscriber.data(wait=15)
     finally:
         await engine.dispose()
     assert data["changes"]["after"] == {"title": "while cut off"}
@@ -231,7 +233,7 @@ async def test_a_partner_key_hears_only_of_its_own_projects(
         await subscriber.subscribe("1", CHANGES)
         await _update_title(a, admin, "not MOOF's project")
         with pytest.raises(TimeoutError):
-            await subscriber.next(timeout=1.5)
+            await subscriber.next(wait=1.5)
 
 
 async def test_a_revoked_keys_subscription_is_closed(
@@ -245,7 +247,7 @@ async def test_a_revoked_keys_subscription_is_closed(
             async with engine.begin() as conn:
                 await api_keys.revoke_key(conn, "admin")
             with pytest.raises(websockets.ConnectionClosed) as closed:
-                await subscriber.next(timeout=5)
+                await subscriber.next(wait=5)
     finally:
         await engine.dispose()
     assert closed.value.rcvd is not None
@@ -265,10 +267,26 @@ async def test_a_subscriber_that_falls_behind_is_cut_off_with_the_reason(
                 for n in range(10):
                     await writes.update(conn, q.project, 1, 1 + n, {"title": f"t{n}"}, key_name="x")
             with pytest.raises(websockets.ConnectionClosed) as closed:
-                while True:
-                    await subscriber.next(timeout=5)
+                await _read_until_closed(subscriber)
     finally:
         await engine.dispose()
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4008
     assert "Too slow" in closed.value.rcvd.reason
+
+
+async def _read_until_closed(subscriber: Live) -> None:
+    while True:
+        await subscriber.next(wait=5)
+
+
+async def test_a_key_has_a_cap_on_its_subscriptions(fresh_database_url: str) -> None:
+    settings = Settings(_env_file=None, max_subscriptions_per_key=1)
+    admin = await _key(fresh_database_url, "admin", KeyScope.ADMIN)
+    async with serving(fresh_database_url, settings) as a, live(a, admin) as subscriber:
+        await subscriber.subscribe("1", CHANGES)
+        await subscriber.subscribe("2", CHANGES)
+        message = await subscriber.next()
+    assert message["id"] == "2"
+    [error] = message["payload"]["errors"]
+    assert error["extensions"] == {"code": "TOO_MANY_SUBSCRIPTIONS", "limit": 1}
