@@ -31,14 +31,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
+from scratch import Server
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.dataset.loader import read_dataset, seed_dataset
 from db.engine import create_engine
 from db.migrate import upgrade_to_head
 from iati.importing import IatiFile, ImportReport, import_files
-from service.embedded import EmbeddedPostgres
 
 DATABASE = "coopgraph_bench_iati"
 KEY_NAME = "bench:iati-import"
@@ -95,40 +94,6 @@ class Run:
     rss_before: float
     rss_peak: float
     max_rss_after: float
-
-
-class Server:
-    """The server of the scratch database: the embedded one, or that of ``DATABASE_URL``."""
-
-    def __init__(self) -> None:
-        url = os.environ.get("DATABASE_URL")
-        # Held for as long as the benchmark runs: the embedded server stops with its handle.
-        self.embedded: EmbeddedPostgres | None = None
-        if url:
-            base = sa.engine.make_url(url).set(drivername="postgresql+asyncpg")
-            self.maintenance_url = base.set(database="postgres").render_as_string(
-                hide_password=False
-            )
-        else:
-            self.embedded = EmbeddedPostgres(REPO / ".coopgraph")
-            self.maintenance_url = self.embedded.url("postgres")
-
-    def url(self, database: str) -> str:
-        return (
-            sa.engine.make_url(self.maintenance_url)
-            .set(database=database)
-            .render_as_string(hide_password=False)
-        )
-
-    async def admin(self, *statements: str) -> None:
-        engine = create_engine(self.maintenance_url)
-        try:
-            async with engine.connect() as conn:
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                for statement in statements:
-                    await conn.execute(sa.text(statement))
-        finally:
-            await engine.dispose()
 
 
 def generate(path: Path, activities: int, seed: int) -> float:
