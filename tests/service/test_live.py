@@ -5,9 +5,11 @@ database's notifications itself.
 """
 
 import asyncio
+import importlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,9 +20,12 @@ import websockets
 
 from db import api_keys, writes
 from db import queries as q
+from db.dataset.loader import read_dataset, seed_dataset
 from db.engine import create_engine
 from db.enums import KeyScope
+from db.migrate import upgrade_to_head
 from service.app import create_app
+from service.embedded import EmbeddedPostgres
 from service.settings import Settings
 
 PROJECT_ID = "UHJvamVjdDox"  # Project:1, tunisia-ict-jobs
@@ -290,3 +295,34 @@ async def test_a_key_has_a_cap_on_its_subscriptions(fresh_database_url: str) -> 
     assert message["id"] == "2"
     [error] = message["payload"]["errors"]
     assert error["extensions"] == {"code": "TOO_MANY_SUBSCRIPTIONS", "limit": 1}
+
+
+async def test_a_database_restart_during_a_subscription(tmp_path: Path, settings: Settings) -> None:
+    """A server of its own, restarted (``pg_ctl restart``) under a live subscription: the
+    WebSocket stays open, and a change committed after the restart still arrives."""
+    embedded = EmbeddedPostgres(tmp_path / "restarted")
+    server: Any = embedded._server
+    # pgserver's own pg_ctl runs it as the server's system user (imported once pgserver is
+    # set up by EmbeddedPostgres).
+    pg_ctl = importlib.import_module("pgserver._commands").pg_ctl
+    url = embedded.ensure_database("coopgraph")
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await upgrade_to_head(conn)
+            await seed_dataset(conn, read_dataset())
+            admin = await api_keys.create_key(conn, "admin", KeyScope.ADMIN)
+        async with serving(url, settings) as a, live(a, admin) as subscriber:
+            await subscriber.subscribe("1", CHANGES)
+            await asyncio.to_thread(
+                pg_ctl,
+                ["-w", "-m", "fast", "restart"],
+                pgdata=server.pgdata,
+                user=server.system_user,
+            )
+            await _update_title(a, admin, "after the restart")
+            data = await subscriber.data(wait=20)
+    finally:
+        await engine.dispose()
+        server.cleanup()
+    assert data["changes"]["after"] == {"title": "after the restart"}
