@@ -39,7 +39,9 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
         )
         return
     async with connections.connect() as conn:
-        principal, bad_credentials = await _principal(conn, request.headers.get("authorization"))
+        principal, bad_credentials = await principal_from_header(
+            conn, request.headers.get("authorization")
+        )
         yield Context(
             conn,
             request.app.state.settings,
@@ -49,7 +51,9 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
         )
 
 
-async def _principal(conn: AsyncConnection, header: str | None) -> tuple[Principal | None, bool]:
+async def principal_from_header(
+    conn: AsyncConnection, header: str | None
+) -> tuple[Principal | None, bool]:
     """The key a request presents as ``Authorization: Bearer <key>``; and whether it presented
     one that is not valid (so the error can say so rather than ask for a key)."""
     if not header:
@@ -91,7 +95,7 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
         if header is None:
             return _NO_ACK_PAYLOAD
         async with context.connections.connect() as conn:
-            principal, bad = await _principal(conn, str(header))
+            principal, bad = await principal_from_header(conn, str(header))
         if bad:
             raise ConnectionRejectionError({"message": "The API key is not valid."})
         context.principal = principal

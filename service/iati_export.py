@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from iati.loading import count_left_out, project_activities
 from iati.writing import ExportReport, NothingToExport, ReportingOrg, write_activities
 from service.export_filters import FilterError, project_filter_criteria
+from service.graphql_router import principal_from_header
 
 router = APIRouter()
 
@@ -38,6 +39,11 @@ async def iati_activities(request: Request) -> Response:
     )
     stack = AsyncExitStack()
     conn = await stack.enter_async_context(request.app.state.connections.connect())
+    if not settings.public_reads:
+        principal, _ = await principal_from_header(conn, request.headers.get("authorization"))
+        if principal is None:
+            await stack.aclose()
+            return _error(401, "UNAUTHENTICATED", "Reading needs an API key on this server.")
     try:
         left_out = await count_left_out(conn, criteria)
         activities = project_activities(conn, criteria, reporting_ref=reporting.ref)

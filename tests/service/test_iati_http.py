@@ -155,3 +155,18 @@ async def test_an_oversized_upload_is_refused_before_reading(
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         error = _error(await _upload(client, token, FILES / "multi_activity.xml"))
     assert error["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_export_needs_a_key_where_reads_do(conn: AsyncConnection, settings: Settings) -> None:
+    private = settings.model_copy(update={"public_reads": False})
+    app = create_app(private, connections=FixedConnection(conn))
+    token = await api_keys.create_key(conn, "reader", KeyScope.WRITE)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        refused = await client.get("/iati/activities.xml")
+        allowed = await client.get(
+            "/iati/activities.xml", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert refused.status_code == 401
+    assert _error(refused)["extensions"]["code"] == "UNAUTHENTICATED"
+    assert allowed.status_code == 200
