@@ -1,33 +1,55 @@
 """The Strawberry schema object, built once per process."""
 
+import logging
+from functools import cache
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.error_codes import assign_codes
+from schema.limits import QueryLimits, limit_extensions
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.subscriptions import Subscription
+
+log = logging.getLogger("coopgraph.errors")
 
 
 class CoopgraphSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = assign_codes(errors)
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        """Runs before ``MaskUnexpectedErrors``: the log gets the full error and its trace,
+        under the request id the client is shown."""
+        context = execution_context.context if execution_context is not None else None
+        request_id = getattr(context, "request_id", None)
+        for error in assign_codes(errors):
+            log.error(
+                "unexpected error in request %s: %s",
+                request_id,
+                error.message,
+                exc_info=error.original_error,
+            )
 
 
-def build_schema() -> strawberry.Schema:
+@cache
+def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
+    limits = limits or QueryLimits()
     return CoopgraphSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        # Parsing and validation dominate small queries: cache both.
-        extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
+        extensions=[
+            *limit_extensions(limits),
+            # Parsing and validation dominate small queries: cache both.
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+        ],
     )
 
 
 schema = build_schema()
+"""With the default limits: what the tests and ``export-schema`` use; the app builds its
+own from the settings."""

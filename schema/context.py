@@ -46,6 +46,7 @@ class Context(BaseContext):
         commit_writes: bool = True,
         connections: Any = None,
         change_feed: "ChangeFeed | None" = None,
+        request_id: str | None = None,
     ) -> None:
         from schema.loaders import Loaders
 
@@ -58,6 +59,7 @@ class Context(BaseContext):
         self.connections = connections
         """Where a WebSocket's subscriptions get a connection for each event they resolve."""
         self.change_feed = change_feed
+        self.request_id = request_id
         self._lock = asyncio.Lock()
         self.loaders = Loaders(self)
 

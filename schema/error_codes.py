@@ -6,15 +6,28 @@ way clients know from other servers. Anything else is ``INTERNAL_SERVER_ERROR``,
 those are logged: a client's mistake is not the operator's problem.
 """
 
+import re
+
 from graphql import GraphQLError, GraphQLSyntaxError
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
+
+_LIMITS = (
+    # Strawberry's limiters raise plain errors; their messages say which limit it was.
+    (re.compile(r"Document contains more than \d+ tokens"), "TOO_MANY_TOKENS"),
+    (re.compile(r"exceeds maximum operation depth"), "QUERY_TOO_DEEP"),
+    (re.compile(r"\d+ aliases found\. Allowed: \d+"), "TOO_MANY_ALIASES"),
+)
+_QUERY_CANCELED = "57014"
 
 
 def error_code(error: GraphQLError) -> str:
     code = (error.extensions or {}).get("code")
     if isinstance(code, str):
         return code
+    for pattern, limit in _LIMITS:
+        if pattern.search(error.message):
+            return limit
     if isinstance(error, GraphQLSyntaxError):
         return "GRAPHQL_PARSE_FAILED"
     if error.original_error is None:
@@ -24,7 +37,20 @@ def error_code(error: GraphQLError) -> str:
     if isinstance(error.original_error, GraphQLError):
         # Raised while Strawberry converts an argument's value (an unknown enum value).
         return "BAD_USER_INPUT"
+    if _sqlstate(error.original_error) == _QUERY_CANCELED:
+        return "QUERY_TIMEOUT"
     return INTERNAL
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a database error, through SQLAlchemy's and the driver's wrappers."""
+    seen: BaseException | None = error
+    while seen is not None:
+        state = getattr(seen, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return None
 
 
 def assign_codes(errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -33,6 +59,8 @@ def assign_codes(errors: list[GraphQLError]) -> list[GraphQLError]:
     for error in errors:
         code = error_code(error)
         error.extensions = {**(error.extensions or {}), "code": code}
+        if code == "QUERY_TIMEOUT":
+            error.message = "The query ran longer than the server allows; ask for less."
         if code == INTERNAL:
             unexpected.append(error)
     return unexpected

@@ -10,10 +10,12 @@ from fastapi.responses import RedirectResponse
 
 from db.engine import create_engine
 from service import health, iati_export
+from service.body_limit import UPLOAD_OVERHEAD, BodyLimit
 from service.change_hub import ChangeHub
 from service.database import ConnectionSource, EngineConnections
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
+from service.request_ids import RequestIds
 from service.settings import Settings
 
 
@@ -34,7 +36,10 @@ def create_app(
         if url is None:
             raise RuntimeError("no database URL: set DATABASE_URL or use `coopgraph serve`")
         engine = create_engine(
-            url, pool_size=settings.db_pool_size, pool_timeout=settings.db_pool_timeout
+            url,
+            pool_size=settings.db_pool_size,
+            pool_timeout=settings.db_pool_timeout,
+            statement_timeout=settings.statement_timeout_seconds,
         )
         app.state.connections = EngineConnections(engine)
         hub = ChangeHub(engine, url, buffer=settings.subscription_buffer)
@@ -65,6 +70,11 @@ def create_app(
         return RedirectResponse("/graphql")
 
     app.add_middleware(GraphQLGetCache, path="/graphql", max_age=settings.cache_max_age)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.iati_max_upload_bytes + UPLOAD_OVERHEAD,
+    )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,
@@ -73,4 +83,5 @@ def create_app(
         allow_headers=["Content-Type", "Authorization"],
         max_age=600,
     )
+    app.add_middleware(RequestIds)
     return app

@@ -18,8 +18,9 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from db.api_keys import authenticate
 from db.enums import KeyScope
-from schema.build import schema
+from schema.build import build_schema
 from schema.context import Context, Principal
+from schema.limits import QueryLimits
 from service.settings import Settings
 
 EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
@@ -36,6 +37,7 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
             commit_writes=connections.commits,
             connections=connections,
             change_feed=getattr(request.app.state, "change_hub", None),
+            request_id=getattr(request.state, "request_id", None),
         )
         return
     async with connections.connect() as conn:
@@ -48,6 +50,7 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
             principal=principal,
             bad_credentials=bad_credentials,
             commit_writes=connections.commits,
+            request_id=getattr(request.state, "request_id", None),
         )
 
 
@@ -108,11 +111,23 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
         return _EXAMPLE.sub(lambda _: f"const EXAMPLE_QUERY = {json.dumps(query)};", html, count=1)
 
 
+def limits_of(settings: Settings) -> QueryLimits:
+    return QueryLimits(
+        max_depth=settings.max_query_depth,
+        max_tokens=settings.max_query_tokens,
+        max_aliases=settings.max_query_aliases,
+        max_cost=settings.max_query_cost,
+        default_page_size=settings.default_page_size,
+        max_page_size=settings.max_page_size,
+        introspection=settings.introspection,
+    )
+
+
 def graphql_router(settings: Settings) -> CoopgraphRouter:
     # A generator context getter is a FastAPI dependency with clean-up: the connection is
     # returned to the pool once the answer is sent. Strawberry's hint omits that form.
     return CoopgraphRouter(
-        schema,
+        build_schema(limits_of(settings)),
         context_getter=get_context,  # type: ignore[arg-type]
         graphql_ide="graphiql",
         multipart_uploads_enabled=True,  # importIati; see schema/mutations/iati.py on CSRF

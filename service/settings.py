@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     public_reads: bool = Field(
         default=True, description="queries need no API key (writes always do)"
     )
+    max_query_depth: int = Field(default=12, ge=1)
+    max_query_tokens: int = Field(default=5000, ge=1)
+    max_query_aliases: int = Field(default=30, ge=0)
+    max_query_cost: int = Field(
+        default=1_000_000, ge=1, description="fields a query may resolve at most (estimated)"
+    )
+    introspection: bool = Field(default=True, description="answer introspection queries")
+    max_body_bytes: int = Field(default=1_000_000, ge=1, description="largest non-upload body")
+    statement_timeout_seconds: float = Field(
+        default=15.0, gt=0, description="longest a SQL statement of a request may run"
+    )
     subscription_buffer: int = Field(
         default=1000, ge=1, description="changes a subscriber may fall behind before it is cut"
     )
