@@ -19,6 +19,7 @@ _LIMITS = (
     (re.compile(r"\d+ aliases found\. Allowed: \d+"), "TOO_MANY_ALIASES"),
 )
 _QUERY_CANCELED = "57014"
+_NUL_IN_TEXT = "22021"  # character_not_in_repertoire: PostgreSQL text cannot hold U+0000
 
 
 def error_code(error: GraphQLError) -> str:
@@ -37,8 +38,11 @@ def error_code(error: GraphQLError) -> str:
     if isinstance(error.original_error, GraphQLError):
         # Raised while Strawberry converts an argument's value (an unknown enum value).
         return "BAD_USER_INPUT"
-    if _sqlstate(error.original_error) == _QUERY_CANCELED:
+    state = _sqlstate(error.original_error)
+    if state == _QUERY_CANCELED:
         return "QUERY_TIMEOUT"
+    if state == _NUL_IN_TEXT:
+        return "BAD_USER_INPUT"
     return INTERNAL
 
 
@@ -61,6 +65,8 @@ def assign_codes(errors: list[GraphQLError]) -> list[GraphQLError]:
         error.extensions = {**(error.extensions or {}), "code": code}
         if code == "QUERY_TIMEOUT":
             error.message = "The query ran longer than the server allows; ask for less."
+        elif code == "BAD_USER_INPUT" and _sqlstate(error.original_error or error) == _NUL_IN_TEXT:
+            error.message = "Text may not contain the NUL character (U+0000)."
         if code == INTERNAL:
             unexpected.append(error)
     return unexpected

@@ -6,8 +6,8 @@ The limits are Strawberry's own extensions (depth, tokens, aliases) plus the cos
 request id under which the full error was logged.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -17,6 +17,7 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
+    SchemaExtension,
 )
 
 from schema.error_codes import INTERNAL
@@ -52,16 +53,16 @@ def _unexpected(error: GraphQLError) -> bool:
     return (error.extensions or {}).get("code") == INTERNAL
 
 
-def limit_extensions(limits: QueryLimits) -> list[Any]:
-    extensions: list[Any] = [
-        MaxTokensLimiter(max_token_count=limits.max_tokens),
-        QueryDepthLimiter(max_depth=limits.max_depth),
-        MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        AddValidationRules(
-            [query_cost_rule(limits.max_cost, limits.default_page_size, limits.max_page_size)]
-        ),
-        MaskUnexpectedErrors(),
+def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]:
+    """Factories: Strawberry makes fresh extensions for each request, as some keep state."""
+    cost_rule = query_cost_rule(limits.max_cost, limits.default_page_size, limits.max_page_size)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules([cost_rule]),
+        MaskUnexpectedErrors,
     ]
     if not limits.introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return extensions
