@@ -24,6 +24,7 @@ def create_engine(
         max_overflow=pool_size,
         pool_timeout=pool_timeout,
         pool_pre_ping=True,
-        connect_args={"server_settings": server_settings},
+        # asyncpg waits 60 s for a server that does not answer; fail as fast as the pool.
+        connect_args={"server_settings": server_settings, "timeout": pool_timeout},
         echo=echo,
     )

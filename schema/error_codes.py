@@ -9,6 +9,8 @@ those are logged: a client's mistake is not the operator's problem.
 import re
 
 from graphql import GraphQLError, GraphQLSyntaxError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
@@ -38,12 +40,26 @@ def error_code(error: GraphQLError) -> str:
     if isinstance(error.original_error, GraphQLError):
         # Raised while Strawberry converts an argument's value (an unknown enum value).
         return "BAD_USER_INPUT"
+    if database_unreachable(error.original_error):
+        return "SERVICE_UNAVAILABLE"
     state = _sqlstate(error.original_error)
     if state == _QUERY_CANCELED:
         return "QUERY_TIMEOUT"
     if state == _NUL_IN_TEXT:
         return "BAD_USER_INPUT"
     return INTERNAL
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """The database is down, restarting or out of reach (not: it refused the statement)."""
+    state = _sqlstate(error) or ""
+    return (
+        state.startswith("08")  # connection exception
+        or state in ("57P01", "57P02", "57P03")  # shut down, crashed, not accepting yet
+        or isinstance(error, OSError | TimeoutError | DisconnectionError | SATimeoutError)
+        or (isinstance(error, DBAPIError) and error.connection_invalidated)
+        or isinstance(getattr(error, "orig", None), OSError)
+    )
 
 
 def _sqlstate(error: BaseException) -> str | None:
@@ -63,7 +79,9 @@ def assign_codes(errors: list[GraphQLError]) -> list[GraphQLError]:
     for error in errors:
         code = error_code(error)
         error.extensions = {**(error.extensions or {}), "code": code}
-        if code == "QUERY_TIMEOUT":
+        if code == "SERVICE_UNAVAILABLE":
+            error.message = "The database is unavailable; try again shortly."
+        elif code == "QUERY_TIMEOUT":
             error.message = "The query ran longer than the server allows; ask for less."
         elif code == "BAD_USER_INPUT" and _sqlstate(error.original_error or error) == _NUL_IN_TEXT:
             error.message = "Text may not contain the NUL character (U+0000)."

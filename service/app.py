@@ -13,6 +13,7 @@ from service import health, iati_export
 from service.body_limit import UPLOAD_OVERHEAD, BodyLimit
 from service.change_hub import ChangeHub
 from service.database import ConnectionSource, EngineConnections
+from service.database_errors import handle_database_errors
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
 from service.request_ids import RequestIds
@@ -61,6 +62,7 @@ def create_app(
     app.state.settings = settings
     if connections is not None:
         app.state.connections = connections
+    handle_database_errors(app)
     app.include_router(graphql_router(settings), prefix="/graphql")
     app.include_router(health.router)
     app.include_router(iati_export.router)

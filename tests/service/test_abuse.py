@@ -1,5 +1,6 @@
 """Abusive and malformed requests over HTTP: each refused with its code, never a 500."""
 
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -122,3 +123,17 @@ async def test_introspection_off_by_setting(conn: AsyncConnection, settings: Set
         normal = await client.post("/graphql", json={"query": "{ projects { totalCount } }"})
     assert response.json()["errors"]
     assert normal.json()["data"]["projects"]["totalCount"] == 17
+
+
+async def test_with_the_database_down_requests_fail_fast_with_503(settings: Settings) -> None:
+    app = create_app(settings, database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            started = time.perf_counter()
+            response = await client.post("/graphql", json={"query": "{ projects { totalCount } }"})
+            took = time.perf_counter() - started
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert _code(response) == "SERVICE_UNAVAILABLE"
+    assert took < 5
