@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from schema.error_codes import assign_codes
 from schema.limits import QueryLimits, limit_extensions
 from schema.mutations import Mutation
+from schema.operation_metrics import OperationMetrics
 from schema.query import Query
 from schema.subscriptions import Subscription
 
@@ -43,6 +44,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
         subscription=Subscription,
         extensions=[
             *limit_extensions(limits),
+            OperationMetrics,
             # Parsing and validation dominate small queries: cache both.
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

@@ -16,6 +16,7 @@ from strawberry.fastapi import BaseContext
 
 from db.enums import KeyScope
 from schema.live import ChangeFeed
+from schema.operation_metrics import Observer
 from service.settings import Settings
 
 T = TypeVar("T")
@@ -47,6 +48,7 @@ class Context(BaseContext):
         connections: Any = None,
         change_feed: "ChangeFeed | None" = None,
         request_id: str | None = None,
+        observer: "Observer | None" = None,
     ) -> None:
         from schema.loaders import Loaders
 
@@ -60,6 +62,7 @@ class Context(BaseContext):
         """Where a WebSocket's subscriptions get a connection for each event they resolve."""
         self.change_feed = change_feed
         self.request_id = request_id
+        self.observer = observer
         self._lock = asyncio.Lock()
         self.loaders = Loaders(self)
 

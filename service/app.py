@@ -16,6 +16,7 @@ from service.database import ConnectionSource, EngineConnections
 from service.database_errors import handle_database_errors
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
+from service.observability import Metrics, ObserveRequests, add_metrics_endpoint
 from service.request_ids import RequestIds
 from service.settings import Settings
 
@@ -60,6 +61,9 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
+    metrics = Metrics()
+    app.state.metrics = metrics
+    add_metrics_endpoint(app, metrics)
     if connections is not None:
         app.state.connections = connections
     handle_database_errors(app)
@@ -85,5 +89,6 @@ def create_app(
         allow_headers=["Content-Type", "Authorization"],
         max_age=600,
     )
+    app.add_middleware(ObserveRequests, metrics=metrics)
     app.add_middleware(RequestIds)
     return app

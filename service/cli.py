@@ -115,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(2)
     elif args.command == "serve":
         from service.app import create_app
+        from service.observability import configure_json_logging
+
+        if settings.log_format == "json":
+            configure_json_logging()
 
         asyncio.run(migrate(url))
         if settings.seed_on_start:
@@ -129,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             # The WebSocket heartbeat: a subscriber that stops answering pings is dropped.
             ws_ping_interval=settings.ws_ping_seconds,
             ws_ping_timeout=settings.ws_ping_seconds,
+            log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
         )
 
 

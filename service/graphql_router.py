@@ -21,6 +21,7 @@ from db.enums import KeyScope
 from schema.build import build_schema
 from schema.context import Context, Principal
 from schema.limits import QueryLimits
+from service.observability import RequestObserver
 from service.settings import Settings
 
 EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
@@ -51,6 +52,7 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
             bad_credentials=bad_credentials,
             commit_writes=connections.commits,
             request_id=getattr(request.state, "request_id", None),
+            observer=RequestObserver(request.app.state.metrics, request.scope),
         )
 
 

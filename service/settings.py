@@ -5,6 +5,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     seed_on_start: bool = Field(default=True, description="load the dataset into an empty db")
     public_reads: bool = Field(
         default=True, description="queries need no API key (writes always do)"
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="the service's log: one JSON object per line, or uvicorn's"
     )
     max_query_depth: int = Field(default=12, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)

@@ -1,0 +1,143 @@
+"""What operators see: a JSON log line per request and Prometheus metrics at ``/metrics``.
+
+Each request's line carries its id, method, path, GraphQL operation, status, duration and
+client address. The metrics count requests and their latency per operation, GraphQL errors
+by code, and the database pool's use. Each app has its own registry, so several apps in one
+process (tests) do not collide.
+"""
+
+import logging
+import time
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from pythonjsonlogger.json import JsonFormatter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+access_log = logging.getLogger("coopgraph.requests")
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "coopgraph_requests",
+            "HTTP requests, by GraphQL operation and status.",
+            ["operation", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "coopgraph_request_seconds",
+            "Time to answer a request, by GraphQL operation.",
+            ["operation"],
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "coopgraph_graphql_errors",
+            "GraphQL errors, by extensions.code.",
+            ["code"],
+            registry=self.registry,
+        )
+        self.pool_in_use = Gauge(
+            "coopgraph_db_connections_in_use",
+            "Database connections checked out of the pool.",
+            registry=self.registry,
+        )
+        self.pool_size = Gauge(
+            "coopgraph_db_connections_open",
+            "Database connections the pool holds open.",
+            registry=self.registry,
+        )
+
+
+class RequestObserver:
+    """Put on each request's GraphQL context; the schema reports the operation to it."""
+
+    def __init__(self, metrics: Metrics, scope: Scope) -> None:
+        self.metrics = metrics
+        self.scope = scope
+
+    def operation(self, name: str, seconds: float, error_codes: list[str]) -> None:
+        self.scope.setdefault("state", {})["operation"] = name
+        for code in error_codes:
+            self.metrics.errors.labels(code=code).inc()
+
+
+class ObserveRequests:
+    """The per-request log line and the request metrics (ASGI, around everything else)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == "/metrics":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            seconds = time.perf_counter() - started
+            state = scope.get("state", {})
+            operation = state.get("operation") or ("-" if scope["path"] != "/graphql" else "none")
+            self.metrics.requests.labels(operation=operation, status=str(status)).inc()
+            self.metrics.latency.labels(operation=operation).observe(seconds)
+            client = scope.get("client")
+            access_log.info(
+                "request",
+                extra={
+                    "request_id": state.get("request_id"),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "operation": operation,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                    "client": client[0] if client else None,
+                },
+            )
+
+
+def add_metrics_endpoint(app: FastAPI, metrics: Metrics) -> None:
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        connections = getattr(app.state, "connections", None)
+        pool: Any = getattr(getattr(connections, "engine", None), "pool", None)
+        if pool is not None:
+            metrics.pool_in_use.set(pool.checkedout())
+            metrics.pool_size.set(pool.checkedin() + pool.checkedout())
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def json_formatter() -> logging.Formatter:
+    return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def configure_json_logging(level: int = logging.INFO) -> None:
+    """One JSON object per line on stderr, for the service's own logs and uvicorn's."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(json_formatter())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True
+    logging.getLogger("uvicorn.access").disabled = True  # our line per request replaces it

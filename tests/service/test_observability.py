@@ -1,0 +1,44 @@
+"""What operators see: a log line per request, Prometheus metrics."""
+
+import json
+import logging
+
+import httpx
+import pytest
+
+from service.observability import json_formatter
+
+
+async def test_metrics_count_requests_by_operation_and_errors_by_code(
+    client: httpx.AsyncClient,
+) -> None:
+    await client.post("/graphql", json={"query": "query Countries { countries { code } }"})
+    await client.post(
+        "/graphql", json={"query": "query Bad { projects(first: -1) { totalCount } }"}
+    )
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    text = response.text
+    assert 'coopgraph_requests_total{operation="Countries",status="200"} 1.0' in text
+    assert 'coopgraph_graphql_errors_total{code="BAD_USER_INPUT"} 1.0' in text
+    assert 'coopgraph_request_seconds_count{operation="Countries"} 1.0' in text
+
+
+async def test_each_request_logs_one_line_with_its_id_operation_and_status(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="coopgraph.requests"):
+        response = await client.post(
+            "/graphql",
+            json={"query": "query Themes { themes { slug } }"},
+            headers={"X-Request-ID": "trace-0000001"},
+        )
+    [record] = [r for r in caplog.records if r.name == "coopgraph.requests"]
+    line = json.loads(json_formatter().format(record))
+    assert response.status_code == 200
+    assert line["message"] == "request"
+    assert line["request_id"] == "trace-0000001"
+    assert line["operation"] == "Themes"
+    assert line["status"] == 200
+    assert line["method"] == "POST"
+    assert line["duration_ms"] > 0
