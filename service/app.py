@@ -17,6 +17,7 @@ from service.database_errors import handle_database_errors
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
 from service.observability import Metrics, ObserveRequests, add_metrics_endpoint
+from service.rate_limits import RateLimits
 from service.request_ids import RequestIds
 from service.settings import Settings
 
@@ -88,6 +89,13 @@ def create_app(
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Content-Type", "Authorization"],
         max_age=600,
+    )
+    app.add_middleware(
+        RateLimits,
+        per_key=settings.rate_limit_per_key,
+        per_address=settings.rate_limit_per_address,
+        storage=settings.rate_limit_storage,
+        trusted_proxies=settings.trusted_proxies,
     )
     app.add_middleware(ObserveRequests, metrics=metrics)
     app.add_middleware(RequestIds)

@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = Field(
         default="json", description="the service's log: one JSON object per line, or uvicorn's"
     )
+    rate_limit_per_key: str = Field(
+        default="1200/minute", description="requests per API key (the limits library's syntax)"
+    )
+    rate_limit_per_address: str = Field(
+        default="600/minute", description="requests per client address without a key"
+    )
+    rate_limit_storage: str = Field(
+        default="async+memory://", description="where counters live; memory is per process"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks whose X-Forwarded-For is believed, as a JSON list",
+    )
     max_query_depth: int = Field(default=12, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=0)
