@@ -3,16 +3,18 @@
 import json
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -22,6 +24,11 @@ from schema.build import build_schema
 from schema.context import Context, Principal
 from schema.limits import QueryLimits
 from service.observability import RequestObserver
+from service.persisted_queries import (
+    PersistedQueries,
+    PersistedQueryError,
+    registered_operations,
+)
 from service.settings import Settings
 
 EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
@@ -82,9 +89,28 @@ _NO_ACK_PAYLOAD = cast(UnsetType, UNSET)
 
 
 class CoopgraphRouter(GraphQLRouter[Context, None]):
+    def __init__(self, *args: Any, persisted: PersistedQueries, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.persisted = persisted
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if isinstance(data, list):
+            return [self.persisted.resolve(item) for item in data]
+        return self.persisted.resolve(data)
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             return await super().run(request, context=context, root_value=root_value)
+        except PersistedQueryError as error:
+            return JSONResponse(
+                {
+                    "data": None,
+                    "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+                }
+            )
         except HTTPException as error:
             code = _HTTP_ERROR_CODES.get(error.status_code, "BAD_REQUEST")
             return JSONResponse(
@@ -126,13 +152,20 @@ def limits_of(settings: Settings) -> QueryLimits:
 
 
 def graphql_router(settings: Settings) -> CoopgraphRouter:
-    # A generator context getter is a FastAPI dependency with clean-up: the connection is
-    # returned to the pool once the answer is sent. Strawberry's hint omits that form.
+    """In allow-list mode GraphiQL, introspection and subscriptions are off: only the
+    registered operations run, over HTTP."""
+    only_registered = settings.persisted_queries_only
+    limits = limits_of(settings)
+    if only_registered:
+        limits = replace(limits, introspection=False)
     return CoopgraphRouter(
-        build_schema(limits_of(settings)),
-        context_getter=get_context,  # type: ignore[arg-type]
-        graphql_ide="graphiql",
+        build_schema(limits),
+        persisted=PersistedQueries(allowed=registered_operations() if only_registered else None),
+        # A generator context getter is a FastAPI dependency with clean-up: the connection is
+        # returned to the pool once the answer is sent. Strawberry's hint omits that form.
+        context_getter=get_context,
+        graphql_ide=None if only_registered else "graphiql",
         multipart_uploads_enabled=True,  # importIati; see schema/mutations/iati.py on CSRF
-        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        subscription_protocols=[] if only_registered else [GRAPHQL_TRANSPORT_WS_PROTOCOL],
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
     )

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         default_factory=list,
         description="addresses or networks whose X-Forwarded-For is believed, as a JSON list",
     )
+    persisted_queries_only: bool = Field(
+        default=False,
+        description="allow-list mode: only the repo's registered operations run",
+    )
     max_query_depth: int = Field(default=12, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=0)
