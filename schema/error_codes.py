@@ -9,7 +9,7 @@ those are logged: a client's mistake is not the operator's problem.
 import re
 
 from graphql import GraphQLError, GraphQLSyntaxError
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, PendingRollbackError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -59,6 +59,8 @@ def database_unreachable(error: BaseException) -> bool:
         or isinstance(error, OSError | TimeoutError | DisconnectionError | SATimeoutError)
         or (isinstance(error, DBAPIError) and error.connection_invalidated)
         or isinstance(getattr(error, "orig", None), OSError)
+        or (isinstance(error, DBAPIError) and "the underlying connection is closed" in str(error))
+        or (isinstance(error, PendingRollbackError) and "invalid transaction" in str(error))
     )
 
 

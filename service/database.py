@@ -4,11 +4,16 @@ The app asks a ``ConnectionSource`` rather than an engine so tests can hand it a
 inside a transaction that they roll back afterwards.
 """
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from schema.error_codes import database_unreachable
+
+log = logging.getLogger(__name__)
 
 
 class ConnectionSource(Protocol):
@@ -26,5 +31,16 @@ class EngineConnections:
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
+        conn = await self.engine.connect()
+        try:
             yield conn
+        finally:
+            try:
+                await conn.close()
+            except Exception as error:
+                # The database went away under the request: its answer is already given
+                # (or the error that ended it is being raised); a dead connection cannot
+                # be returned cleanly, and the pool drops it.
+                if not database_unreachable(error):
+                    raise
+                log.warning("dropped a connection the database closed: %s", error)
