@@ -5,9 +5,9 @@ own limit. A body that declares its length is judged by it; one that does not (c
 read up to the limit and refused past it.
 """
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.error_bodies import send_error
 
 UPLOAD_OVERHEAD = 64 * 1024
 """Room for the multipart envelope around an uploaded file."""
@@ -52,25 +52,5 @@ class BodyLimit:
 
 
 async def _refuse(send: Send, limit: int) -> None:
-    payload = json.dumps(
-        {
-            "data": None,
-            "errors": [
-                {
-                    "message": f"The request body is over this server's limit of {limit} bytes.",
-                    "extensions": {"code": "PAYLOAD_TOO_LARGE", "limit": limit},
-                }
-            ],
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
+    message = f"The request body is over this server's limit of {limit} bytes."
+    await send_error(send, 413, message, "PAYLOAD_TOO_LARGE", limit=limit)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from schema.error_codes import INTERNAL, database_unreachable
+from service.error_bodies import error_response
 
 log = logging.getLogger("coopgraph.errors")
 
@@ -19,33 +20,15 @@ RETRY_AFTER_SECONDS = 5
 
 async def _database_error(request: Request, error: Exception) -> JSONResponse:
     if database_unreachable(error):
-        return JSONResponse(
-            {
-                "data": None,
-                "errors": [
-                    {
-                        "message": "The database is unavailable; try again shortly.",
-                        "extensions": {"code": "SERVICE_UNAVAILABLE"},
-                    }
-                ],
-            },
-            status_code=503,
+        return error_response(
+            503,
+            "The database is unavailable; try again shortly.",
+            "SERVICE_UNAVAILABLE",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     request_id = getattr(request.state, "request_id", None)
     log.error("unexpected error in request %s", request_id, exc_info=error)
-    return JSONResponse(
-        {
-            "data": None,
-            "errors": [
-                {
-                    "message": "Unexpected error.",
-                    "extensions": {"code": INTERNAL, "requestId": request_id},
-                }
-            ],
-        },
-        status_code=500,
-    )
+    return error_response(500, "Unexpected error.", INTERNAL, requestId=request_id)
 
 
 def handle_database_errors(app: FastAPI) -> None:

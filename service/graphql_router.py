@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
@@ -23,6 +22,7 @@ from db.enums import KeyScope
 from schema.build import build_schema
 from schema.context import Context, Principal
 from schema.limits import QueryLimits
+from service.error_bodies import error_response
 from service.observability import RequestObserver
 from service.persisted_queries import (
     PersistedQueries,
@@ -105,18 +105,10 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
         try:
             return await super().run(request, context=context, root_value=root_value)
         except PersistedQueryError as error:
-            return JSONResponse(
-                {
-                    "data": None,
-                    "errors": [{"message": error.message, "extensions": {"code": error.code}}],
-                }
-            )
+            return error_response(200, error.message, error.code)
         except HTTPException as error:
             code = _HTTP_ERROR_CODES.get(error.status_code, "BAD_REQUEST")
-            return JSONResponse(
-                {"data": None, "errors": [{"message": error.reason, "extensions": {"code": code}}]},
-                status_code=error.status_code,
-            )
+            return error_response(error.status_code, error.reason, code)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """The key of a WebSocket comes in its ``connection_init`` payload, as

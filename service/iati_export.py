@@ -9,20 +9,15 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from iati.loading import count_left_out, project_activities
 from iati.writing import ExportReport, NothingToExport, ReportingOrg, write_activities
+from service.error_bodies import error_response
 from service.export_filters import FilterError, project_filter_criteria
 from service.graphql_router import principal_from_header
 
 router = APIRouter()
-
-
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
-    )
 
 
 @router.get("/iati/activities.xml", response_model=None)
@@ -31,7 +26,7 @@ async def iati_activities(request: Request) -> Response:
     try:
         criteria = project_filter_criteria(request.query_params.multi_items())
     except FilterError as error:
-        return _error(400, "BAD_USER_INPUT", str(error))
+        return error_response(400, str(error), "BAD_USER_INPUT")
     reporting = ReportingOrg(
         settings.iati_reporting_org_ref,
         settings.iati_reporting_org_name,
@@ -43,18 +38,20 @@ async def iati_activities(request: Request) -> Response:
         principal, _ = await principal_from_header(conn, request.headers.get("authorization"))
         if principal is None:
             await stack.aclose()
-            return _error(401, "UNAUTHENTICATED", "Reading needs an API key on this server.")
+            return error_response(
+                401, "Reading needs an API key on this server.", "UNAUTHENTICATED"
+            )
     try:
         left_out = await count_left_out(conn, criteria)
         activities = project_activities(conn, criteria, reporting_ref=reporting.ref)
         pieces = await write_activities(activities, reporting, ExportReport())
     except NothingToExport:
         await stack.aclose()
-        return _error(
+        return error_response(
             404,
-            "NOT_FOUND",
             f"No project can be exported ({left_out} selected lack what IATI requires): "
             "an IATI file needs at least one activity.",
+            "NOT_FOUND",
         )
     except BaseException:
         await stack.aclose()

@@ -14,7 +14,6 @@ limit hold across replicas.
 
 import hashlib
 import ipaddress
-import json
 import math
 import time
 from collections.abc import Sequence
@@ -23,6 +22,8 @@ from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.error_bodies import send_error
 
 LIMITED_PATHS = ("/graphql", "/iati/")
 
@@ -85,26 +86,11 @@ def _bearer(header: str) -> str | None:
 
 
 async def _refuse(send: Send, retry_after: int, limit: str) -> None:
-    payload = json.dumps(
-        {
-            "data": None,
-            "errors": [
-                {
-                    "message": f"Too many requests (limit {limit}); retry in {retry_after} s.",
-                    "extensions": {"code": "RATE_LIMITED", "retryAfter": retry_after},
-                }
-            ],
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 429,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-                (b"retry-after", str(retry_after).encode()),
-            ],
-        }
+    await send_error(
+        send,
+        429,
+        f"Too many requests (limit {limit}); retry in {retry_after} s.",
+        "RATE_LIMITED",
+        headers={"Retry-After": str(retry_after)},
+        retryAfter=retry_after,
     )
-    await send({"type": "http.response.body", "body": payload})
