@@ -19,6 +19,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.extensions.tracing import OpenTelemetryExtension
 
 from schema.error_codes import INTERNAL
 from schema.query_cost import query_cost_rule
@@ -33,6 +34,8 @@ class QueryLimits:
     default_page_size: int = 20
     max_page_size: int = 100
     introspection: bool = True
+    tracing: bool = False
+    """Spans for the operation, its parsing, validation and resolvers (OpenTelemetry)."""
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -65,4 +68,6 @@ def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]
     ]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
+    if limits.tracing:
+        extensions.append(OpenTelemetryExtension)
     return extensions

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from db.engine import create_engine
 from service import health, iati_export
@@ -20,6 +21,7 @@ from service.observability import Metrics, ObserveRequests, add_metrics_endpoint
 from service.rate_limits import RateLimits
 from service.request_ids import RequestIds
 from service.settings import Settings
+from service.tracing import enable_tracing
 
 
 def create_app(
@@ -27,6 +29,7 @@ def create_app(
     *,
     database_url: str | None = None,
     connections: ConnectionSource | None = None,
+    span_exporter: SpanExporter | None = None,
 ) -> FastAPI:
     """Build the app on a database URL (an engine is made at start-up) or a connection source."""
 
@@ -99,4 +102,6 @@ def create_app(
     )
     app.add_middleware(ObserveRequests, metrics=metrics)
     app.add_middleware(RequestIds)
+    if settings.tracing:
+        enable_tracing(app, span_exporter)
     return app

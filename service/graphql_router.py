@@ -140,6 +140,7 @@ def limits_of(settings: Settings) -> QueryLimits:
         default_page_size=settings.default_page_size,
         max_page_size=settings.max_page_size,
         introspection=settings.introspection,
+        tracing=settings.tracing,
     )
 
 

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         default_factory=list,
         description="addresses or networks whose X-Forwarded-For is believed, as a JSON list",
     )
+    tracing: bool = Field(
+        default=False, description="OpenTelemetry spans, sent where OTEL_* variables say"
+    )
     persisted_queries_only: bool = Field(
         default=False,
         description="allow-list mode: only the repo's registered operations run",

@@ -5,8 +5,13 @@ import logging
 
 import httpx
 import pytest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from service.app import create_app
 from service.observability import json_formatter
+from service.settings import Settings
+from tests.conftest import FixedConnection
 
 
 async def test_metrics_count_requests_by_operation_and_errors_by_code(
@@ -42,3 +47,18 @@ async def test_each_request_logs_one_line_with_its_id_operation_and_status(
     assert line["status"] == 200
     assert line["method"] == "POST"
     assert line["duration_ms"] > 0
+
+
+async def test_tracing_by_setting_spans_the_request_and_the_operation(
+    conn: AsyncConnection, settings: Settings
+) -> None:
+    exporter = InMemorySpanExporter()
+    traced = settings.model_copy(update={"tracing": True})
+    app = create_app(traced, connections=FixedConnection(conn), span_exporter=exporter)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post("/graphql", json={"query": "query Named { themes { slug } }"})
+    assert response.status_code == 200
+    names = {span.name for span in exporter.get_finished_spans()}
+    assert "POST /graphql" in names
+    assert "GraphQL Query: Named" in names
