@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,35 +22,11 @@ import time
 
 import httpx
 import websockets
-from scratch import REPO, Server
-
-from db import api_keys
-from db.dataset.loader import read_dataset, seed_dataset
-from db.engine import create_engine
-from db.enums import KeyScope
-from db.migrate import upgrade_to_head
+from scratch import REPO, Server, free_port, prepare, wait_until_ready
 
 DATABASE = "coopgraph_bench_live"
 PROJECT = "UHJvamVjdDox"
 SUBSCRIPTION = "subscription { changes(types: [PROJECT]) { position after } }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-async def prepare(url: str) -> str:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await upgrade_to_head(conn)
-            await seed_dataset(conn, read_dataset())
-            return await api_keys.create_key(conn, "bench-live", KeyScope.ADMIN)
-    finally:
-        await engine.dispose()
 
 
 async def subscriber(address: str, key: str, ready: asyncio.Event, arrivals: list[float]) -> None:
@@ -97,7 +72,7 @@ async def run(subscribers: int, writes: int, pause: float) -> int:
         f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)', f'CREATE DATABASE "{DATABASE}"'
     )
     url = server.url(DATABASE)
-    key = await prepare(url)
+    key = await prepare(url, "bench-live")
     port = free_port()
     address = f"127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "COOPGRAPH_SEED_ON_START": "false"}
@@ -111,13 +86,7 @@ async def run(subscribers: int, writes: int, pause: float) -> int:
     tasks: list[asyncio.Task[None]] = []
     try:
         async with httpx.AsyncClient(base_url=f"http://{address}") as client:
-            for _ in range(100):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+            await wait_until_ready(client)
             arrivals: list[list[float]] = [[] for _ in range(subscribers)]
             readies = [asyncio.Event() for _ in range(subscribers)]
             tasks = [

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import importlib
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -27,13 +26,9 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from scratch import REPO
+from scratch import REPO, free_port, prepare, wait_until_ready
 
-from db import api_keys
-from db.dataset.loader import read_dataset, seed_dataset
 from db.engine import create_engine
-from db.enums import KeyScope
-from db.migrate import upgrade_to_head
 from service.embedded import EmbeddedPostgres
 
 READ = """{ projects(first: 20) { edges { node { code title
@@ -49,24 +44,6 @@ class Tally:
     acknowledged: list[str] = field(default_factory=list)
     failures: list[float] = field(default_factory=list)
     successes: list[float] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-async def prepare(url: str) -> str:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await upgrade_to_head(conn)
-            await seed_dataset(conn, read_dataset())
-            return await api_keys.create_key(conn, "load", KeyScope.ADMIN)
-    finally:
-        await engine.dispose()
 
 
 async def client_loop(
@@ -109,7 +86,7 @@ async def run(seconds: float, clients: int, restart_at: float | None) -> int:
     server: Any = embedded._server
     pg_ctl = importlib.import_module("pgserver._commands").pg_ctl
     url = embedded.ensure_database("coopgraph")
-    key = await prepare(url)
+    key = await prepare(url, "load")
     port = free_port()
     env = {
         **os.environ,
@@ -132,13 +109,7 @@ async def run(seconds: float, clients: int, restart_at: float | None) -> int:
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}", timeout=30, limits=limits
         ) as http:
-            for _ in range(100):
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+            await wait_until_ready(http)
             start = time.perf_counter()
             until = start + seconds
             load = [

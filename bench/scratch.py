@@ -1,13 +1,20 @@
-"""The server a benchmark makes its scratch database on: the embedded one of the checkout
-(``.coopgraph``), or the server of ``DATABASE_URL``. Benchmarks never touch the service's
-own database."""
+"""What the benchmarks share: the server they make scratch databases on (the embedded one
+of the checkout, ``.coopgraph``, or the server of ``DATABASE_URL``; never the service's own
+database), preparing one, and waiting for a ``coopgraph serve`` they started."""
 
+import asyncio
 import os
+import socket
 from pathlib import Path
 
+import httpx
 import sqlalchemy as sa
 
+from db import api_keys
+from db.dataset.loader import read_dataset, seed_dataset
 from db.engine import create_engine
+from db.enums import KeyScope
+from db.migrate import upgrade_to_head
 from service.embedded import EmbeddedPostgres
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,3 +52,34 @@ class Server:
                     await conn.execute(sa.text(statement))
         finally:
             await engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+async def prepare(url: str, key_name: str) -> str:
+    """Migrate and seed the database at ``url``; an admin key for the benchmark's writes."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await upgrade_to_head(conn)
+            await seed_dataset(conn, read_dataset())
+            return await api_keys.create_key(conn, key_name, KeyScope.ADMIN)
+    finally:
+        await engine.dispose()
+
+
+async def wait_until_ready(client: httpx.AsyncClient, attempts: int = 100) -> None:
+    """Until the service's ``/readyz`` answers 200 (it migrates and connects first)."""
+    for _ in range(attempts):
+        try:
+            if (await client.get("/readyz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.2)
+    raise RuntimeError("the service did not become ready")
