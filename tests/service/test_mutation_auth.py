@@ -1,4 +1,5 @@
-"""Every mutation, without a key and with a revoked one: refused, and nothing written."""
+"""Every mutation, without a key, with a revoked one and with another partner's: refused, and
+nothing written."""
 
 import json
 from typing import Any
@@ -91,3 +92,112 @@ async def test_an_upload_needs_a_live_key_too(
             headers=headers,
         )
         assert _codes(response) == {"UNAUTHENTICATED"}
+
+
+ADMIN_ONLY = {
+    "createPartner",
+    "updatePartner",
+    "deletePartner",
+    "createProgramme",
+    "updateProgramme",
+    "deleteProgramme",
+    "linkProgrammePartner",
+    "unlinkProgrammePartner",
+    "createContribution",
+    "updateContribution",
+    "deleteContribution",
+}
+
+PROJECT_OF_OTHERS = """{
+  projects(first: 100) { edges { node {
+    id code version partners { role partner { id code } }
+    beneficiaryGroups { id version } outcomes { id version }
+  } } }
+  partners(first: 100) { edges { node { id code } } }
+}"""
+
+
+def _request(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    assert MUTATION_TYPE is not None
+    input_type = MUTATION_TYPE.fields[name].args["input"].type
+    return {
+        "query": f"mutation($i: {input_type}) {{ {name}(input: $i) {{ __typename }} }}",
+        "variables": {"i": data},
+    }
+
+
+def _scoped_requests(project: dict[str, Any], own_partner: str) -> dict[str, dict[str, Any]]:
+    """A well-formed input for each mutation that writes a project, all aimed at ``project``:
+    each would write (an admin key runs it), so a refusal is the permission check's doing."""
+    group, outcome = project["beneficiaryGroups"][0], project["outcomes"][0]
+    link = project["partners"][0]
+    other = {"partnerId": link["partner"]["id"], "role": link["role"]}
+    inputs = {
+        "createProject": {"code": "not-mine", "title": "Not mine", "partners": [other]},
+        "updateProject": {"id": project["id"], "version": project["version"], "title": "x"},
+        "linkProjectPartner": {
+            "projectId": project["id"],
+            "partnerId": own_partner,
+            "role": "IMPLEMENTING",
+        },
+        "unlinkProjectPartner": {"projectId": project["id"], **other},
+        "createBeneficiaryGroup": {
+            "projectId": project["id"],
+            "code": "not-mine",
+            "description": "x",
+            "categories": ["WORKERS"],
+        },
+        "updateBeneficiaryGroup": {**group, "description": "x"},
+        "deleteBeneficiaryGroup": group,
+        "createOutcome": {
+            "projectId": project["id"],
+            "code": "not-mine",
+            "kind": "OUTPUT",
+            "statement": "x",
+        },
+        "updateOutcome": {**outcome, "statement": "x"},
+        "recordOutcomeProgress": {**outcome, "actual": {"value": "1"}},
+        "deleteOutcome": outcome,
+        "deleteProject": {"id": project["id"], "version": project["version"]},
+    }
+    return {name: _request(name, data) for name, data in inputs.items()}
+
+
+async def test_another_partners_key_writes_nothing_anywhere(
+    conn: AsyncConnection, client: httpx.AsyncClient, documents: dict[str, str]
+) -> None:
+    """A write key bound to KOICA, over every mutation: refused with FORBIDDEN, nothing written;
+    the same requests with an admin key do write, so the refusals are not bad inputs."""
+    koica = await api_keys.create_key(conn, "koica-writer", KeyScope.WRITE, "koica")
+    admin = await api_keys.create_key(conn, "admin", KeyScope.ADMIN)
+    data = (await client.post("/graphql", json={"query": PROJECT_OF_OTHERS})).json()["data"]
+    partners = {e["node"]["code"]: e["node"]["id"] for e in data["partners"]["edges"]}
+    project = next(
+        node
+        for node in (e["node"] for e in data["projects"]["edges"])
+        if node["beneficiaryGroups"]
+        and node["outcomes"]
+        and node["partners"]
+        and "koica" not in {p["partner"]["code"] for p in node["partners"]}
+    )
+    scoped = _scoped_requests(project, partners["koica"])
+    assert set(scoped) | ADMIN_ONLY | UPLOADS == set(MUTATION_TYPE.fields if MUTATION_TYPE else ())
+
+    before = await table_digests(conn)
+    as_koica = {"Authorization": f"Bearer {koica}"}
+    for name, body in scoped.items():
+        response = await client.post("/graphql", json=body, headers=as_koica)
+        assert _codes(response) == {"FORBIDDEN"}, (name, response.json())
+    for name in sorted(ADMIN_ONLY):
+        response = await client.post("/graphql", json={"query": documents[name]}, headers=as_koica)
+        assert _codes(response) == {"FORBIDDEN"}, (name, response.json())
+    assert await table_digests(conn) == before
+
+    for name, body in scoped.items():
+        written = await conn.begin_nested()
+        response = await client.post(
+            "/graphql", json=body, headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert "errors" not in response.json(), (name, response.json())
+        assert await table_digests(conn) != before, name
+        await written.rollback()
