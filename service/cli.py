@@ -133,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             # The WebSocket heartbeat: a subscriber that stops answering pings is dropped.
             ws_ping_interval=settings.ws_ping_seconds,
             ws_ping_timeout=settings.ws_ping_seconds,
+            # On SIGTERM: stop accepting, let requests in flight finish (subscribers get 1012
+            # and resume elsewhere with `since`), then close the database pool.
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
             log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
         )
 

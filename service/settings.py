@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     ws_ping_seconds: float = Field(
         default=20.0, gt=0, description="WebSocket heartbeat: ping interval and pong timeout"
     )
+    shutdown_grace_seconds: int = Field(
+        default=20, ge=1, description="on SIGTERM, how long requests in flight may finish"
+    )
     iati_reporting_org_ref: str = Field(
         default="XM-DAC-41302", description="IATI identifier of the organisation exports name"
     )

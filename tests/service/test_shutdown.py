@@ -1,0 +1,104 @@
+"""Graceful shutdown of a real ``coopgraph serve`` process, as an orchestrator stops it:
+SIGTERM while a write is in flight."""
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+import websockets
+
+from db import api_keys
+from db.engine import create_engine
+from db.enums import KeyScope
+from tests.service.test_live import PROJECT_ID, live
+
+COOPGRAPH = str(Path(sys.executable).parent / "coopgraph")
+
+
+async def _admin_key(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            return await api_keys.create_key(conn, "admin", KeyScope.ADMIN)
+    finally:
+        await engine.dispose()
+
+
+async def test_sigterm_lets_the_write_in_flight_finish_and_refuses_new_work(
+    fresh_database_url: str, unused_tcp_port: int
+) -> None:
+    key = await _admin_key(fresh_database_url)
+    env = {**os.environ, "DATABASE_URL": fresh_database_url, "COOPGRAPH_SEED_ON_START": "false"}
+    process = await asyncio.create_subprocess_exec(
+        COOPGRAPH,
+        "serve",
+        "--port",
+        str(unused_tcp_port),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    address = f"127.0.0.1:{unused_tcp_port}"
+    engine = create_engine(fresh_database_url)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
+            for _ in range(100):
+                try:
+                    if (await client.get("/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            async with live(address, key) as subscriber, engine.connect() as blocker:
+                await subscriber.subscribe(
+                    "1", f'subscription {{ project(id: "{PROJECT_ID}") {{ version }} }}'
+                )
+                assert (await subscriber.data())["project"]["version"] == 1
+                # Another transaction holds the project's row: the update waits in the database.
+                await blocker.execute(sa.text("SELECT 1 FROM project WHERE id = 1 FOR UPDATE"))
+                update = asyncio.create_task(
+                    client.post(
+                        "/graphql",
+                        json={
+                            "query": "mutation { updateProject(input: "
+                            f'{{id: "{PROJECT_ID}", version: 1, title: "Finished"}}) '
+                            "{ project { title version } } }"
+                        },
+                        headers={"Authorization": f"Bearer {key}"},
+                    )
+                )
+                waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                while not await blocker.scalar(waiting):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+                process.send_signal(signal.SIGTERM)
+
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await subscriber.next()
+                assert closed.value.rcvd is not None
+                assert closed.value.rcvd.code == 1012  # service restart: resume elsewhere
+                with pytest.raises(httpx.ConnectError):
+                    async with httpx.AsyncClient(base_url=f"http://{address}") as late:
+                        await late.get("/healthz")
+                assert process.returncode is None
+                assert not update.done()
+                await blocker.rollback()
+
+                response = await update
+        assert response.status_code == 200
+        assert response.json() == {
+            "data": {"updateProject": {"project": {"title": "Finished", "version": 2}}}
+        }
+        # uvicorn re-raises the signal once it has drained and run the app's shutdown.
+        assert await asyncio.wait_for(process.wait(), 30) == -signal.SIGTERM
+        async with engine.connect() as conn:
+            title = await conn.scalar(sa.text("SELECT title FROM project WHERE id = 1"))
+        assert title == "Finished"
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await engine.dispose()
