@@ -6,7 +6,8 @@ query goes through ``Context.read`` under a lock.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -36,6 +37,11 @@ class Principal:
         return self.scope is KeyScope.ADMIN
 
 
+Authenticate = Callable[[AsyncConnection], Awaitable[tuple[Principal | None, bool]]]
+"""Who the request's credentials name, looked up on the given connection; and whether it
+presented credentials that are not valid."""
+
+
 class Context(BaseContext):
     def __init__(
         self,
@@ -49,6 +55,8 @@ class Context(BaseContext):
         change_feed: "ChangeFeed | None" = None,
         request_id: str | None = None,
         observer: "Observer | None" = None,
+        reads_replica: bool = False,
+        authenticate: "Authenticate | None" = None,
     ) -> None:
         from schema.loaders import Loaders
 
@@ -59,7 +67,10 @@ class Context(BaseContext):
         self.bad_credentials = bad_credentials
         self.commit_writes = commit_writes
         self.connections = connections
-        """Where a WebSocket's subscriptions get a connection for each event they resolve."""
+        """The primary's connections: where a WebSocket's subscriptions get one for each event
+        they resolve, and where a mutation moves when ``connection`` is a replica's."""
+        self.reads_replica = reads_replica
+        self._authenticate = authenticate
         self.change_feed = change_feed
         self.request_id = request_id
         self.observer = observer
@@ -79,6 +90,18 @@ class Context(BaseContext):
 
         self._connection = connection
         self.loaders = Loaders(self)
+
+    @asynccontextmanager
+    async def on_primary(self) -> AsyncIterator[None]:
+        """Leave the replica for the primary, checking the key again there: a mutation must
+        not decide on what the replica has not yet caught up with (a revoked key, a version,
+        a partner's role)."""
+        async with self.connections.connect() as conn:
+            self._connection = conn
+            self.reads_replica = False
+            if self._authenticate is not None:
+                self.principal, self.bad_credentials = await self._authenticate(conn)
+            yield
 
     async def read(self, query: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         async with self._lock:

@@ -8,6 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 from opentelemetry.sdk.trace.export import SpanExporter
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine
 from service import health, iati_export
@@ -22,6 +23,15 @@ from service.rate_limits import RateLimits
 from service.request_ids import RequestIds
 from service.settings import Settings
 from service.tracing import enable_tracing
+
+
+def _engine(url: str, settings: Settings) -> AsyncEngine:
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout,
+        statement_timeout=settings.statement_timeout_seconds,
+    )
 
 
 def create_app(
@@ -41,21 +51,20 @@ def create_app(
         url = database_url or settings.database_url
         if url is None:
             raise RuntimeError("no database URL: set DATABASE_URL or use `coopgraph serve`")
-        engine = create_engine(
-            url,
-            pool_size=settings.db_pool_size,
-            pool_timeout=settings.db_pool_timeout,
-            statement_timeout=settings.statement_timeout_seconds,
-        )
-        app.state.connections = EngineConnections(engine)
-        hub = ChangeHub(engine, url, buffer=settings.subscription_buffer)
+        engines = [_engine(url, settings)]
+        app.state.connections = app.state.read_connections = EngineConnections(engines[0])
+        if settings.database_read_url is not None:
+            engines.append(_engine(settings.database_read_url, settings))
+            app.state.read_connections = EngineConnections(engines[1])
+        hub = ChangeHub(engines[0], url, buffer=settings.subscription_buffer)
         await hub.start()
         app.state.change_hub = hub
         try:
             yield
         finally:
             await hub.stop()
-            await engine.dispose()
+            for engine in engines:
+                await engine.dispose()
 
     app = FastAPI(
         title="coopgraph",
@@ -69,7 +78,7 @@ def create_app(
     app.state.metrics = metrics
     add_metrics_endpoint(app, metrics)
     if connections is not None:
-        app.state.connections = connections
+        app.state.connections = app.state.read_connections = connections
     handle_database_errors(app)
     app.include_router(graphql_router(settings), prefix="/graphql")
     app.include_router(health.router)

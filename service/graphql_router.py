@@ -48,18 +48,25 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
             request_id=getattr(request.state, "request_id", None),
         )
         return
-    async with connections.connect() as conn:
-        principal, bad_credentials = await principal_from_header(
-            conn, request.headers.get("authorization")
-        )
+    reads = request.app.state.read_connections
+    header = request.headers.get("authorization")
+
+    async def authenticate(conn: AsyncConnection) -> tuple[Principal | None, bool]:
+        return await principal_from_header(conn, header)
+
+    async with reads.connect() as conn:
+        principal, bad_credentials = await authenticate(conn)
         yield Context(
             conn,
             request.app.state.settings,
             principal=principal,
             bad_credentials=bad_credentials,
             commit_writes=connections.commits,
+            connections=connections,
             request_id=getattr(request.state, "request_id", None),
             observer=RequestObserver(request.app.state.metrics, request.scope),
+            reads_replica=reads is not connections,
+            authenticate=authenticate,
         )
 
 

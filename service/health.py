@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from db.migrate import current_revision, head_revision
+from service.database import ConnectionSource
 
 router = APIRouter()
 
@@ -16,19 +17,30 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+async def _revision(connections: ConnectionSource) -> str | None:
+    async with connections.connect() as conn:
+        await conn.execute(sa.text("SELECT 1"))
+        return await current_revision(conn)
+
+
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
+    """Ready when the primary, and the read replica if there is one, answer at the expected
+    migration: a replica that is down or behind on migrations would fail the queries sent to it."""
     expected = head_revision()
     body: dict[str, Any] = {"status": "ready", "database": "up", "expected_revision": expected}
-    try:
-        async with request.app.state.connections.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
-            revision = await current_revision(conn)
-    except Exception as error:  # any failure to reach the database means "not ready"
-        body.update(status="unavailable", database="down", error=type(error).__name__)
-        return JSONResponse(body, status_code=503)
-    body["revision"] = revision
-    if revision != expected:
-        body["status"] = "not migrated"
-        return JSONResponse(body, status_code=503)
+    sources = {"database": request.app.state.connections}
+    if request.app.state.read_connections is not sources["database"]:
+        sources["replica"] = request.app.state.read_connections
+        body["replica"] = "up"
+    for name, connections in sources.items():
+        try:
+            revision = await _revision(connections)
+        except Exception as error:  # any failure to reach a database means "not ready"
+            body.update({"status": "unavailable", name: "down", "error": type(error).__name__})
+            return JSONResponse(body, status_code=503)
+        body["revision" if name == "database" else "replica_revision"] = revision
+        if revision != expected:
+            body["status"] = "not migrated"
+            return JSONResponse(body, status_code=503)
     return JSONResponse(body)

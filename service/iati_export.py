@@ -33,7 +33,7 @@ async def iati_activities(request: Request) -> Response:
         settings.iati_reporting_org_type,
     )
     stack = AsyncExitStack()
-    conn = await stack.enter_async_context(request.app.state.connections.connect())
+    conn = await stack.enter_async_context(request.app.state.read_connections.connect())
     if not settings.public_reads:
         principal, _ = await principal_from_header(conn, request.headers.get("authorization"))
         if principal is None:

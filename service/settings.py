@@ -21,6 +21,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "COOPGRAPH_DATABASE_URL"),
         description="PostgreSQL URL; unset means an embedded server under data_dir.",
     )
+    database_read_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_READ_URL", "COOPGRAPH_DATABASE_READ_URL"),
+        description="a read replica for plain queries; mutations and listening stay on the primary",
+    )
     data_dir: Path = Field(default=Path(".coopgraph"), description="embedded server's home")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -97,7 +102,7 @@ class Settings(BaseSettings):
         default=Path("../shared/seeds"), description="source documents, for dataset checks"
     )
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_read_url")
     @classmethod
     def _asyncpg_scheme(cls, url: str | None) -> str | None:
         """Accept the plain ``postgresql://`` URLs every tool prints, and use asyncpg."""
@@ -106,7 +111,7 @@ class Settings(BaseSettings):
         for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
             if url.startswith(prefix):
                 return "postgresql+asyncpg://" + url.removeprefix(prefix)
-        raise ValueError("DATABASE_URL must be a postgresql:// URL")
+        raise ValueError("a database URL must be a postgresql:// URL")
 
 
 @lru_cache
