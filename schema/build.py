@@ -13,12 +13,15 @@ from schema.limits import QueryLimits, limit_extensions
 from schema.mutations import Mutation
 from schema.operation_metrics import OperationMetrics
 from schema.query import Query
+from schema.read_routing import WritesOnPrimary
 from schema.subscriptions import Subscription
 
 log = logging.getLogger("coopgraph.errors")
 
 
-class CoopgraphSchema(strawberry.Schema):
+class CoopgraphSchema(strawberry.federation.Schema):
+    """An Apollo Federation 2 subgraph (``_service``, ``_entities``) that also serves alone."""
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -45,6 +48,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
         extensions=[
             *limit_extensions(limits),
             OperationMetrics,
+            WritesOnPrimary,
             # Parsing and validation dominate small queries: cache both.
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

@@ -13,7 +13,7 @@ from schema.filters import ProjectFilter, ProjectOrder, project_criteria
 from schema.info import Info
 from schema.project_pages import project_page
 from schema.types.common import FuzzyDate, Quantity, Source
-from schema.types.node import LoadedNode
+from schema.types.node import Entity, LoadedNode
 from schema.types.project import ProjectConnection
 
 if TYPE_CHECKING:
@@ -23,11 +23,12 @@ if TYPE_CHECKING:
     from schema.types.reference import Country
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="An organisation: a donor government, ministry or agency, a UN agency, "
-    "an implementer."
+    "an implementer.",
 )
-class Partner(LoadedNode):
+class Partner(Entity):
     id: relay.NodeID[int]
     version: int = strawberry.field(
         description="Bumped by every update; an update or delete must state the version it read."

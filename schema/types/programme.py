@@ -13,7 +13,7 @@ from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
 from schema.project_pages import projects_connection_field
 from schema.types.common import FuzzyDate, Source
-from schema.types.node import LoadedNode
+from schema.types.node import Entity
 from schema.types.project import ProjectConnection
 
 if TYPE_CHECKING:
@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from schema.types.project import Project
 
 
-@strawberry.type(description="A programme; phases of a long-running one are its child programmes.")
-class Programme(LoadedNode):
+@strawberry.federation.type(
+    keys=["id"], description="A programme; phases of a long-running one are its child programmes."
+)
+class Programme(Entity):
     id: relay.NodeID[int]
     version: int = strawberry.field(
         description="Bumped by every update; an update or delete must state the version it read."

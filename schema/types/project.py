@@ -14,7 +14,7 @@ from schema.context import load_one
 from schema.info import Info
 from schema.pagination import Connection
 from schema.types.common import FuzzyDate, Money, Source, enum_or_none
-from schema.types.node import LoadedNode
+from schema.types.node import Entity
 
 if TYPE_CHECKING:
     from schema.types.funding import Agreement
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from schema.types.results import BeneficiaryGroup, Outcome
 
 
-@strawberry.type(description="A development-cooperation project.")
-class Project(LoadedNode):
+@strawberry.federation.type(keys=["id"], description="A development-cooperation project.")
+class Project(Entity):
     id: relay.NodeID[int]
     version: int = strawberry.field(
         description="Bumped by every update; an update or delete must state the version it read."
