@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -24,7 +25,19 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
+SETUP_LOCK = 0x636F6F70  # "coop": any constant shared by every replica
+"""The advisory lock held by whoever migrates or seeds."""
+
+
+async def hold_setup_lock(conn: AsyncConnection) -> None:
+    """Replicas started together would race to create the same tables and rows: one at a
+    time sets up, the others wait and then find nothing left to do. Held until the
+    transaction ends."""
+    await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SETUP_LOCK)))
+
+
 async def upgrade_to_head(conn: AsyncConnection) -> None:
+    await hold_setup_lock(conn)
     await conn.run_sync(_upgrade)
 
 

@@ -12,7 +12,7 @@ import uvicorn
 from db.dataset.loader import read_dataset, seed_dataset
 from db.engine import create_engine
 from db.metadata import table_of
-from db.migrate import upgrade_to_head
+from db.migrate import hold_setup_lock, upgrade_to_head
 from db.tables import Project
 from service.embedded import DATABASE, EmbeddedPostgres
 from service.export_filters import FilterError
@@ -48,6 +48,7 @@ async def seed(url: str, *, only_if_empty: bool = False) -> dict[str, int] | Non
     try:
         async with engine.begin() as conn:
             if only_if_empty:
+                await hold_setup_lock(conn)
                 count = sa.select(sa.func.count()).select_from(table_of(Project))
                 if (await conn.execute(count)).scalar_one() > 0:
                     return None

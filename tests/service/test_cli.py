@@ -115,3 +115,22 @@ async def test_keys_are_created_listed_and_revoked(
             "NOPE",
         )
     assert failed.value.code == 1
+
+
+async def test_replicas_starting_together_migrate_and_seed_once(server: DatabaseServer) -> None:
+    """What `serve` does first, run by three replicas at once on an empty database."""
+    name = "coopgraph_test_empty_for_replicas"
+    await server.admin(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    try:
+        url = server.url(name)
+        migrating = asyncio.gather(*(cli.migrate(url) for _ in range(3)))
+        await asyncio.wait_for(migrating, 60)
+        seeding = asyncio.gather(*(cli.seed(url, only_if_empty=True) for _ in range(3)))
+        seeded = await asyncio.wait_for(seeding, 60)
+        assert sum(result is not None for result in seeded) == 1
+        engine = create_engine(url)
+        async with engine.connect() as conn:
+            assert await conn.scalar(sa.text("SELECT count(*) FROM project")) == 17
+        await engine.dispose()
+    finally:
+        await server.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
