@@ -1,8 +1,10 @@
 """docker compose cannot run here: check its file agrees with what the service reads."""
 
+import ipaddress
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from service.settings import Settings
@@ -45,3 +47,41 @@ def test_image_holds_every_package_the_project_ships() -> None:
     ):
         assert f"COPY {name} ./{name}\n" in dockerfile, name
         assert f"{name}/__init__.py" in dockerfile, name
+
+
+def test_the_scaled_profile_runs_two_replicas_behind_the_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    replica, proxy = services["api-replica"], services["proxy"]
+    assert replica["profiles"] == proxy["profiles"] == ["scaled"]
+    assert "profiles" not in services["api"]
+    assert replica["deploy"]["replicas"] == 2
+    assert replica["command"] == services["api"]["command"]
+    assert proxy["depends_on"]["api-replica"]["condition"] == "service_healthy"
+    known = {"DATABASE_URL"} | {f"COOPGRAPH_{name.upper()}" for name in Settings.model_fields}
+    assert set(replica["environment"]) <= known
+
+    [mount] = proxy["volumes"]
+    conf = (ROOT / mount.split(":")[0]).read_text()
+    assert "server api-replica:8000;" in conf
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf  # subscriptions
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in conf
+
+    # The replicas believe X-Forwarded-For from the proxy's network, and from nowhere else.
+    monkeypatch.setenv(
+        "COOPGRAPH_TRUSTED_PROXIES", replica["environment"]["COOPGRAPH_TRUSTED_PROXIES"]
+    )
+    settings = Settings(_env_file=None)
+    [subnet] = [c["subnet"] for c in compose["networks"]["default"]["ipam"]["config"]]
+    assert [ipaddress.ip_network(p) for p in settings.trusted_proxies] == [
+        ipaddress.ip_network(subnet)
+    ]
+
+
+def test_stopping_leaves_the_service_time_to_drain() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    grace = Settings(_env_file=None).shutdown_grace_seconds
+    for name in ("api", "api-replica"):
+        assert int(compose["services"][name]["stop_grace_period"].removesuffix("s")) > grace
