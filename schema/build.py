@@ -6,21 +6,43 @@ from functools import cache
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
-from strawberry.types import ExecutionContext
+from strawberry.federation.schema import FederationAny
+from strawberry.types import ExecutionContext, Info
 
 from schema.error_codes import assign_codes
+from schema.errors import bad_user_input
 from schema.limits import QueryLimits, limit_extensions
 from schema.mutations import Mutation
 from schema.operation_metrics import OperationMetrics
 from schema.query import Query
 from schema.read_routing import WritesOnPrimary
 from schema.subscriptions import Subscription
+from schema.types.node import Entity
 
 log = logging.getLogger("coopgraph.errors")
 
 
 class CoopgraphSchema(strawberry.federation.Schema):
     """An Apollo Federation 2 subgraph (``_service``, ``_entities``) that also serves alone."""
+
+    def entities_resolver(
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """Strawberry trusts a representation's shape: one that is not ``{__typename, id}`` of
+        an entity would end as an unexpected error rather than the client's."""
+        entities = {entity.__name__ for entity in Entity.__subclasses__()}
+        for index, representation in enumerate(representations):
+            if not (
+                isinstance(representation, dict)
+                and set(representation) == {"__typename", "id"}
+                and representation["__typename"] in entities
+                and isinstance(representation["id"], str)
+            ):
+                raise bad_user_input(
+                    f"representations[{index}] is not an entity representation: it must be "
+                    f'{{"__typename": one of {sorted(entities)}, "id": a global id}}.'
+                )
+        return super().entities_resolver(info, representations)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

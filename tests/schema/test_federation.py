@@ -80,3 +80,17 @@ async def test_a_bad_or_unknown_representation_is_an_error_of_its_own(gql: Execu
         (["_entities", 1], "BAD_USER_INPUT"),
         (["_entities", 2], "NOT_FOUND"),
     ]
+
+
+async def test_a_malformed_representation_is_the_clients_error(gql: Execute) -> None:
+    for representation in (
+        {"__typename": "Country", "id": "Q291bnRyeTpWTg=="},
+        {"id": "UHJvamVjdDox"},
+        {"__typename": "Project", "id": 1},
+        "Project:1",
+    ):
+        result = await gql(ENTITIES, {"representations": [representation]})
+        assert result.data is None
+        [error] = result.errors or ()
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", representation
+        assert "representations[0]" in error["message"]

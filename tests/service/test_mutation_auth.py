@@ -39,7 +39,7 @@ def _one_document(name: str) -> str:
         derandomize=True,
         suppress_health_check=list(HealthCheck),
     )
-    @given(gql.mutations(schema.as_str(), fields=(name,), custom_scalars=WELL_FORMED))
+    @given(gql.mutations(schema._schema, fields=(name,), custom_scalars=WELL_FORMED))
     def collect(document: str) -> None:
         found.append(document)
 
