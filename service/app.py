@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import RedirectResponse
 from opentelemetry.sdk.trace.export import SpanExporter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,6 +15,7 @@ from service.body_limit import UPLOAD_OVERHEAD, BodyLimit
 from service.change_hub import ChangeHub
 from service.database import ConnectionSource, EngineConnections
 from service.database_errors import handle_database_errors
+from service.explorer import serve_explorer
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
 from service.observability import Metrics, ObserveRequests, add_metrics_endpoint
@@ -83,10 +83,7 @@ def create_app(
     app.include_router(graphql_router(settings), prefix="/graphql")
     app.include_router(health.router)
     app.include_router(iati_export.router)
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/graphql")
+    serve_explorer(app, settings.explorer_dir)
 
     app.add_middleware(GraphQLGetCache, path="/graphql", max_age=settings.cache_max_age)
     app.add_middleware(

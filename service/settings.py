@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     iati_max_upload_bytes: int = Field(
         default=50_000_000, ge=1, description="largest file importIati accepts"
     )
+    explorer_dir: Path = Field(
+        default=Path("explorer/dist"), description="the built explorer page, served at /"
+    )
     iati_dir: Path = Field(
         default=Path("../shared/iati"), description="IATI schemas and test files, for tests"
     )

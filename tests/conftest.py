@@ -6,6 +6,7 @@ use ``fresh_database_url``: a database cloned from the template for that test al
 """
 
 import json
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,15 +25,16 @@ from tests.postgres import DatabaseServer
 
 
 @pytest.fixture(scope="session")
-async def server() -> DatabaseServer:
+async def server() -> AsyncIterator[DatabaseServer]:
     server = DatabaseServer()
     await server.create_template()
-    return server
+    yield server
+    await server.drop_template()
 
 
 @pytest.fixture(scope="session")
 async def engine(server: DatabaseServer) -> AsyncIterator[AsyncEngine]:
-    async with server.clone("coopgraph_test_shared") as url:
+    async with server.clone(f"coopgraph_test_shared_{os.getpid()}") as url:
         engine = create_engine(url)
         yield engine
         await engine.dispose()

@@ -14,7 +14,8 @@ from db.engine import create_engine
 from db.migrate import upgrade_to_head
 from service.embedded import EmbeddedPostgres
 
-TEMPLATE = "coopgraph_template"
+TEMPLATE = f"coopgraph_template_{os.getpid()}"
+"""Named per test run, as every database here is, so runs on one server never meet."""
 _fresh_names = count(1)
 
 
@@ -47,6 +48,9 @@ class DatabaseServer:
                     await conn.execute(sa.text(statement))
         finally:
             await engine.dispose()
+
+    async def drop_template(self) -> None:
+        await self.admin(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
 
     async def create_template(self) -> None:
         """Migrate and seed the template once; every test database is a copy of it."""

@@ -81,12 +81,6 @@ async def test_graphiql_opens_with_the_koica_example(client: httpx.AsyncClient) 
     assert "projects(role: FUNDING)" in response.text
 
 
-async def test_root_redirects_to_graphiql(client: httpx.AsyncClient) -> None:
-    response = await client.get("/")
-    assert response.status_code == 307
-    assert response.headers["location"] == "/graphql"
-
-
 @pytest.mark.parametrize(
     ("origin", "allowed"), [("https://app.example.org", True), ("https://evil.example", False)]
 )
