@@ -229,7 +229,8 @@ async def contribution_stats(
     key, label = {
         None: (sa.cast(sa.null(), sa.String), sa.literal("All contributions")),
         ContributionGrouping.DONOR: (donor.c.code, sa.func.coalesce(donor.c.acronym, donor.c.name)),
-        ContributionGrouping.KIND: (c.c.kind, c.c.kind),
+        # As text: the totals' label shares the column, and is no kind.
+        ContributionGrouping.KIND: (sa.cast(c.c.kind, sa.String), sa.cast(c.c.kind, sa.String)),
         ContributionGrouping.PERIOD: (period, period),
     }[grouping]
     base = (

@@ -264,3 +264,19 @@ async def test_statements_do_not_grow_with_rows(
     statements.statements.clear()
     await _ok(gql, query)
     assert statements.count == before
+
+
+@pytest.mark.parametrize("group_by", ["DONOR", "KIND", "PERIOD"])
+async def test_contributions_group_by_every_grouping_with_a_total(
+    gql: Execute, group_by: str
+) -> None:
+    data = await _ok(
+        gql,
+        f"{{ contributionStats(groupBy: {group_by}) {{ total {{ contributionCount }} "
+        "buckets { key label contributionCount } } }",
+    )
+    stats = data["contributionStats"]
+    assert stats["buckets"]
+    assert all(b["key"] and b["label"] for b in stats["buckets"])
+    total = stats["total"]["contributionCount"]
+    assert sum(b["contributionCount"] for b in stats["buckets"]) == total
