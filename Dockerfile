@@ -1,4 +1,13 @@
 # Production image: slim, non-root, dependencies in their own layer.
+
+# The explorer page, built with the locked npm packages; only its output goes further.
+FROM node:20-slim AS explorer
+WORKDIR /explorer
+COPY explorer/package.json explorer/package-lock.json explorer/.npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY explorer ./
+RUN npm run build
+
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
@@ -14,6 +23,7 @@ COPY service ./service
 COPY schema ./schema
 COPY db ./db
 COPY iati ./iati
+COPY --from=explorer /explorer/dist ./explorer/dist
 RUN pip install --no-deps . \
  && useradd --system --uid 10001 --home-dir /app coopgraph
 

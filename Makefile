@@ -1,10 +1,15 @@
 # The two commands of the README: `make run` and `make test`. Both create .venv and
-# install into it; nothing else needs to be on the machine but Python 3.11+.
+# install into it, and build the explorer page with npm; nothing else needs to be on the
+# machine but Python 3.11+ and Node.js 20+. `make test` also installs Debian's Chromium
+# for the browser tests when it is missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest schema clean
+EXPLORER := explorer/dist/index.html
+EXPLORER_SOURCES := $(shell find explorer -name node_modules -prune -o -name dist -prune -o -type f -print)
+
+.PHONY: run test lint typecheck pytest schema chromium screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +22,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+$(EXPLORER): $(EXPLORER_SOURCES)
+	cd explorer && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+run: $(VENV)/.installed $(EXPLORER)
 	$(BIN)/coopgraph serve
 
 test: $(VENV)/.installed-dev lint typecheck pytest
@@ -29,11 +37,21 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy service schema db iati tests bench
 
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev $(EXPLORER) chromium
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium: no browser is downloaded by Playwright.
+chromium:
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || echo "no chromium: the explorer's browser tests are skipped"
+
+# The README's pictures of the explorer, taken by the browser tests.
+screenshots: $(VENV)/.installed-dev $(EXPLORER) chromium
+	COOPGRAPH_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/explorer -q
 
 schema: $(VENV)/.installed
 	$(BIN)/coopgraph export-schema --output schema.graphql
 
 clean:
-	rm -rf $(VENV) .coopgraph
+	rm -rf $(VENV) .coopgraph explorer/node_modules explorer/dist

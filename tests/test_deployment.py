@@ -85,3 +85,14 @@ def test_stopping_leaves_the_service_time_to_drain() -> None:
     grace = Settings(_env_file=None).shutdown_grace_seconds
     for name in ("api", "api-replica"):
         assert int(compose["services"][name]["stop_grace_period"].removesuffix("s")) > grace
+
+
+def test_image_builds_the_explorer_and_serves_it_from_where_the_settings_look() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM node:20" in dockerfile
+    assert "RUN npm ci" in dockerfile
+    copied = f"COPY --from=explorer /explorer/dist ./{Settings(_env_file=None).explorer_dir}\n"
+    assert copied in dockerfile
+    assert "WORKDIR /app\n" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {"explorer/node_modules", "explorer/dist"} <= set(ignored)
