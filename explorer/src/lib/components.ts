@@ -1,8 +1,8 @@
 // Pieces every page uses: the GraphiQL link, source passages, "show as table" toggles,
 // error messages.
 
-import { graphiqlHref, type Variables, ApiError } from "./api";
-import { h, uid, type Child } from "./dom";
+import { graphiqlHref, request, type Variables, ApiError } from "./api";
+import { h, replaceChildren, uid, type Child } from "./dom";
 import type { Source } from "./types";
 
 /** What a page is given: where to render, and a signal that says it has been left. */
@@ -170,4 +170,23 @@ export function joined(items: Child[], separator = ", "): Child[] {
     out.push(item);
   });
   return out;
+}
+
+/**
+ * A page's data; null when the person has left the page meanwhile, or when the request failed
+ * (then the page shows `shownOnError` and what went wrong).
+ */
+export async function loadPage<T>(
+  ctx: PageContext,
+  query: string,
+  variables: Variables,
+  shownOnError: Child[],
+): Promise<T | null> {
+  try {
+    const data = await request<T>(query, variables, ctx.signal);
+    return ctx.signal.aborted ? null : data;
+  } catch (error) {
+    if (!ctx.signal.aborted) replaceChildren(ctx.main, ...shownOnError, errorBox(error));
+    return null;
+  }
 }

@@ -2,8 +2,7 @@
 
 import partnerQuery from "../../queries/partner.graphql?raw";
 import programmeQuery from "../../queries/programme.graphql?raw";
-import { request } from "../lib/api";
-import { errorBox, facts, joined, pageTitle, queryPanel, sourcesDetails, type PageContext } from "../lib/components";
+import { errorBox, loadPage, facts, joined, pageTitle, queryPanel, sourcesDetails, type PageContext } from "../lib/components";
 import { h, replaceChildren, type Child } from "../lib/dom";
 import { enumLabel, formatFuzzyDate, formatMoney, formatQualified, partnerLabel } from "../lib/format";
 import { partnerHref, partnersHref, programmeHref, projectHref } from "../lib/routes";
@@ -21,16 +20,8 @@ function projectList(projects: ProjectLink[], testid: string): HTMLElement {
   );
 }
 
-async function load<T>(ctx: PageContext, query: string, id: string, heading: string): Promise<T | null> {
-  try {
-    const data = await request<T>(query, { id }, ctx.signal);
-    return ctx.signal.aborted ? null : data;
-  } catch (error) {
-    if (!ctx.signal.aborted) {
-      replaceChildren(ctx.main, back(), pageTitle(heading), queryPanel(query, { id }), errorBox(error));
-    }
-    return null;
-  }
+function load<T>(ctx: PageContext, query: string, id: string, heading: string): Promise<T | null> {
+  return loadPage<T>(ctx, query, { id }, [back(), pageTitle(heading), queryPanel(query, { id })]);
 }
 
 const back = () => h("p", { class: "breadcrumb" }, h("a", { href: partnersHref() }, "← Partner network"));

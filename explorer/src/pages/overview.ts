@@ -1,9 +1,8 @@
 // #/ — headline figures, Korea's contributions to the ILO, budget by theme and country, map.
 
 import query from "../../queries/overview.graphql?raw";
-import { request } from "../lib/api";
 import { barChart, compactNumber } from "../lib/charts";
-import { errorBox, pageTitle, queryPanel, sourcesDetails, table, withTable, type PageContext } from "../lib/components";
+import { errorBox, loadPage, pageTitle, queryPanel, sourcesDetails, table, withTable, type PageContext } from "../lib/components";
 import { h, replaceChildren, type Child } from "../lib/dom";
 import { enumLabel, formatMoney, formatNumber, formatQualified, plural, qualifierWord } from "../lib/format";
 import { projectsHref } from "../lib/routes";
@@ -215,14 +214,8 @@ export async function renderOverview(ctx: PageContext): Promise<void> {
     ),
     queryPanel(query, variables),
   ];
-  let d: OverviewData;
-  try {
-    d = await request<OverviewData>(query, variables, ctx.signal);
-  } catch (error) {
-    if (!ctx.signal.aborted) replaceChildren(ctx.main, ...intro, errorBox(error));
-    return;
-  }
-  if (ctx.signal.aborted) return;
+  const d = await loadPage<OverviewData>(ctx, query, variables, intro);
+  if (d === null) return;
   const mapSlot = h("div", { class: "map-slot" }, h("p", { role: "status" }, "Loading the map…"));
   replaceChildren(ctx.main, 
     ...intro,

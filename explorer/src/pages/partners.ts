@@ -2,8 +2,7 @@
 // with the same network as lists of links below it for keyboards and screen readers.
 
 import query from "../../queries/partners.graphql?raw";
-import { request } from "../lib/api";
-import { errorBox, joined, pageTitle, queryPanel, type PageContext } from "../lib/components";
+import { errorBox, loadPage, joined, pageTitle, queryPanel, type PageContext } from "../lib/components";
 import { h, replaceChildren, type Child } from "../lib/dom";
 import { buildNetwork, COLUMNS, layout, type NetNode, type Network, type NodeKind } from "../lib/network";
 import type { NetworkData } from "../lib/types";
@@ -193,14 +192,8 @@ export async function renderPartners(ctx: PageContext): Promise<void> {
     ),
     queryPanel(query, variables),
   ];
-  let data: NetworkData;
-  try {
-    data = await request<NetworkData>(query, variables, ctx.signal);
-  } catch (error) {
-    if (!ctx.signal.aborted) replaceChildren(ctx.main, ...intro, errorBox(error));
-    return;
-  }
-  if (ctx.signal.aborted) return;
+  const data = await loadPage<NetworkData>(ctx, query, variables, intro);
+  if (data === null) return;
   const net = buildNetwork(data);
   const truncated =
     data.projects.totalCount > data.projects.edges.length || data.partners.totalCount > data.partners.edges.length;

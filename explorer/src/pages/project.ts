@@ -1,8 +1,7 @@
 // #/projects/<id> — one project, every figure with the passage it comes from.
 
 import query from "../../queries/project.graphql?raw";
-import { request } from "../lib/api";
-import { errorBox, facts, joined, pageTitle, queryPanel, sourcesDetails, type PageContext } from "../lib/components";
+import { errorBox, loadPage, facts, joined, pageTitle, queryPanel, sourcesDetails, type PageContext } from "../lib/components";
 import { h, replaceChildren, type Child } from "../lib/dom";
 import {
   enumLabel,
@@ -228,17 +227,9 @@ function outcomeItem(o: Outcome): HTMLElement {
 export async function renderProject(ctx: PageContext, id: string): Promise<void> {
   const variables = { id };
   const back = h("p", { class: "breadcrumb" }, h("a", { href: projectsHref() }, "← All projects"));
-  let data: ProjectData;
-  try {
-    data = await request<ProjectData>(query, variables, ctx.signal);
-  } catch (error) {
-    if (!ctx.signal.aborted) {
-      document.title = "Project – Korea–ILO partnership explorer";
-      replaceChildren(ctx.main, back, pageTitle("Project"), queryPanel(query, variables), errorBox(error));
-    }
-    return;
-  }
-  if (ctx.signal.aborted) return;
+  document.title = "Project – Korea–ILO partnership explorer";
+  const data = await loadPage<ProjectData>(ctx, query, variables, [back, pageTitle("Project"), queryPanel(query, variables)]);
+  if (data === null) return;
   const node = data.node;
   if (node.__typename !== "Project") {
     replaceChildren(ctx.main, back, pageTitle("Not a project"), errorBox(new Error(`${id} is a ${node.__typename}, not a project.`)));

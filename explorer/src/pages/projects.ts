@@ -2,8 +2,7 @@
 // cursor-paged list of projects.
 
 import query from "../../queries/projects.graphql?raw";
-import { request } from "../lib/api";
-import { errorBox, joined, pageTitle, queryPanel, type PageContext } from "../lib/components";
+import { loadPage, joined, pageTitle, queryPanel, type PageContext } from "../lib/components";
 import { h, replaceChildren, uid, type Child } from "../lib/dom";
 import { enumLabel, formatMoney, partnerLabel, plural } from "../lib/format";
 import { partnerHref, projectHref, projectsHref } from "../lib/routes";
@@ -153,14 +152,8 @@ export async function renderProjects(ctx: PageContext, params: URLSearchParams):
   const f = filtersOf(params);
   const variables = projectsVariables(params);
   const intro = [pageTitle("Projects"), queryPanel(query, variables)];
-  let data: ProjectsData;
-  try {
-    data = await request<ProjectsData>(query, variables, ctx.signal);
-  } catch (error) {
-    if (!ctx.signal.aborted) replaceChildren(ctx.main, ...intro, filterForm(null, f), errorBox(error));
-    return;
-  }
-  if (ctx.signal.aborted) return;
+  const data = await loadPage<ProjectsData>(ctx, query, variables, [...intro, filterForm(null, f)]);
+  if (data === null) return;
   const { projects } = data;
   const applied = FILTER_KEYS.some((k) => f[k] !== "");
   const count = h(
