@@ -91,6 +91,7 @@ async def test_a_malformed_representation_is_the_clients_error(gql: Execute) -> 
     ):
         result = await gql(ENTITIES, {"representations": [representation]})
         assert result.data is None
-        [error] = result.errors or ()
+        assert result.errors is not None
+        [error] = result.errors
         assert error["extensions"]["code"] == "BAD_USER_INPUT", representation
         assert "representations[0]" in error["message"]
