@@ -126,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             _print_seeded(asyncio.run(seed(url, only_if_empty=True)))
         host = args.host or settings.host
         port = args.port or settings.port
+        if (settings.explorer_dir / "index.html").is_file():
+            print(f"Explorer: http://{host}:{port}/", flush=True)
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
         uvicorn.run(
             create_app(settings, database_url=url),
