@@ -1,0 +1,550 @@
+"""coopgraph against PostGraphile v4 and the SQL floor, on generated data of a given scale.
+
+    bench/run.sh [--scales 1] [--duration 20] [--concurrency 1,16] [--seed 1]
+
+(``bench/run.sh`` installs wrk, PostGraphile and the virtualenv where missing, then runs
+this.) For each scale it generates the data or reuses it (``bench/generate.py``), then:
+
+1. starts coopgraph and PostGraphile on that database through a wire-protocol counter
+   (``bench/wire_count.py``), asks each question of ``bench/queries/`` of both and of the
+   floor, checks that they answer the same data (``bench/answers.py``) and counts the SQL
+   statements and round trips each request costs;
+2. starts them again directly, with the floor behind a minimal Starlette endpoint
+   (``bench/floor_app.py``), and drives each question of each with wrk at every
+   concurrency for ``--duration`` seconds after a warm-up, the floor statement also through
+   asyncpg in a loop (``bench/load.py``);
+3. prints a Markdown table, also written to ``bench/results/``: requests/s, p50 and p99 per
+   question and system, coopgraph/PostGraphile, statements per request, the server
+   process's CPU time per request, peak memory.
+
+With several scales (``--scales 0.1,1,5``) a last table gives latency per scale.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import generate
+import httpx
+from answers import (
+    PARAMETERS,
+    Digest,
+    Parameters,
+    Question,
+    Support,
+    load_questions,
+    parse,
+    partial_differences,
+    pick_parameters,
+    used_variables,
+)
+from load import Measurement, run_statement, run_wrk
+from scratch import REPO, Server, free_port
+from systems import (
+    POSTGRAPHILE,
+    Cores,
+    Pinned,
+    Process,
+    asyncpg_dsn,
+    postgres_processes,
+    start_coopgraph,
+    start_floor,
+    start_postgraphile,
+    wait_until_answering,
+)
+from wire_count import KINDS, WireCounter
+
+RESULTS = REPO / "bench" / "results"
+GRAPHQL_PROBE: tuple[str, dict[str, Any]] = ("", {"query": "{ __typename }"})
+FLOOR_PROBE: tuple[str, dict[str, Any]] = ("/q1", {"args": []})
+WARM_REQUESTS, COUNTED_REQUESTS = 10, 5
+"""Requests per question that warm caches (a pool's connections each prepare their own
+statements), then requests whose statements are counted."""
+LABELS = {
+    "q1": "Q1 page of 50 projects, nested",
+    "q2": "Q2 partner → 100 projects → outcomes",
+    "q3": "Q3 node: one project, everything",
+    "q4": "Q4 filtered, ordered page",
+    "q5": "Q5 aggregates by country, theme",
+    "q6": "Q6 full-text search",
+}
+SYSTEMS = ("coopgraph", "PostGraphile", "floor: SQL", "floor: HTTP")
+SETTLE_SECONDS = 120
+"""The longest a server may take to finish what a run left in flight."""
+ACTIVE_STATEMENTS = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+"""
+
+
+@dataclass
+class Check:
+    """A question's answers compared, and what each request cost on the wire."""
+
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    wire: dict[str, dict[str, float]] = field(default_factory=dict)
+    bytes: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ScaleResult:
+    scale: float
+    database: str
+    rows: dict[str, int]
+    parameters: Parameters
+    checks: dict[str, Check]
+    timings: dict[tuple[str, int, str], Measurement]
+    peak_rss_mb: dict[str, float]
+    load_average: tuple[float, float]
+    """The machine's 1-minute load average before and after: other work on it shows here."""
+
+
+def graphql_body(question: Question, system: str, parameters: Parameters) -> dict[str, Any]:
+    if system == "coopgraph":
+        document, variables = question.coopgraph, parameters.coopgraph_variables()
+    else:
+        document, variables = question.postgraphile, parameters.postgraphile_variables()
+    return {"query": document, "variables": used_variables(document, variables)}
+
+
+def floor_body(question: Question, parameters: Parameters) -> dict[str, Any]:
+    return {"args": parameters.sql_args(question)}
+
+
+def asks(question: Question, system: str) -> bool:
+    return system != "PostGraphile" or question.support is not Support.NONE
+
+
+async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> tuple[Any, int]:
+    response = await client.post(url, json=body)
+    answer = parse(response.content)
+    if response.status_code != 200 or (isinstance(answer, dict) and answer.get("errors")):
+        raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:500]}")
+    return answer, len(response.content)
+
+
+async def check_answers(
+    url: str, questions: list[Question], parameters: Parameters, logs: Path, cores: Cores | None
+) -> dict[str, Check]:
+    """Ask every question of both servers and of the floor, compare, and count statements."""
+    counter = WireCounter(url)
+    await counter.start()
+    servers = {
+        "coopgraph": start_coopgraph(counter.url("postgresql+asyncpg"), free_port(), logs, cores),
+        "PostGraphile": start_postgraphile(counter.url("postgres"), free_port(), logs, cores),
+    }
+    checks: dict[str, Check] = {}
+    floor: Any = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        for process in servers.values():
+            await wait_until_answering(process, GRAPHQL_PROBE)
+        async with httpx.AsyncClient(timeout=120) as client:
+            for question in questions:
+                check = checks[question.name] = Check()
+                text = await floor.fetchval(question.sql, *parameters.sql_args(question))
+                expected = parse(text)
+                check.bytes["floor: SQL"] = len(text)
+                answers: dict[str, Any] = {}
+                for system, process in servers.items():
+                    if not asks(question, system):
+                        continue
+                    body = graphql_body(question, system, parameters)
+                    for _ in range(WARM_REQUESTS):
+                        await post(client, process.url, body)
+                    before = counter.counts.copy()
+                    for _ in range(COUNTED_REQUESTS):
+                        answer, size = await post(client, process.url, body)
+                    spent = counter.counts - before
+                    check.wire[system] = {k: v / COUNTED_REQUESTS for k, v in spent.items()}
+                    check.bytes[system] = size
+                    answers[system] = answer["data"]
+                    if system == "PostGraphile" and question.support is Support.PARTIAL:
+                        # The floor answers more than PostGraphile can: compare the part
+                        # it answers with coopgraph's answer, compared in full with the floor.
+                        check.problems[system] = partial_differences(
+                            question, answers["coopgraph"], answer["data"]
+                        )
+                    else:
+                        check.problems[system] = Digest.of(expected, question.ordered).differences(
+                            Digest.of(answer["data"], question.ordered)
+                        )
+    finally:
+        await floor.close()
+        for process in servers.values():
+            process.stop()
+        await counter.stop()
+    return checks
+
+
+async def settle(process: Process, dsn: str) -> None:
+    """Until the server and its database are idle: requests a run left in flight (wrk stops
+    waiting for them, the server and PostgreSQL do not) must not eat into the next run."""
+    connection: Any = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            before = process.cpu_seconds()
+            await asyncio.sleep(0.3)
+            busy = await connection.fetchval(ACTIVE_STATEMENTS)
+            if not busy and process.cpu_seconds() - before < 0.02:
+                return
+    finally:
+        await connection.close()
+
+
+async def time_question(
+    question: Question,
+    parameters: Parameters,
+    servers: dict[str, Process],
+    dsn: str,
+    concurrency: int,
+    args: argparse.Namespace,
+    cores: Cores | None,
+) -> dict[str, Measurement]:
+    """Every system on one question at one concurrency, each after a warm-up of its own."""
+    load_cores = cores.load if cores else None
+    results = {}
+    for system in filter(lambda s: asks(question, s), SYSTEMS):
+        if system == "floor: SQL":
+            results[system] = await run_statement(
+                dsn,
+                question.sql,
+                parameters.sql_args(question),
+                concurrency,
+                args.duration,
+                args.warmup,
+            )
+            continue
+        if system == "floor: HTTP":
+            url = f"{servers['floor'].url}/{question.name}"
+            body = floor_body(question, parameters)
+        else:
+            url, body = servers[system].url, graphql_body(question, system, parameters)
+        process = servers["floor" if system == "floor: HTTP" else system]
+        if args.warmup:
+            await asyncio.to_thread(run_wrk, url, body, concurrency, args.warmup, load_cores)
+            await settle(process, dsn)
+        cpu = process.cpu_seconds()
+        measured = await asyncio.to_thread(
+            run_wrk, url, body, concurrency, args.duration, load_cores
+        )
+        await settle(process, dsn)
+        cpu_ms = (process.cpu_seconds() - cpu) * 1000 / max(measured.requests, 1)
+        results[system] = replace(measured, server_cpu_ms=cpu_ms)
+    return results
+
+
+async def run_scale(
+    server: Server,
+    scale: float,
+    questions: list[Question],
+    args: argparse.Namespace,
+    cores: Cores | None,
+    pinned: Pinned,
+) -> ScaleResult:
+    load_before = os.getloadavg()[0]
+    name = generate.database_name(scale, args.seed)
+    if args.regenerate or await generate.made_with(server, name) != generate.marker(
+        scale, args.seed
+    ):
+        report = await generate.create(server, name, scale, args.seed)
+        print(generate.describe(name, scale, args.seed, report), flush=True)
+    else:
+        print(f"reusing {name} ({generate.marker(scale, args.seed)})", flush=True)
+    url = server.url(name)
+    dsn = asyncpg_dsn(url)
+    connection: Any = await asyncpg.connect(dsn)
+    try:
+        if cores:
+            backend = await connection.fetchval("SELECT pg_backend_pid()")
+            pinned.pin(postgres_processes(backend), cores.servers)
+        parameters = pick_parameters(await connection.fetchrow(PARAMETERS))
+        rows = {
+            table: await connection.fetchval(f"SELECT count(*) FROM {table}")
+            for table in ("partner", "programme", "project", "beneficiary_group", "outcome")
+        }
+    finally:
+        await connection.close()
+    logs = Path(tempfile.mkdtemp(prefix=f"coopgraph-bench-{name}-"))
+    print(f"checking answers and counting statements (server logs in {logs})", flush=True)
+    checks = await check_answers(url, questions, parameters, logs, cores)
+    for question in questions:
+        for system, problems in checks[question.name].problems.items():
+            for problem in problems:
+                print(f"  {question.name}: {system}'s answer differs: {problem}", flush=True)
+    servers = {
+        "coopgraph": start_coopgraph(url, free_port(), logs, cores),
+        "PostGraphile": start_postgraphile(url, free_port(), logs, cores),
+        "floor": start_floor(url, free_port(), logs, cores),
+    }
+    timings: dict[tuple[str, int, str], Measurement] = {}
+    try:
+        for process in servers.values():
+            probe = FLOOR_PROBE if process.name == "floor" else GRAPHQL_PROBE
+            await wait_until_answering(process, probe)
+        for question in questions:
+            for concurrency in args.concurrency:
+                print(f"timing {question.name} at concurrency {concurrency}", flush=True)
+                measured = await time_question(
+                    question, parameters, servers, dsn, concurrency, args, cores
+                )
+                for system, measurement in measured.items():
+                    timings[question.name, concurrency, system] = measurement
+        peak = {system: process.peak_rss_mb() for system, process in servers.items()}
+    finally:
+        for process in servers.values():
+            process.stop()
+    load = (load_before, os.getloadavg()[0])
+    return ScaleResult(scale, name, rows, parameters, checks, timings, peak, load)
+
+
+def cell(m: Measurement | None) -> str:
+    if m is None:
+        return "—"
+    if not m.requests:
+        return f"none finished in {m.seconds:.0f} s"
+    failed = f" ({m.failed} failed)" if m.failed else ""
+    return f"{rate(m)} / {m.p50_ms:.1f} / {m.p99_ms:.1f}{failed}"
+
+
+def rate(m: Measurement) -> str:
+    return f"{m.per_second:,.0f}" if m.per_second >= 10 else f"{m.per_second:.1f}"
+
+
+def ratio(result: ScaleResult, question: Question, concurrency: int) -> str:
+    ours = result.timings.get((question.name, concurrency, "coopgraph"))
+    theirs = result.timings.get((question.name, concurrency, "PostGraphile"))
+    if question.support is not Support.FULL or not ours or not theirs or not theirs.per_second:
+        return f"— ({question.support.value})"
+    return f"{ours.per_second / theirs.per_second:.2f}"
+
+
+def scale_report(result: ScaleResult, questions: list[Question], concurrency: list[int]) -> str:
+    rows = ", ".join(f"{n:,} {t.replace('_', ' ')}s" for t, n in result.rows.items())
+    p = result.parameters
+    lines = [
+        f"## Scale {result.scale:g}: {rows}",
+        "",
+        f"Database `{result.database}`. Parameters: partner `{p.partner}` (the top funder), "
+        f"project id {p.project}, country `{p.country}`, status `{p.status}`, currency "
+        f"`{p.currency}`, search `{p.text}`.",
+        "",
+        "Each cell: requests/s / p50 ms / p99 ms. coopgraph/PostGraphile is the ratio of "
+        "requests/s (above 1: coopgraph serves more).",
+        "",
+        "| question | clients | coopgraph | PostGraphile | coopgraph/PostGraphile "
+        "| floor: SQL (asyncpg) | floor: HTTP (Starlette) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for question in questions:
+        for c in concurrency:
+            cells = [cell(result.timings.get((question.name, c, s))) for s in SYSTEMS]
+            lines.append(
+                f"| {LABELS[question.name]} | {c} | {cells[0]} | {cells[1]} | "
+                f"{ratio(result, question, c)} | {cells[2]} | {cells[3]} |"
+            )
+    lines += [
+        "",
+        "Per request, counted on the wire between each server and PostgreSQL: statements "
+        "run (queries + transaction control + pings) / round trips / statements prepared, "
+        "and the answer's size; then the server process's CPU time per request at "
+        f"{min(concurrency)} client(s), PostgreSQL's aside (coopgraph / PostGraphile / floor "
+        "HTTP):",
+        "",
+        "| question | coopgraph | PostGraphile | floor | server CPU ms per request "
+        "| same data as the floor |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for question in questions:
+        check = result.checks[question.name]
+        wire = [wire_cell(check, s) for s in ("coopgraph", "PostGraphile")]
+        floor = f"1 (1 + 0 + 0) / 1 / 0, {check.bytes['floor: SQL']:,} B"
+        cpu = " / ".join(
+            cpu_cell(result.timings.get((question.name, min(concurrency), s)))
+            for s in ("coopgraph", "PostGraphile", "floor: HTTP")
+        )
+        same = verdict(question, check)
+        lines.append(
+            f"| {LABELS[question.name]} | {wire[0]} | {wire[1]} | {floor} | {cpu} | {same} |"
+        )
+    peak = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in result.peak_rss_mb.items())
+    before, after = result.load_average
+    lines += [
+        "",
+        f"Peak resident memory (VmHWM) after the run: {peak}.",
+        "",
+        f"Load average (1 min) when the scale began and when its last run ended: "
+        f"{before:.2f}, {after:.2f}. The benchmark keeps up to {os.cpu_count()} cores busy; "
+        "more means other work shared the machine and the figures are noisier.",
+        "",
+    ]
+    for question in questions:
+        if question.support is not Support.FULL:
+            lines.append(
+                f"- PostGraphile, {question.name}, {question.support.value}: {question.reason}"
+            )
+    return "\n".join(lines)
+
+
+def cpu_cell(m: Measurement | None) -> str:
+    return "—" if m is None or m.server_cpu_ms is None else f"{m.server_cpu_ms:.1f}"
+
+
+def wire_cell(check: Check, system: str) -> str:
+    if system not in check.wire:
+        return "—"
+    w = check.wire[system]
+    kinds = " + ".join(f"{w.get(k, 0):.3g}" for k in KINDS)
+    spent = f"{sum(w.get(k, 0) for k in KINDS):.3g} ({kinds}) / {w.get('round trips', 0):.3g}"
+    return f"{spent} / {w.get('parses', 0):.3g}, {check.bytes[system]:,} B"
+
+
+def verdict(question: Question, check: Check) -> str:
+    parts = []
+    for system in ("coopgraph", "PostGraphile"):
+        if system not in check.problems:
+            parts.append(f"{system}: cannot answer")
+        elif check.problems[system]:
+            parts.append(f"{system}: **differs** ({'; '.join(check.problems[system])[:300]})")
+        elif system == "PostGraphile" and question.support is Support.PARTIAL:
+            parts.append(f"{system}: same counts as coopgraph (partial)")
+        else:
+            parts.append(f"{system}: yes")
+    return ", ".join(parts)
+
+
+def scaling_report(
+    results: list[ScaleResult], questions: list[Question], low: int, top: int
+) -> str:
+    scales = " | ".join(f"scale {r.scale:g}" for r in results)
+    lines = [
+        "## Latency by scale",
+        "",
+        f"p50 ms at {low} client(s) / requests/s at {top} clients.",
+        "",
+        f"| question | system | {scales} |",
+        "|---|---|" + "---:|" * len(results),
+    ]
+    for question in questions:
+        for system in SYSTEMS:
+            if not asks(question, system):
+                continue
+            cells = []
+            for r in results:
+                one = r.timings.get((question.name, low, system))
+                many = r.timings.get((question.name, top, system))
+                cells.append(f"{one.p50_ms:.1f} ms" if one and one.requests else "none finished")
+                cells[-1] += f" / {rate(many)}" if many else ""
+            lines.append(f"| {LABELS[question.name]} | {system} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def environment(cores: Cores | None, args: argparse.Namespace, postgres: str) -> str:
+    postgraphile = json.loads(
+        (POSTGRAPHILE / "node_modules" / "postgraphile" / "package.json").read_text()
+    )["version"]
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    pinning = cores.describe() if cores else "one core: nothing pinned"
+    return "\n".join(
+        [
+            f"# coopgraph benchmark, {datetime.now():%Y-%m-%d %H:%M}",
+            "",
+            f"- nproc: {os.cpu_count()} ({pinning})",
+            f"- {args.duration:g} s per run after {args.warmup:g} s of warm-up; "
+            f"clients: {', '.join(map(str, args.concurrency))}; seed {args.seed}",
+            f"- coopgraph {commit}, Python {platform.python_version()}; PostGraphile "
+            f"{postgraphile} (Node {node_version()}); {postgres}; wrk {wrk}",
+        ]
+    )
+
+
+def node_version() -> str:
+    return subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+
+
+async def postgres_version(server: Server) -> str:
+    connection: Any = await asyncpg.connect(asyncpg_dsn(server.maintenance_url))
+    try:
+        version: str = await connection.fetchval("SHOW server_version")
+        return f"PostgreSQL {version}"
+    finally:
+        await connection.close()
+
+
+async def run(args: argparse.Namespace) -> int:
+    task = asyncio.current_task()
+    assert task is not None
+    # Stopped (SIGTERM), stop the servers it started too, on the way out.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    server = Server()
+    cores = Cores.split()
+    pinned = Pinned()
+    if cores:
+        # The driver itself (the asyncpg loop, the wire counter) is load, not server.
+        os.sched_setaffinity(0, cores.load)
+    questions = [q for q in load_questions() if not args.questions or q.name in args.questions]
+    results = []
+    try:
+        header = environment(cores, args, await postgres_version(server))
+        for scale in args.scales:
+            results.append(await run_scale(server, scale, questions, args, cores, pinned))
+    finally:
+        pinned.restore()
+    asked = "\n".join(f"- {LABELS[q.name][:2]}: {q.title}" for q in questions)
+    sections = [
+        header,
+        f"Questions (`bench/queries/`):\n\n{asked}",
+        *(scale_report(r, questions, args.concurrency) for r in results),
+    ]
+    if len(results) > 1:
+        low, top = min(args.concurrency), max(args.concurrency)
+        sections.append(scaling_report(results, questions, low, top))
+    report = "\n\n".join(sections) + "\n"
+    print(report)
+    RESULTS.mkdir(exist_ok=True)
+    scales = "_".join(f"{s:g}" for s in args.scales)
+    path = RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}-scale-{scales}.md"
+    path.write_text(report)
+    print(f"written to {path.relative_to(REPO)}")
+    differs = any(p for r in results for c in r.checks.values() for p in c.problems.values())
+    return 1 if differs else 0
+
+
+def numbers(kind: type[float] | type[int]) -> Any:
+    return lambda text: [kind(x) for x in text.split(",") if x]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=numbers(float), default=[1.0], help="e.g. 0.1,1,5")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=float, default=20, help="seconds per run")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds before each run")
+    parser.add_argument("--concurrency", type=numbers(int), default=[1, 16])
+    parser.add_argument("--questions", type=lambda t: t.split(","), help="e.g. q1,q4")
+    parser.add_argument("--regenerate", action="store_true", help="remake the data")
+    try:
+        return asyncio.run(run(parser.parse_args(argv)))
+    except asyncio.CancelledError:
+        print("stopped; the servers it started are stopped too", file=sys.stderr)
+        return 128 + signal.SIGTERM
+
+
+if __name__ == "__main__":
+    sys.exit(main())
