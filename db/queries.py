@@ -304,22 +304,39 @@ async def list_rows(
     return (await conn.execute(stmt)).mappings().all()
 
 
-def project_links(
-    relation: str, parents: Sequence[Any], link_where: Condition = TRUE
-) -> sa.Select[Any]:
-    """Distinct ``(parent, id)`` pairs linking partners, programmes, countries or themes
-    (``relation``) to their projects; ``link_where`` narrows a partner's own links."""
-    parent, project_id, extra = {
+def _project_link(
+    relation: str, link_where: Condition
+) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any], Condition]:
+    """The parent column, project column and condition linking partners, programmes,
+    countries or themes (``relation``) to their projects."""
+    return {
         "partner": (project_partner.c.partner_id, project_partner.c.project_id, link_where),
         "programme": (project_programme.c.programme_id, project_programme.c.project_id, TRUE),
         "country": (project_country.c.country_code, project_country.c.project_id, TRUE),
         "theme": (project_theme.c.theme_slug, project_theme.c.project_id, TRUE),
     }[relation]
+
+
+def project_links(
+    relation: str, parents: Sequence[Any], link_where: Condition = TRUE
+) -> sa.Select[Any]:
+    """Distinct ``(parent, id)`` pairs linking ``parents`` to their projects; ``link_where``
+    narrows a partner's own links."""
+    parent, project_id, extra = _project_link(relation, link_where)
     return (
         sa.select(parent.label("parent"), project_id.label("id"))
         .where(parent.in_(parents), extra)
         .distinct()
     )
+
+
+def projects_linked_to(
+    relation: str, parent: sa.ColumnElement[Any], link_where: Condition = TRUE
+) -> sa.Select[Any]:
+    """Ids of the projects linked to one parent, given as an expression (a correlated
+    column of an enclosing statement)."""
+    parent_column, project_id, extra = _project_link(relation, link_where)
+    return sa.select(project_id).where(parent_column == parent, extra)
 
 
 async def existing_keys(

@@ -9,6 +9,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
+from schema.compiled.extension import CompiledReads
 from schema.error_codes import assign_codes
 from schema.errors import bad_user_input
 from schema.limits import QueryLimits, limit_extensions
@@ -71,6 +72,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
             *limit_extensions(limits),
             OperationMetrics,
             WritesOnPrimary,
+            CompiledReads,
             # Parsing and validation dominate small queries: cache both.
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

@@ -136,7 +136,7 @@ class Loaders:
         """A loader of each parent's page of projects: one statement for all parents."""
         key = ("pages", relation, criteria, role, ordering.signature, cursor, limit)
         if key not in self._pages:
-            where, link_where = _project_conditions(relation, criteria, role)
+            where, link_where = project_conditions(relation, criteria, role)
 
             async def batch(parents: list[Any]) -> list[keyset.Page | None]:
                 pages = await self._ctx.read(
@@ -157,7 +157,7 @@ class Loaders:
     ) -> DataLoader[Any, int]:
         key = ("counts", relation, criteria, role)
         if key not in self._pages:
-            where, link_where = _project_conditions(relation, criteria, role)
+            where, link_where = project_conditions(relation, criteria, role)
 
             async def batch(parents: list[Any]) -> list[int]:
                 counts = await self._ctx.read(
@@ -175,7 +175,7 @@ class Loaders:
         self, relation: str, criteria: ProjectCriteria
     ) -> DataLoader[Any, list[Any]]:
         if relation == "partner":
-            where, link_where = _project_conditions(relation, criteria, None)
+            where, link_where = project_conditions(relation, criteria, None)
 
             async def by_partner(conn: AsyncConnection, keys: Sequence[Any]) -> queries.Grouped:
                 return await queries.load_projects_by_partner(conn, keys, where, link_where)
@@ -229,7 +229,7 @@ class Loaders:
         return query
 
 
-def _project_conditions(
+def project_conditions(
     relation: str, criteria: ProjectCriteria, role: PartnerRole | None
 ) -> tuple[queries.Condition, queries.Condition]:
     """The condition on projects and, under a partner, on the partner's own link: there the

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
         default=1_000_000, ge=1, description="fields a query may resolve at most (estimated)"
     )
     introspection: bool = Field(default=True, description="answer introspection queries")
+    compiled_reads: bool = Field(
+        default=True,
+        description="answer the queries it can in one SQL statement building the JSON",
+    )
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="largest non-upload body")
     statement_timeout_seconds: float = Field(
         default=15.0, gt=0, description="longest a SQL statement of a request may run"

@@ -1,9 +1,19 @@
 """No N+1: a query's SQL round trips depend on its shape, not on how many rows it returns."""
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from service.settings import Settings
 from tests.conftest import Execute, StatementCounter
 from tests.synthetic import add_synthetic_projects
+
+
+@pytest.fixture(params=["resolvers", "compiled"])
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """Both read paths: a query the compiler reads must keep the property too, and one it
+    leaves to the resolvers must keep it through them."""
+    return Settings(_env_file=None, compiled_reads=request.param == "compiled")
+
 
 DEEP = """{
   projects(first: 100) {

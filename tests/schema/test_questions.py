@@ -10,8 +10,17 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from service.settings import Settings
 from tests.conftest import Execute, StatementCounter
 from tests.synthetic import add_synthetic_projects
+
+
+@pytest.fixture(params=["resolvers", "compiled"])
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """Both read paths: a query the compiler reads must keep the property too, and one it
+    leaves to the resolvers must keep it through them."""
+    return Settings(_env_file=None, compiled_reads=request.param == "compiled")
+
 
 RUNNING_IN_VIET_NAM_OR_LAOS = """{
   projects(

@@ -1,0 +1,82 @@
+"""SQL that builds JSON in PostgreSQL: one statement returns a whole nested answer.
+
+A nested read fetched row by row costs a round trip per level and Python work per value;
+built here, PostgreSQL assembles the document and the caller parses one string. The
+pieces mirror how the API presents values (decimals as strings, dates at their stated
+precision, global ids), so a document built here equals the one built from rows.
+"""
+
+from collections.abc import Sequence
+from itertools import chain
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+Json = ColumnElement[Any]
+
+EMPTY_LIST: Json = sa.literal_column("'[]'::json")
+
+
+def key_literal(key: str) -> Json:
+    """A JSON key written into the statement, not bound: asyncpg cannot type a parameter
+    of ``json_build_object``, and a literal keeps the statement text cacheable.
+
+    Keys are GraphQL names (``[_A-Za-z][_0-9A-Za-z]*``); anything else is refused."""
+    if not key.replace("_", "a").isalnum() or not key.isascii():
+        raise ValueError(f"not a name: {key!r}")
+    return sa.literal_column(f"'{key}'")
+
+
+def json_object(pairs: Sequence[tuple[str, ColumnElement[Any]]]) -> Json:
+    return sa.func.json_build_object(
+        *chain.from_iterable((key_literal(key), value) for key, value in pairs)
+    )
+
+
+def unless_null(value: Json, *tests: ColumnElement[Any]) -> Json:
+    """``value``, or JSON null where any of ``tests`` is null (an absent date, amount or
+    figure)."""
+    return sa.case((sa.or_(*(test.is_(None) for test in tests)), sa.null()), else_=value)
+
+
+def json_list(
+    value: Json,
+    source: sa.Select[Any],
+    order_by: Sequence[ColumnElement[Any]],
+) -> Json:
+    """The ``value`` of every row ``source`` selects, in ``order_by`` order; ``[]`` for none."""
+    aggregated = sa.func.json_agg(aggregate_order_by(value, *order_by) if order_by else value)
+    return sa.func.coalesce(source.with_only_columns(aggregated).scalar_subquery(), EMPTY_LIST)
+
+
+def as_text(value: ColumnElement[Any]) -> ColumnElement[str]:
+    return sa.cast(value, sa.Text)
+
+
+def trimmed_decimal(value: ColumnElement[Any]) -> ColumnElement[str]:
+    """65.00 → "65", 0.3000 → "0.3": the figure without the column's padding."""
+    return as_text(sa.func.trim_scale(value))
+
+
+def stated_date(day: ColumnElement[Any], precision: ColumnElement[Any]) -> ColumnElement[str]:
+    """A date written to the precision its source gives: 2020, 2020-12 or 2020-12-01."""
+    return sa.case(
+        (precision == "YEAR", sa.func.to_char(day, "YYYY")),
+        (precision == "MONTH", sa.func.to_char(day, "YYYY-MM")),
+        else_=sa.func.to_char(day, "YYYY-MM-DD"),
+    )
+
+
+def global_id(type_name: str, key: ColumnElement[Any]) -> ColumnElement[str]:
+    """Relay's global id, base64 of ``Type:key``, as Strawberry writes it."""
+    text = sa.literal(f"{type_name}:", sa.Text) + as_text(key)
+    encoded = sa.func.encode(sa.func.convert_to(text, "UTF8"), "base64")
+    return sa.func.replace(encoded, "\n", "")
+
+
+async def fetch_json(conn: AsyncConnection, stmt: sa.Select[Any]) -> Any:
+    """The one JSON value ``stmt`` selects, parsed (by the driver's ``json`` codec)."""
+    return (await conn.execute(stmt)).scalar_one()

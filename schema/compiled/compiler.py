@@ -1,0 +1,249 @@
+"""Turning a query's selection into one SQL statement that builds its JSON answer.
+
+The compiler walks the operation as graphql-core would execute it (fragments, aliases, merged
+selections, variables), but instead of calling resolvers it asks ``fields.RULES`` how each
+field reads in SQL. Whatever it is not sure of — a field without a rule, a directive, a
+cursor, an argument the resolver would refuse, a permission other than the public read —
+ends the attempt with ``CannotCompile``, and the resolvers answer instead, errors included.
+So the compiled path never answers differently; it answers only what it knows.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    NameNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_named_type,
+    is_abstract_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.utilities import get_operation_ast
+from sqlalchemy.sql.elements import ColumnElement
+from strawberry import Schema
+from strawberry.permission import PermissionExtension
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.base import StrawberryObjectDefinition
+
+from db.json_select import Json, json_object, key_literal
+from schema.context import Context
+from schema.permissions import CanRead, may_read
+
+
+class CannotCompile(Exception):
+    """This operation (or a part of it) needs the resolvers."""
+
+
+@dataclass
+class Request:
+    """One field of the answer: its nodes (merged under one response key), where it sits."""
+
+    type_name: str
+    name: str
+    nodes: list[FieldNode]
+    definition: GraphQLField
+    path: tuple[str, ...]
+
+    @property
+    def returns(self) -> GraphQLNamedType:
+        return get_named_type(self.definition.type)
+
+
+Rule = Callable[["Compiler", Any, Request], ColumnElement[Any]]
+
+
+@dataclass
+class Compiled:
+    statement: sa.Select[Any]
+    required: list[tuple[str, ...]] = field(default_factory=list)
+    """Paths that must not be null: where the resolvers would answer an error instead
+    (``node`` with an id nothing has), the compiled answer is not used."""
+
+    def holds_in(self, data: Any) -> bool:
+        for path in self.required:
+            value = data
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is None:
+                return False
+        return True
+
+
+class Compiler:
+    def __init__(
+        self,
+        schema: Schema,
+        rules: Mapping[str, Mapping[str, Rule]],
+        operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues,
+        context: Context,
+    ) -> None:
+        self.schema = schema
+        self.graphql_schema: GraphQLSchema = schema._schema
+        self.rules = rules
+        self.operation = operation
+        self.fragments = fragments
+        self.variables = variables
+        self.context = context
+        self.required: list[tuple[str, ...]] = []
+
+    def object(
+        self,
+        type_name: str,
+        parent: Any,
+        nodes: list[FieldNode],
+        path: tuple[str, ...],
+    ) -> Json:
+        """The JSON object of ``type_name`` for ``parent`` with the fields ``nodes`` select."""
+        object_type = self.graphql_schema.get_type(type_name)
+        if not isinstance(object_type, GraphQLObjectType):
+            raise CannotCompile(f"{type_name} is not an object type")
+        selection = self._collect(object_type, [n.selection_set for n in nodes if n.selection_set])
+        pairs: list[tuple[str, ColumnElement[Any]]] = []
+        for key, field_nodes in selection.items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                pairs.append((key, key_literal(type_name)))
+                continue
+            rule = self.rules.get(type_name, {}).get(name)
+            if rule is None:
+                raise CannotCompile(f"{type_name}.{name} has no rule")
+            self._check_permissions(type_name, name)
+            definition = object_type.fields[name]
+            request = Request(type_name, name, field_nodes, definition, (*path, key))
+            pairs.append((key, rule(self, parent, request)))
+        if not pairs or len(pairs) > 50:
+            # json_build_object takes at most 100 arguments.
+            raise CannotCompile("selection too wide for one JSON object")
+        return json_object(pairs)
+
+    def arguments(self, request: Request) -> dict[str, Any]:
+        """The field's arguments as its resolver receives them (Strawberry inputs, enums)."""
+        strawberry_field = self._strawberry_field(request.type_name, request.name)
+        raw = get_argument_values(request.definition, request.nodes[0], self.variables)
+        if any(
+            get_argument_values(request.definition, node, self.variables) != raw
+            for node in request.nodes[1:]
+        ):
+            raise CannotCompile("merged fields with different arguments")
+        return convert_arguments(
+            raw,
+            strawberry_field.arguments,
+            scalar_registry=self.schema.schema_converter.scalar_registry,
+            config=self.schema.config,
+        )
+
+    def _check_permissions(self, type_name: str, name: str) -> None:
+        strawberry_field = self._strawberry_field(type_name, name)
+        if any(
+            not isinstance(extension, PermissionExtension)
+            for extension in strawberry_field.extensions
+        ) or any(p is not CanRead for p in strawberry_field.permission_classes):
+            raise CannotCompile(f"{type_name}.{name} has checks of its own")
+        if strawberry_field.permission_classes and not may_read(self.context):
+            raise CannotCompile("reading needs a key: the resolvers say so")
+
+    def _strawberry_field(self, type_name: str, name: str) -> Any:
+        definition = self.schema.get_type_by_name(type_name)
+        if not isinstance(definition, StrawberryObjectDefinition):
+            raise CannotCompile(f"{type_name} is not a Strawberry object type")
+        for strawberry_field in definition.fields:
+            if self.schema.config.name_converter.get_graphql_name(strawberry_field) == name:
+                return strawberry_field
+        raise CannotCompile(f"{type_name}.{name} is not a Strawberry field")
+
+    def _collect(
+        self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
+        """Fields by response key, as graphql-core's ``collect_fields`` gathers them, for the
+        plain cases only: a directive anywhere (``@skip``, ``@include``, ``@defer``) needs
+        the executor."""
+        collected: dict[str, list[FieldNode]] = {}
+        for node in self._selections(object_type, selection_sets, set()):
+            key = node.alias.value if node.alias else node.name.value
+            collected.setdefault(key, []).append(node)
+        return collected
+
+    def _selections(
+        self,
+        object_type: GraphQLObjectType,
+        selection_sets: list[SelectionSetNode],
+        visited: set[str],
+    ) -> Iterator[FieldNode]:
+        for selection_set in selection_sets:
+            for selection in selection_set.selections:
+                if selection.directives:
+                    raise CannotCompile("directives need the executor")
+                if isinstance(selection, FieldNode):
+                    yield selection
+                elif isinstance(selection, InlineFragmentNode):
+                    if self._applies(selection.type_condition, object_type):
+                        yield from self._selections(object_type, [selection.selection_set], visited)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment is None or name in visited:
+                        raise CannotCompile("unknown or repeated fragment")
+                    if self._applies(fragment.type_condition, object_type):
+                        yield from self._selections(
+                            object_type, [fragment.selection_set], visited | {name}
+                        )
+
+    def _applies(self, condition: Any, object_type: GraphQLObjectType) -> bool:
+        if condition is None:
+            return True
+        condition_type = self.graphql_schema.get_type(condition.name.value)
+        if condition_type is None:
+            raise CannotCompile("unknown type condition")
+        if condition_type is object_type:
+            return True
+        return is_abstract_type(condition_type) and self.graphql_schema.is_sub_type(
+            condition_type, object_type
+        )
+
+
+def compile_operation(
+    schema: Schema,
+    rules: Mapping[str, Mapping[str, Rule]],
+    document: Any,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    context: Context,
+) -> Compiled:
+    """One statement selecting the whole ``data`` of a query, or ``CannotCompile``."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        raise CannotCompile("only queries")
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    coerced = get_variable_values(
+        schema._schema, operation.variable_definitions or (), variables or {}
+    )
+    if not isinstance(coerced, VariableValues):
+        raise CannotCompile("variables the executor must refuse")
+    compiler = Compiler(schema, rules, operation, fragments, coerced, context)
+    query_type = schema._schema.query_type
+    assert query_type is not None
+    data = compiler.object(query_type.name, None, [_root_node(operation)], ())
+    return Compiled(sa.select(data), compiler.required)
+
+
+def _root_node(operation: OperationDefinitionNode) -> FieldNode:
+    """The operation's selection as if it were a field's, so the root is an object like any."""
+    return FieldNode(name=NameNode(value="data"), selection_set=operation.selection_set)
