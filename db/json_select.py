@@ -77,6 +77,7 @@ def global_id(type_name: str, key: ColumnElement[Any]) -> ColumnElement[str]:
     return sa.func.replace(encoded, "\n", "")
 
 
-async def fetch_json(conn: AsyncConnection, stmt: sa.Select[Any]) -> Any:
-    """The one JSON value ``stmt`` selects, parsed (by the driver's ``json`` codec)."""
-    return (await conn.execute(stmt)).scalar_one()
+async def fetch_json_text(conn: AsyncConnection, sql: str, parameters: tuple[Any, ...]) -> Any:
+    """The one JSON value a rendered statement selects, parsed (by the driver's ``json``
+    codec). Rendered once and kept by the caller, it skips SQLAlchemy's per-call work."""
+    return (await conn.exec_driver_sql(sql, parameters)).scalar_one()

@@ -38,8 +38,7 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition
 
 from db.json_select import Json, json_object, key_literal
-from schema.context import Context
-from schema.permissions import CanRead, may_read
+from schema.permissions import CanRead
 
 
 class CannotCompile(Exception):
@@ -62,6 +61,16 @@ class Request:
 
 
 Rule = Callable[["Compiler", Any, Request], ColumnElement[Any]]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What of the request a compiled statement depends on besides the query: whether it
+    may read at all, and the page sizes in force."""
+
+    may_read: bool
+    default_page_size: int
+    max_page_size: int
 
 
 @dataclass
@@ -89,7 +98,7 @@ class Compiler:
         operation: OperationDefinitionNode,
         fragments: dict[str, FragmentDefinitionNode],
         variables: VariableValues,
-        context: Context,
+        reader: Reader,
     ) -> None:
         self.schema = schema
         self.graphql_schema: GraphQLSchema = schema._schema
@@ -97,7 +106,7 @@ class Compiler:
         self.operation = operation
         self.fragments = fragments
         self.variables = variables
-        self.context = context
+        self.reader = reader
         self.required: list[tuple[str, ...]] = []
 
     def object(
@@ -153,7 +162,7 @@ class Compiler:
             for extension in strawberry_field.extensions
         ) or any(p is not CanRead for p in strawberry_field.permission_classes):
             raise CannotCompile(f"{type_name}.{name} has checks of its own")
-        if strawberry_field.permission_classes and not may_read(self.context):
+        if strawberry_field.permission_classes and not self.reader.may_read:
             raise CannotCompile("reading needs a key: the resolvers say so")
 
     def _strawberry_field(self, type_name: str, name: str) -> Any:
@@ -221,7 +230,7 @@ def compile_operation(
     document: Any,
     operation_name: str | None,
     variables: dict[str, Any] | None,
-    context: Context,
+    reader: Reader,
 ) -> Compiled:
     """One statement selecting the whole ``data`` of a query, or ``CannotCompile``."""
     operation = get_operation_ast(document, operation_name)
@@ -237,7 +246,7 @@ def compile_operation(
     )
     if not isinstance(coerced, VariableValues):
         raise CannotCompile("variables the executor must refuse")
-    compiler = Compiler(schema, rules, operation, fragments, coerced, context)
+    compiler = Compiler(schema, rules, operation, fragments, coerced, reader)
     query_type = schema._schema.query_type
     assert query_type is not None
     data = compiler.object(query_type.name, None, [_root_node(operation)], ())

@@ -6,18 +6,86 @@ is not sure of, runs through the resolvers unchanged. The permission a compiled 
 is the public read (``may_read``), checked as the resolvers check it; everything else
 (rate limits, persisted queries, cost and depth limits, the statement timeout) happens
 before or around this extension, the same for both paths.
+
+Building the statement costs more Python than running it (SQLAlchemy constructs and
+renders a few hundred expressions), so the rendered SQL is kept per query text, variables
+and ``Reader``: a front end asking the same questions pays for each once.
 """
 
+import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, located_error
+from graphql import DocumentNode, ExecutionResult, GraphQLError, located_error
+from sqlalchemy.dialects import postgresql
+from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from db.json_select import fetch_json
-from schema.compiled.compiler import CannotCompile, compile_operation
+from db.json_select import fetch_json_text
+from schema.compiled.compiler import CannotCompile, Compiled, Reader, compile_operation
 from schema.compiled.fields import RULES
 from schema.context import Context
+from schema.permissions import may_read
+
+_DIALECT = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    sql: str
+    parameters: tuple[Any, ...]
+    compiled: Compiled
+
+
+class RenderedStatements:
+    """The last ``size`` statements rendered, most recently used kept; a query the compiler
+    cannot read is remembered as ``None`` so it is not tried again."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], Rendered | None] = OrderedDict()
+
+    def get(
+        self,
+        schema: Schema,
+        query: str,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        reader: Reader,
+    ) -> Rendered | None:
+        key = (id(schema), query, operation_name, json.dumps(variables, sort_keys=True), reader)
+        if key in self._entries:
+            self._entries.move_to_end(key)
+            return self._entries[key]
+        rendered = _render(schema, document, operation_name, variables, reader)
+        self._entries[key] = rendered
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        return rendered
+
+
+def _render(
+    schema: Schema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    reader: Reader,
+) -> Rendered | None:
+    try:
+        compiled = compile_operation(schema, RULES, document, operation_name, variables, reader)
+    except (CannotCompile, GraphQLError):
+        return None
+    sql = compiled.statement.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
+    values = sql.construct_params()
+    parameters = tuple(values[name] for name in sql.positiontup or ())
+    return Rendered(sql.string, parameters, compiled)
+
+
+STATEMENTS = RenderedStatements()
 
 
 class CompiledReads(SchemaExtension):
@@ -28,26 +96,30 @@ class CompiledReads(SchemaExtension):
             isinstance(context, Context)
             and context.settings.compiled_reads
             and execution.operation_type is OperationType.QUERY
+            and execution.query is not None
+            and execution.graphql_document is not None
         ):
-            try:
-                compiled = compile_operation(
-                    execution.schema,
-                    RULES,
-                    execution.graphql_document,
-                    execution.operation_name,
-                    execution.variables,
-                    context,
-                )
-            except (CannotCompile, GraphQLError):
-                compiled = None
-            if compiled is not None:
+            reader = Reader(
+                may_read(context),
+                context.settings.default_page_size,
+                context.settings.max_page_size,
+            )
+            rendered = STATEMENTS.get(
+                execution.schema,
+                execution.query,
+                execution.graphql_document,
+                execution.operation_name,
+                execution.variables,
+                reader,
+            )
+            if rendered is not None:
                 try:
-                    data = await context.read(fetch_json, compiled.statement)
+                    data = await context.read(fetch_json_text, rendered.sql, rendered.parameters)
                 except Exception as error:
                     # What a resolver meeting the same failure would answer: its code comes
                     # from the error (SERVICE_UNAVAILABLE, QUERY_TIMEOUT).
                     execution.result = ExecutionResult(data=None, errors=[located_error(error)])
                 else:
-                    if compiled.holds_in(data):
+                    if rendered.compiled.holds_in(data):
                         execution.result = ExecutionResult(data=data)
         yield

@@ -265,10 +265,9 @@ def _page_size(compiler: Compiler, arguments: dict[str, Any]) -> int:
     if any(arguments.get(name) is not None for name in ("after", "before", "last")):
         raise CannotCompile("cursors are the resolvers'")
     first = arguments.get("first")
-    settings = compiler.context.settings
     if first is None:
-        return settings.default_page_size
-    if not 0 <= first <= settings.max_page_size:
+        return compiler.reader.default_page_size
+    if not 0 <= first <= compiler.reader.max_page_size:
         raise CannotCompile("a page size the resolver refuses")
     return int(first)
 
