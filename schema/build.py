@@ -5,7 +5,7 @@ from functools import cache
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
@@ -19,6 +19,7 @@ from schema.query import Query
 from schema.read_routing import WritesOnPrimary
 from schema.subscriptions import Subscription
 from schema.types.node import Entity
+from schema.validation_cache import ValidationByQueryText
 
 log = logging.getLogger("coopgraph.errors")
 
@@ -75,7 +76,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
             CompiledReads,
             # Parsing and validation dominate small queries: cache both.
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            ValidationByQueryText,
         ],
     )
 

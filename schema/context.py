@@ -9,7 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
@@ -19,6 +19,9 @@ from db.enums import KeyScope
 from schema.live import ChangeFeed
 from schema.operation_metrics import Observer
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from schema.loaders import Loaders
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -58,8 +61,6 @@ class Context(BaseContext):
         reads_replica: bool = False,
         authenticate: "Authenticate | None" = None,
     ) -> None:
-        from schema.loaders import Loaders
-
         super().__init__()
         self._connection = connection
         self.settings = settings
@@ -75,7 +76,17 @@ class Context(BaseContext):
         self.request_id = request_id
         self.observer = observer
         self._lock = asyncio.Lock()
-        self.loaders = Loaders(self)
+        self._loaders: Loaders | None = None
+
+    @property
+    def loaders(self) -> "Loaders":
+        """Made on first use: a compiled query never needs them, and making some forty
+        loaders is a noticeable part of a small request."""
+        from schema.loaders import Loaders
+
+        if self._loaders is None:
+            self._loaders = Loaders(self)
+        return self._loaders
 
     @property
     def connection(self) -> AsyncConnection:
@@ -86,10 +97,8 @@ class Context(BaseContext):
     def bind(self, connection: AsyncConnection | None) -> None:
         """A subscription resolves each event on a connection of its own, with fresh loaders:
         a WebSocket lives for hours and must not hold a connection, nor a stale cache."""
-        from schema.loaders import Loaders
-
         self._connection = connection
-        self.loaders = Loaders(self)
+        self._loaders = None
 
     @asynccontextmanager
     async def on_primary(self) -> AsyncIterator[None]:

@@ -13,7 +13,6 @@ and ``Reader``: a front end asking the same questions pays for each once.
 """
 
 import json
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from db.json_select import fetch_json_text
+from schema.bounded_cache import BoundedCache
 from schema.compiled.compiler import CannotCompile, Compiled, Reader, compile_operation
 from schema.compiled.fields import RULES
 from schema.context import Context
@@ -38,34 +38,6 @@ class Rendered:
     sql: str
     parameters: tuple[Any, ...]
     compiled: Compiled
-
-
-class RenderedStatements:
-    """The last ``size`` statements rendered, most recently used kept; a query the compiler
-    cannot read is remembered as ``None`` so it is not tried again."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[Any, ...], Rendered | None] = OrderedDict()
-
-    def get(
-        self,
-        schema: Schema,
-        query: str,
-        document: DocumentNode,
-        operation_name: str | None,
-        variables: dict[str, Any] | None,
-        reader: Reader,
-    ) -> Rendered | None:
-        key = (id(schema), query, operation_name, json.dumps(variables, sort_keys=True), reader)
-        if key in self._entries:
-            self._entries.move_to_end(key)
-            return self._entries[key]
-        rendered = _render(schema, document, operation_name, variables, reader)
-        self._entries[key] = rendered
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-        return rendered
 
 
 def _render(
@@ -85,7 +57,8 @@ def _render(
     return Rendered(sql.string, parameters, compiled)
 
 
-STATEMENTS = RenderedStatements()
+STATEMENTS: BoundedCache[Rendered | None] = BoundedCache(512)
+"""A query the compiler cannot read is kept as ``None``, so it is not tried again."""
 
 
 class CompiledReads(SchemaExtension):
@@ -104,13 +77,11 @@ class CompiledReads(SchemaExtension):
                 context.settings.default_page_size,
                 context.settings.max_page_size,
             )
+            schema, document = execution.schema, execution.graphql_document
+            operation, variables = execution.operation_name, execution.variables
             rendered = STATEMENTS.get(
-                execution.schema,
-                execution.query,
-                execution.graphql_document,
-                execution.operation_name,
-                execution.variables,
-                reader,
+                (id(schema), execution.query, operation, json.dumps(variables), reader),
+                lambda: _render(schema, document, operation, variables, reader),
             )
             if rendered is not None:
                 try:
