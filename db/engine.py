@@ -1,5 +1,6 @@
 """The async engine. Created by the service at start-up, never at import time."""
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
@@ -26,5 +27,6 @@ def create_engine(
         pool_pre_ping=True,
         # asyncpg waits 60 s for a server that does not answer; fail as fast as the pool.
         connect_args={"server_settings": server_settings, "timeout": pool_timeout},
+        json_deserializer=orjson.loads,
         echo=echo,
     )

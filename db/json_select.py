@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -78,6 +80,17 @@ def global_id(type_name: str, key: ColumnElement[Any]) -> ColumnElement[str]:
 
 
 async def fetch_json_text(conn: AsyncConnection, sql: str, parameters: tuple[Any, ...]) -> Any:
-    """The one JSON value a rendered statement selects, parsed (by the driver's ``json``
-    codec). Rendered once and kept by the caller, it skips SQLAlchemy's per-call work."""
-    return (await conn.exec_driver_sql(sql, parameters)).scalar_one()
+    """The one JSON value a rendered statement selects, parsed (by the ``json`` codec the
+    engine set on the driver's connection).
+
+    It runs on the driver's connection itself: SQLAlchemy would open a transaction around
+    it (a ``BEGIN`` and a ``ROLLBACK``, two more round trips) that one read does not need;
+    inside a transaction already open (a test's) it runs in that one. A connection lost
+    midway is invalidated, as SQLAlchemy would, so the pool does not hand it out again."""
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None, "a pooled connection always has its driver's"
+    try:
+        return await driver.fetchval(sql, *parameters)
+    except (asyncpg.exceptions.InterfaceError, OSError) as error:
+        await conn.invalidate(error)
+        raise DisconnectionError(str(error)) from error

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import HTTPConnection
@@ -99,6 +100,10 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
     def __init__(self, *args: Any, persisted: PersistedQueries, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.persisted = persisted
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson writes a large answer several times faster than the standard library."""
+        return orjson.dumps(data)
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import TSVECTOR, aggregate_order_by
 from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
@@ -284,7 +284,7 @@ def connection(
     it: one row past the page tells whether more follow."""
     order = ordering.order_by(False)
     select = (
-        ordering.select()
+        ordering.select(*readable_columns(ordering.table))
         .add_columns(sa.func.row_number().over(order_by=order).label("_n"))
         .where(where)
         .order_by(*order)
@@ -302,6 +302,12 @@ def connection(
         request.returns.name, Page(rows, size, total), request.nodes, request.path
     )
     return sa.select(built).select_from(rows).having(sa.true()).scalar_subquery()
+
+
+def readable_columns(table: sa.Table) -> list[sa.Column[Any]]:
+    """A page's columns: all but search vectors, which no field shows and which would be
+    carried through the page's sort and numbering for nothing."""
+    return [column for column in table.c if not isinstance(column.type, TSVECTOR)]
 
 
 def edges(compiler: Compiler, page: Page, request: Request) -> Json:

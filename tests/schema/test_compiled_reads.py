@@ -145,12 +145,12 @@ async def both(
     """The resolvers' answer and the compiled path's, asserted equal; and how many
     statements the compiled path ran."""
     by_resolvers = await run(conn, query, variables, compiled=False, **kw)
-    before = statements.count
+    before = await statements.counted()
     compiled = await run(conn, query, variables, compiled=True, **kw)
     assert compiled == by_resolvers, first_difference(
         json.loads(by_resolvers), json.loads(compiled)
     )
-    return compiled, statements.count - before
+    return compiled, await statements.counted() - before
 
 
 async def variables_for(conn: AsyncConnection, name: str) -> dict[str, Any]:

@@ -50,13 +50,13 @@ async def test_entities_are_loaded_in_batches(
     async def count_for(how_many: int) -> int:
         ids = list((await _ids(gql, "projects", how_many)).values())
         assert len(ids) == how_many
-        statements.statements.clear()
+        await statements.clear()
         result = await gql(
             ENTITIES, {"representations": [{"__typename": "Project", "id": i} for i in ids]}
         )
         assert result.errors is None
         assert len(result.data["_entities"]) == how_many
-        return statements.count
+        return await statements.counted()
 
     await add_synthetic_projects(conn, 60)
     assert await count_for(2) == await count_for(60) <= 3

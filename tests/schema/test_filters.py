@@ -88,15 +88,15 @@ async def test_total_count_costs_nothing_unless_selected(
     statement. Either way only when asked for."""
     for compiled in (False, True):
         settings.compiled_reads = compiled
-        statements.statements.clear()
+        await statements.clear()
         await gql("{ projects(first: 3) { edges { node { code } } } }")
-        without = list(statements.statements)
-        statements.statements.clear()
+        without = await statements.sent()
+        await statements.clear()
         await gql("{ projects(first: 3) { totalCount edges { node { code } } } }")
-        counting = [s for s in statements.statements if "count(*)" in s]
+        counting = [s for s in await statements.sent() if "count(*)" in s]
         assert not any("count(*)" in s for s in without)
         assert len(counting) == 1
-        assert len(statements.statements) == len(without) + (0 if compiled else 1)
+        assert await statements.counted() == len(without) + (0 if compiled else 1)
 
 
 async def test_filters_compose_with_and_or_not(gql: Execute) -> None:
@@ -238,8 +238,8 @@ async def test_nested_connections_cost_one_statement_per_level(
         " themes { projectsConnection(first: 2) { edges { node { code } } } } } } } } }"
     )
     assert (await gql(query)).errors is None
-    before = statements.count
+    before = await statements.counted()
     await add_synthetic_projects(conn, 60)
-    statements.statements.clear()
+    await statements.clear()
     assert (await gql(query)).errors is None
-    assert statements.count == before
+    assert await statements.counted() == before
