@@ -243,6 +243,18 @@ async def test_node_of_every_compiled_type(
         ("{ projects(first: -1) { edges { node { code } } } }", "BAD_USER_INPUT"),
         ('{ projects(filter: {countries: ["Korea"]}) { totalCount } }', "BAD_USER_INPUT"),
         ('{ projects(after: "nonsense") { totalCount } }', "BAD_USER_INPUT"),
+        (
+            "{ projects { edges { node { partners { partner { "
+            + "parent { " * 10
+            + "code"
+            + " }" * 10
+            + " } } } } } }",
+            "QUERY_TOO_DEEP",
+        ),
+        (
+            "{ " + " ".join(f"a{i}: projects(first: 1) {{ totalCount }}" for i in range(31)) + " }",
+            "TOO_MANY_ALIASES",
+        ),
     ],
 )
 async def test_what_the_resolvers_refuse_is_refused_the_same(
