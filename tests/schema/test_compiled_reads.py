@@ -100,6 +100,17 @@ WRITTEN = {
         id code name acronym description startDate { value date precision derived }
         endDate { value } parent { code } sources { document excerpt }
         projectsConnection(first: 3) { totalCount edges { node { code } } } } } } }""",
+    "every kind of filter value": """{
+      a: projects(filter: {start: {from: "2010-01-01", to: "2030-12-31"}, end: {from: "2015-01-01"},
+                           activeOn: "2021-06-01", budget: {currency: "USD", min: "1000.50"},
+                           updatedSince: "2000-01-01T00:00:00Z", countryNames: ["Viet Nam"],
+                           countryRole: RECIPIENT, ids: ["UHJvamVjdDox", "UHJvamVjdDoy"]}) {
+        totalCount edges { node { code } } }
+      b: projects(filter: {or: [{search: "cooperatives"}, {themes: ["social-solidarity-economy"]}],
+                           not: {status: [COMPLETED]},
+                           partner: {under: "korea-government", kinds: [DEVELOPMENT_AGENCY],
+                                     amountAbove: {amount: "10", currency: "USD"}}}) {
+        totalCount edges { node { code } } } }""",
     "project filter by partner link": """{
       projects(filter: {partner: {codes: ["koica"], role: FUNDING}}, first: 50) {
         totalCount edges { node { code partners { role partner { code } } } } } }""",
