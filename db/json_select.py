@@ -79,7 +79,7 @@ def global_id(type_name: str, key: ColumnElement[Any]) -> ColumnElement[str]:
     return sa.func.replace(encoded, "\n", "")
 
 
-async def fetch_json_text(conn: AsyncConnection, sql: str, parameters: tuple[Any, ...]) -> Any:
+async def fetch_rendered_json(conn: AsyncConnection, sql: str, parameters: tuple[Any, ...]) -> Any:
     """The one JSON value a rendered statement selects, parsed (by the ``json`` codec the
     engine set on the driver's connection).
 

@@ -23,7 +23,7 @@ from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from db.json_select import fetch_json_text
+from db.json_select import fetch_rendered_json
 from schema.bounded_cache import BoundedCache
 from schema.compiled.compiler import CannotCompile, Compiled, Reader, compile_operation
 from schema.compiled.fields import RULES
@@ -80,12 +80,20 @@ class CompiledReads(SchemaExtension):
             schema, document = execution.schema, execution.graphql_document
             operation, variables = execution.operation_name, execution.variables
             rendered = STATEMENTS.get(
-                (id(schema), execution.query, operation, json.dumps(variables), reader),
+                (
+                    id(schema),
+                    execution.query,
+                    operation,
+                    json.dumps(variables, default=str),
+                    reader,
+                ),
                 lambda: _render(schema, document, operation, variables, reader),
             )
             if rendered is not None:
                 try:
-                    data = await context.read(fetch_json_text, rendered.sql, rendered.parameters)
+                    data = await context.read(
+                        fetch_rendered_json, rendered.sql, rendered.parameters
+                    )
                 except Exception as error:
                     # What a resolver meeting the same failure would answer: its code comes
                     # from the error (SERVICE_UNAVAILABLE, QUERY_TIMEOUT).
