@@ -27,7 +27,9 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     get_named_type,
+    get_nullable_type,
     is_abstract_type,
+    is_list_type,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.utilities import get_operation_ast
@@ -37,7 +39,9 @@ from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition
 
+from db import keyset
 from db.json_select import Json, json_object, key_literal
+from schema.pagination import encode_cursor
 from schema.permissions import CanRead
 
 
@@ -47,7 +51,8 @@ class CannotCompile(Exception):
 
 @dataclass
 class Request:
-    """One field of the answer: its nodes (merged under one response key), where it sits."""
+    """One field of the answer: its nodes (merged under one response key), where it sits
+    (response keys, with ``*`` standing for every item of a list)."""
 
     type_name: str
     name: str
@@ -79,6 +84,15 @@ class Compiled:
     required: list[tuple[str, ...]] = field(default_factory=list)
     """Paths that must not be null: where the resolvers would answer an error instead
     (``node`` with an id nothing has), the compiled answer is not used."""
+    cursors: list[tuple[tuple[str, ...], keyset.Ordering]] = field(default_factory=list)
+    """Paths where the statement leaves a row's sort values, to be written as the cursor
+    of that ordering (``pagination.encode_cursor``: Python's JSON and base64, which the
+    resolvers' cursors are made of and a client hands back)."""
+
+    def finish(self, data: Any) -> Any:
+        for path, ordering in self.cursors:
+            _encode_cursors(data, path, ordering)
+        return data
 
     def holds_in(self, data: Any) -> bool:
         for path in self.required:
@@ -88,6 +102,20 @@ class Compiled:
             if value is None:
                 return False
         return True
+
+
+def _encode_cursors(value: Any, path: tuple[str, ...], ordering: keyset.Ordering) -> None:
+    """Write, at ``path`` in ``value``, each row's sort values as its cursor."""
+    if value is None:
+        return
+    key, rest = path[0], path[1:]
+    if key == "*":
+        for item in value:
+            _encode_cursors(item, rest, ordering)
+    elif rest:
+        _encode_cursors(value.get(key), rest, ordering)
+    elif value.get(key) is not None:
+        value[key] = encode_cursor(ordering, tuple(value[key]))
 
 
 class Compiler:
@@ -108,6 +136,7 @@ class Compiler:
         self.variables = variables
         self.reader = reader
         self.required: list[tuple[str, ...]] = []
+        self.cursors: list[tuple[tuple[str, ...], keyset.Ordering]] = []
 
     def object(
         self,
@@ -132,7 +161,10 @@ class Compiler:
                 raise CannotCompile(f"{type_name}.{name} has no rule")
             self._check_permissions(type_name, name)
             definition = object_type.fields[name]
-            request = Request(type_name, name, field_nodes, definition, (*path, key))
+            listed = is_list_type(get_nullable_type(definition.type))
+            request = Request(
+                type_name, name, field_nodes, definition, (*path, key, *(("*",) if listed else ()))
+            )
             pairs.append((key, rule(self, parent, request)))
         if not pairs or len(pairs) > 50:
             # json_build_object takes at most 100 arguments.
@@ -250,7 +282,7 @@ def compile_operation(
     query_type = schema._schema.query_type
     assert query_type is not None
     data = compiler.object(query_type.name, None, [_root_node(operation)], ())
-    return Compiled(sa.select(data), compiler.required)
+    return Compiled(sa.select(data), compiler.required, compiler.cursors)
 
 
 def _root_node(operation: OperationDefinitionNode) -> FieldNode:

@@ -100,5 +100,5 @@ class CompiledReads(SchemaExtension):
                     execution.result = ExecutionResult(data=None, errors=[located_error(error)])
                 else:
                     if rendered.compiled.holds_in(data):
-                        execution.result = ExecutionResult(data=data)
+                        execution.result = ExecutionResult(data=rendered.compiled.finish(data))
         yield

@@ -31,6 +31,7 @@ from db.json_select import (
 from schema import filters
 from schema.compiled.compiler import CannotCompile, Compiler, Request, Rule
 from schema.loaders import project_conditions
+from schema.pagination import decode_cursor
 
 Values = dict[str, ColumnElement[Any]]
 """The scope of a value type (a date, an amount, a figure): its fields' expressions."""
@@ -47,11 +48,13 @@ class Cited:
 @dataclass(frozen=True)
 class Page:
     """The scope of a connection: its rows (numbered ``_n``, one past the page), the page
-    size, and how to count the whole list."""
+    size, how to count the whole list, its ordering, and whether rows precede it."""
 
     rows: FromClause
     size: int
     total: Callable[[], ColumnElement[int]]
+    ordering: keyset.Ordering
+    earlier: ColumnElement[bool]
 
 
 def column(name: str) -> Rule:
@@ -261,9 +264,9 @@ def project_country_links(compiler: Compiler, row: FromClause, request: Request)
 
 
 def _page_size(compiler: Compiler, arguments: dict[str, Any]) -> int:
-    """The resolver's page size; arguments it would refuse, and cursors, go to it."""
-    if any(arguments.get(name) is not None for name in ("after", "before", "last")):
-        raise CannotCompile("cursors are the resolvers'")
+    """The resolver's page size; arguments it would refuse, and paging backward, go to it."""
+    if arguments.get("last") is not None:
+        raise CannotCompile("paging backward is the resolvers'")
     first = arguments.get("first")
     if first is None:
         return compiler.reader.default_page_size
@@ -272,35 +275,90 @@ def _page_size(compiler: Compiler, arguments: dict[str, Any]) -> int:
     return int(first)
 
 
+@dataclass(frozen=True)
+class Span:
+    """Where a forward page starts and ends: after one cursor, before another (either may
+    be left out), as ``Connection.resolve_connection`` reads ``after`` and ``before``."""
+
+    after: keyset.CursorValues | None = None
+    before: keyset.CursorValues | None = None
+
+    @classmethod
+    def of(cls, arguments: dict[str, Any], ordering: keyset.Ordering) -> "Span":
+        """A cursor that is not valid, or of another ordering, raises the resolvers' error
+        (and so goes to them)."""
+        after, before = arguments.get("after"), arguments.get("before")
+        return cls(
+            None if after is None else decode_cursor(after, ordering, "after"),
+            None if before is None else decode_cursor(before, ordering, "before"),
+        )
+
+    def bounds(self, ordering: keyset.Ordering) -> keyset.Condition:
+        condition: keyset.Condition = sa.true()
+        if self.after is not None:
+            condition = condition & ordering.beyond(self.after, backward=False)
+        if self.before is not None:
+            condition = condition & ordering.beyond(self.before, backward=True)
+        return condition
+
+
+@dataclass(frozen=True)
+class Row:
+    """The scope of an edge: the page's row and the ordering its cursor belongs to."""
+
+    rows: FromClause
+    ordering: keyset.Ordering
+
+
+def sort_values(row: Row) -> Json:
+    """A row's sort values as the resolvers put them in a cursor: ``str()`` of each value
+    (a date as ISO 8601 whatever the server's DateStyle)."""
+    values = []
+    for i in range(row.ordering.width):
+        column = row.rows.c[f"_key{i}"]
+        text = (
+            sa.func.to_char(column, "YYYY-MM-DD")
+            if isinstance(column.type, sa.Date)
+            else as_text(column)
+        )
+        values.append(text)
+    return sa.func.json_build_array(*values)
+
+
 def connection(
     compiler: Compiler,
     request: Request,
     ordering: keyset.Ordering,
     where: keyset.Condition,
     size: int,
+    span: Span,
     correlate: FromClause | None = None,
 ) -> Json:
-    """A page of ``ordering.table`` rows matching ``where``, as ``keyset.fetch_page`` reads
-    it: one row past the page tells whether more follow."""
+    """A page of ``ordering.table`` rows matching ``where`` within ``span``, as
+    ``keyset.fetch_page`` reads it: one row past the page tells whether more follow; rows
+    before ``after`` that match tell whether any precede."""
     order = ordering.order_by(False)
     select = (
         ordering.select(*readable_columns(ordering.table))
         .add_columns(sa.func.row_number().over(order_by=order).label("_n"))
-        .where(where)
+        .where(where, span.bounds(ordering))
         .order_by(*order)
         .limit(size + 1)
     )
     rows = (select if correlate is None else select.correlate(correlate)).subquery()
 
-    def total() -> ColumnElement[int]:
-        counting = sa.select(sa.func.count()).select_from(ordering.table).where(where)
-        if correlate is not None:
-            counting = counting.correlate(correlate)
-        return counting.scalar_subquery()
+    def matching(*conditions: keyset.Condition) -> sa.Select[Any]:
+        selected = sa.select(sa.func.count()).select_from(ordering.table).where(*conditions)
+        return selected if correlate is None else selected.correlate(correlate)
 
-    built = compiler.object(
-        request.returns.name, Page(rows, size, total), request.nodes, request.path
-    )
+    def total() -> ColumnElement[int]:
+        return matching(where).scalar_subquery()
+
+    earlier: ColumnElement[bool] = sa.false()
+    if span.after is not None:
+        earlier = sa.exists(matching(where, ordering.beyond(span.after, backward=True)))
+    page = Page(rows, size, total, ordering, earlier)
+    built = compiler.object(request.returns.name, page, request.nodes, request.path)
     return sa.select(built).select_from(rows).having(sa.true()).scalar_subquery()
 
 
@@ -310,23 +368,59 @@ def readable_columns(table: sa.Table) -> list[sa.Column[Any]]:
     return [column for column in table.c if not isinstance(column.type, TSVECTOR)]
 
 
+def _on_page(page: Page, value: Json) -> Json:
+    """``value`` of the page's rows, in order, leaving out the one fetched past the page."""
+    aggregated = sa.func.json_agg(aggregate_order_by(value, page.rows.c["_n"]))
+    return aggregated.filter(page.rows.c["_n"] <= page.size)
+
+
 def edges(compiler: Compiler, page: Page, request: Request) -> Json:
-    built = compiler.object(request.returns.name, page.rows, request.nodes, request.path)
-    on_page = page.rows.c["_n"] <= page.size
-    aggregated = sa.func.json_agg(aggregate_order_by(built, page.rows.c["_n"]))
-    return sa.func.coalesce(aggregated.filter(on_page), EMPTY_LIST)
+    row = Row(page.rows, page.ordering)
+    built = compiler.object(request.returns.name, row, request.nodes, request.path)
+    return sa.func.coalesce(_on_page(page, built), EMPTY_LIST)
 
 
 def page_info(compiler: Compiler, page: Page, request: Request) -> Json:
-    values: Values = {
-        "hasNextPage": sa.func.count() > page.size,
-        "hasPreviousPage": sa.false(),
-    }
-    return compiler.object("PageInfo", values, request.nodes, request.path)
+    cursors = _on_page(page, sort_values(Row(page.rows, page.ordering)))
+    ends = Ends(
+        {
+            "hasNextPage": sa.func.count() > page.size,
+            "hasPreviousPage": page.earlier,
+            "startCursor": cursors.op("->")(0),
+            "endCursor": cursors.op("->")(-1),
+        },
+        page.ordering,
+    )
+    return compiler.object("PageInfo", ends, request.nodes, request.path)
 
 
-def node_of_edge(compiler: Compiler, row: FromClause, request: Request) -> Json:
-    return compiler.object(request.returns.name, row, request.nodes, request.path)
+@dataclass(frozen=True)
+class Ends:
+    """The scope of a ``PageInfo``: its values, and the ordering of its cursors."""
+
+    values: Values
+    ordering: keyset.Ordering
+
+
+def end_flag(name: str) -> Rule:
+    return lambda compiler, ends, request: ends.values[name]
+
+
+def end_cursor(name: str) -> Rule:
+    def rule(compiler: Compiler, ends: Ends, request: Request) -> Json:
+        compiler.cursors.append((request.path, ends.ordering))
+        return ends.values[name]
+
+    return rule
+
+
+def edge_cursor(compiler: Compiler, row: Row, request: Request) -> Json:
+    compiler.cursors.append((request.path, row.ordering))
+    return sort_values(row)
+
+
+def node_of_edge(compiler: Compiler, row: Row, request: Request) -> Json:
+    return compiler.object(request.returns.name, row.rows, request.nodes, request.path)
 
 
 def total_count(compiler: Compiler, page: Page, request: Request) -> ColumnElement[int]:
@@ -338,14 +432,16 @@ def root_projects(compiler: Compiler, root: None, request: Request) -> Json:
     size = _page_size(compiler, arguments)
     criteria = filters.project_criteria(arguments.get("filter"))
     ordering = orderings.project_ordering(filters.project_order(arguments.get("order_by")))
-    return connection(compiler, request, ordering, conditions.project_condition(criteria), size)
+    where = conditions.project_condition(criteria)
+    return connection(compiler, request, ordering, where, size, Span.of(arguments, ordering))
 
 
 def root_listing(ordering: keyset.Ordering, condition: Callable[[Any], keyset.Condition]) -> Rule:
     def rule(compiler: Compiler, root: None, request: Request) -> Json:
         arguments = compiler.arguments(request)
         size = _page_size(compiler, arguments)
-        return connection(compiler, request, ordering, condition(arguments.get("filter")), size)
+        where = condition(arguments.get("filter"))
+        return connection(compiler, request, ordering, where, size, Span.of(arguments, ordering))
 
     return rule
 
@@ -367,6 +463,7 @@ def projects_of(relation: str, key: str) -> Rule:
             ordering,
             where & queries.project.c.id.in_(linked_ids),
             size,
+            Span.of(arguments, ordering),
             correlate=row,
         )
 
@@ -528,7 +625,12 @@ RULES: dict[str, dict[str, Rule]] = {
     "Money": {name: value(name) for name in ("amount", "currency", "qualifier")},
     "Quantity": {name: value(name) for name in ("value", "qualifier")},
     "Count": {name: value(name) for name in ("value", "qualifier")},
-    "PageInfo": {name: value(name) for name in ("hasNextPage", "hasPreviousPage")},
+    "PageInfo": {
+        "hasNextPage": end_flag("hasNextPage"),
+        "hasPreviousPage": end_flag("hasPreviousPage"),
+        "startCursor": end_cursor("startCursor"),
+        "endCursor": end_cursor("endCursor"),
+    },
     **{
         f"{name}Connection": {
             "edges": edges,
@@ -537,5 +639,8 @@ RULES: dict[str, dict[str, Rule]] = {
         }
         for name in ("Project", "Partner", "Programme")
     },
-    **{f"{name}Edge": {"node": node_of_edge} for name in ("Project", "Partner", "Programme")},
+    **{
+        f"{name}Edge": {"node": node_of_edge, "cursor": edge_cursor}
+        for name in ("Project", "Partner", "Programme")
+    },
 }

@@ -224,6 +224,65 @@ async def test_one_statement_whatever_the_number_of_rows(
     assert before == after == 1
 
 
+PAGED = """query Paged($after: String, $before: String) {
+  projects(first: 4, after: $after, before: $before, orderBy: [%s]) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { code } }
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        "",
+        "{field: START, direction: DESC}",
+        "{field: BUDGET}, {field: TITLE, direction: DESC}",
+        "{field: STATUS}, {field: END}, {field: CODE, direction: DESC}",
+    ],
+)
+async def test_paging_by_cursors_answers_the_same_page_after_page(
+    conn: AsyncConnection, statements: StatementCounter, order: str
+) -> None:
+    """Cursors written by either path are read by both: every page, its cursors and its
+    flags equal, under orderings by dates, amounts, titles and ties."""
+    query, after, pages = PAGED % order, None, 0
+    while True:
+        answer, count = await both(conn, statements, query, {"after": after})
+        assert count == 1
+        page = json.loads(answer)["data"]["projects"]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert pages == 5  # 17 projects, 4 a page
+    before = page["edges"][-1]["cursor"]
+    answer, _ = await both(conn, statements, query, {"before": before})
+    assert len(json.loads(answer)["data"]["projects"]["edges"]) == 4
+
+
+async def test_nested_pages_by_cursor_answer_the_same(
+    conn: AsyncConnection, statements: StatementCounter
+) -> None:
+    first = """{ partners(first: 30) { edges { node { code
+      projectsConnection(first: 2) { pageInfo { hasNextPage hasPreviousPage endCursor }
+        edges { cursor node { code } } } } } } }"""
+    answer, _ = await both(conn, statements, first)
+    koica = next(
+        edge["node"]
+        for edge in json.loads(answer)["data"]["partners"]["edges"]
+        if edge["node"]["code"] == "koica"
+    )
+    after = koica["projectsConnection"]["pageInfo"]["endCursor"]
+    second = """query($after: String) { partners(filter: {codes: ["koica"]}) { edges { node {
+      projectsConnection(first: 2, after: $after) { pageInfo { hasNextPage hasPreviousPage }
+        edges { node { code } } } } } } }"""
+    answer, count = await both(conn, statements, second, {"after": after})
+    assert count == 1
+    assert '"hasPreviousPage": true' in answer
+
+
 async def test_node_of_every_compiled_type(
     conn: AsyncConnection, statements: StatementCounter
 ) -> None:
@@ -285,8 +344,7 @@ async def test_reads_needing_a_key_are_refused_the_same(
 @pytest.mark.parametrize(
     "query",
     [
-        "{ projects(first: 5) { edges { cursor node { code outcomes { code } } } } }",
-        "{ projects(first: 5) { pageInfo { endCursor } edges { node { outcomes { code } } } } }",
+        "{ projects(last: 5) { edges { cursor node { code outcomes { code } } } } }",
         "{ projects(first: 5) { edges { node { createdAt outcomes { code } } } } }",
         "{ projects(first: 5) { edges { node { outcomes { code @include(if: true) } } } } }",
         "{ projects(first: 5) { edges { node { outcomes { code progress } } } } }",
