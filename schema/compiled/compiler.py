@@ -2,14 +2,14 @@
 
 The compiler walks the operation as graphql-core would execute it (fragments, aliases, merged
 selections, variables), but instead of calling resolvers it asks ``fields.RULES`` how each
-field reads in SQL. Whatever it is not sure of — a field without a rule, a directive, a
-cursor, an argument the resolver would refuse, a permission other than the public read —
+field reads in SQL. Whatever it is not sure of — a field without a rule, a directive,
+paging backward, an argument the resolver would refuse, a permission other than the public read —
 ends the attempt with ``CannotCompile``, and the resolvers answer instead, errors included.
 So the compiled path never answers differently; it answers only what it knows.
 """
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -78,13 +78,15 @@ class Reader:
     max_page_size: int
 
 
-@dataclass
-class Compiled:
-    statement: sa.Select[Any]
-    required: list[tuple[str, ...]] = field(default_factory=list)
+@dataclass(frozen=True)
+class Shape:
+    """What the statement's answer needs besides running it; kept with the rendered SQL
+    (not the SQLAlchemy statement, which weighs far more) for as long as that is cached."""
+
+    required: tuple[tuple[str, ...], ...]
     """Paths that must not be null: where the resolvers would answer an error instead
     (``node`` with an id nothing has), the compiled answer is not used."""
-    cursors: list[tuple[tuple[str, ...], keyset.Ordering]] = field(default_factory=list)
+    cursors: tuple[tuple[tuple[str, ...], keyset.Ordering], ...]
     """Paths where the statement leaves a row's sort values, to be written as the cursor
     of that ordering (``pagination.encode_cursor``: Python's JSON and base64, which the
     resolvers' cursors are made of and a client hands back)."""
@@ -102,6 +104,12 @@ class Compiled:
             if value is None:
                 return False
         return True
+
+
+@dataclass(frozen=True)
+class Compiled:
+    statement: sa.Select[Any]
+    shape: Shape
 
 
 def _encode_cursors(value: Any, path: tuple[str, ...], ordering: keyset.Ordering) -> None:
@@ -123,7 +131,6 @@ class Compiler:
         self,
         schema: Schema,
         rules: Mapping[str, Mapping[str, Rule]],
-        operation: OperationDefinitionNode,
         fragments: dict[str, FragmentDefinitionNode],
         variables: VariableValues,
         reader: Reader,
@@ -131,7 +138,6 @@ class Compiler:
         self.schema = schema
         self.graphql_schema: GraphQLSchema = schema._schema
         self.rules = rules
-        self.operation = operation
         self.fragments = fragments
         self.variables = variables
         self.reader = reader
@@ -278,11 +284,12 @@ def compile_operation(
     )
     if not isinstance(coerced, VariableValues):
         raise CannotCompile("variables the executor must refuse")
-    compiler = Compiler(schema, rules, operation, fragments, coerced, reader)
+    compiler = Compiler(schema, rules, fragments, coerced, reader)
     query_type = schema._schema.query_type
     assert query_type is not None
     data = compiler.object(query_type.name, None, [_root_node(operation)], ())
-    return Compiled(sa.select(data), compiler.required, compiler.cursors)
+    shape = Shape(tuple(compiler.required), tuple(compiler.cursors))
+    return Compiled(sa.select(data), shape)
 
 
 def _root_node(operation: OperationDefinitionNode) -> FieldNode:

@@ -25,7 +25,7 @@ from strawberry.types.graphql import OperationType
 
 from db.json_select import fetch_rendered_json
 from schema.bounded_cache import BoundedCache
-from schema.compiled.compiler import CannotCompile, Compiled, Reader, compile_operation
+from schema.compiled.compiler import CannotCompile, Reader, Shape, compile_operation
 from schema.compiled.fields import RULES
 from schema.context import Context
 from schema.permissions import may_read
@@ -37,7 +37,7 @@ _DIALECT = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
 class Rendered:
     sql: str
     parameters: tuple[Any, ...]
-    compiled: Compiled
+    shape: Shape
 
 
 def _render(
@@ -54,7 +54,7 @@ def _render(
     sql = compiled.statement.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
     values = sql.construct_params()
     parameters = tuple(values[name] for name in sql.positiontup or ())
-    return Rendered(sql.string, parameters, compiled)
+    return Rendered(sql.string, parameters, compiled.shape)
 
 
 STATEMENTS: BoundedCache[Rendered | None] = BoundedCache(512)
@@ -99,6 +99,6 @@ class CompiledReads(SchemaExtension):
                     # from the error (SERVICE_UNAVAILABLE, QUERY_TIMEOUT).
                     execution.result = ExecutionResult(data=None, errors=[located_error(error)])
                 else:
-                    if rendered.compiled.holds_in(data):
-                        execution.result = ExecutionResult(data=rendered.compiled.finish(data))
+                    if rendered.shape.holds_in(data):
+                        execution.result = ExecutionResult(data=rendered.shape.finish(data))
         yield

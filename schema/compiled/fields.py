@@ -31,7 +31,7 @@ from db.json_select import (
 from schema import filters
 from schema.compiled.compiler import CannotCompile, Compiler, Request, Rule
 from schema.loaders import project_conditions
-from schema.pagination import decode_cursor
+from schema.pagination import check_page_size, decode_cursor
 
 Values = dict[str, ColumnElement[Any]]
 """The scope of a value type (a date, an amount, a figure): its fields' expressions."""
@@ -264,15 +264,13 @@ def project_country_links(compiler: Compiler, row: FromClause, request: Request)
 
 
 def _page_size(compiler: Compiler, arguments: dict[str, Any]) -> int:
-    """The resolver's page size; arguments it would refuse, and paging backward, go to it."""
+    """The resolver's page size; a size it refuses raises its error (and so goes to it), and
+    paging backward is its own."""
     if arguments.get("last") is not None:
         raise CannotCompile("paging backward is the resolvers'")
     first = arguments.get("first")
-    if first is None:
-        return compiler.reader.default_page_size
-    if not 0 <= first <= compiler.reader.max_page_size:
-        raise CannotCompile("a page size the resolver refuses")
-    return int(first)
+    check_page_size(first, "first", compiler.reader.max_page_size)
+    return compiler.reader.default_page_size if first is None else int(first)
 
 
 @dataclass(frozen=True)
