@@ -86,11 +86,18 @@ async def fetch_rendered_json(conn: AsyncConnection, sql: str, parameters: tuple
     It runs on the driver's connection itself: SQLAlchemy would open a transaction around
     it (a ``BEGIN`` and a ``ROLLBACK``, two more round trips) that one read does not need;
     inside a transaction already open (a test's) it runs in that one. A connection lost
-    midway is invalidated, as SQLAlchemy would, so the pool does not hand it out again."""
+    midway, or found broken, is invalidated, as SQLAlchemy would, so the pool does not hand
+    it out again."""
     driver = (await conn.get_raw_connection()).driver_connection
     assert driver is not None, "a pooled connection always has its driver's"
     try:
         return await driver.fetchval(sql, *parameters)
-    except (asyncpg.exceptions.InterfaceError, OSError) as error:
+    except (
+        asyncpg.exceptions.InterfaceError,
+        # The server ended the connection while it sat in the pool, and the driver had
+        # not yet read the end: its protocol is left in a state no statement can use.
+        asyncpg.exceptions.InternalClientError,
+        OSError,
+    ) as error:
         await conn.invalidate(error)
         raise DisconnectionError(str(error)) from error

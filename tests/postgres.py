@@ -84,3 +84,17 @@ def _asyncpg(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url.removeprefix(prefix)
     raise ValueError("TEST_DATABASE_URL must be a postgresql:// URL")
+
+
+async def terminate(url: str, pid: int) -> bool:
+    """Ends a backend, as a restart or an administrator would, once it has exited."""
+    other = create_engine(url)
+    try:
+        async with other.connect() as conn:
+            # With a timeout, the server answers once the backend is gone (or the time is up).
+            ended = await conn.scalar(
+                sa.text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}
+            )
+    finally:
+        await other.dispose()
+    return bool(ended)
