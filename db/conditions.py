@@ -109,12 +109,14 @@ def partners_under(code: str) -> sa.CTE:
 
 
 def _partner_columns(partner: Any, c: PartnerCriteria | PartnerLinkCriteria) -> list[Condition]:
-    conditions = [
-        _in(partner.c.id, c.ids),
-        _in(partner.c.code, c.codes),
-        _in(partner.c.acronym, c.acronyms),
-        _in(partner.c.kind, None if c.kinds is None else tuple(k.value for k in c.kinds)),
+    """Only the conditions the criteria state: none at all lets a link skip its partner."""
+    asked = [
+        (partner.c.id, c.ids),
+        (partner.c.code, c.codes),
+        (partner.c.acronym, c.acronyms),
+        (partner.c.kind, None if c.kinds is None else tuple(k.value for k in c.kinds)),
     ]
+    conditions = [column.in_(values) for column, values in asked if values is not None]
     if c.under is not None:
         under = partners_under(c.under)
         conditions.append(partner.c.id.in_(sa.select(under.c.id)))
@@ -124,10 +126,10 @@ def _partner_columns(partner: Any, c: PartnerCriteria | PartnerLinkCriteria) -> 
 def partner_link_condition(link: Any, c: PartnerLinkCriteria) -> Condition:
     """Conditions on one project_partner row ``link`` (joined to its project)."""
     partner = q.partner.alias()
-    conditions: list[Condition] = [
-        TRUE if c.role is None else link.c.role == c.role.value,
-        sa.exists().where(partner.c.id == link.c.partner_id, *_partner_columns(partner, c)),
-    ]
+    conditions: list[Condition] = [TRUE if c.role is None else link.c.role == c.role.value]
+    on_partner = _partner_columns(partner, c)
+    if on_partner:
+        conditions.append(sa.exists().where(partner.c.id == link.c.partner_id, *on_partner))
     if c.amount_above is not None:
         # The funder's own amount where a source states it, else the project's budget.
         threshold = c.amount_above

@@ -177,6 +177,14 @@ class Compiler:
             raise CannotCompile("selection too wide for one JSON object")
         return json_object(pairs)
 
+    def selected(self, type_name: str, nodes: list[FieldNode]) -> set[str]:
+        """The names of the fields ``nodes`` select on ``type_name``, fragments included."""
+        object_type = self.graphql_schema.get_type(type_name)
+        if not isinstance(object_type, GraphQLObjectType):
+            raise CannotCompile(f"{type_name} is not an object type")
+        selection = self._collect(object_type, [n.selection_set for n in nodes if n.selection_set])
+        return {field_nodes[0].name.value for field_nodes in selection.values()}
+
     def arguments(self, request: Request) -> dict[str, Any]:
         """The field's arguments as its resolver receives them (Strawberry inputs, enums)."""
         strawberry_field = self._strawberry_field(request.type_name, request.name)

@@ -330,19 +330,39 @@ def connection(
     where: keyset.Condition,
     size: int,
     span: Span,
+    *,
+    filtered: bool,
     correlate: FromClause | None = None,
 ) -> Json:
     """A page of ``ordering.table`` rows matching ``where`` within ``span``, as
     ``keyset.fetch_page`` reads it: one row past the page tells whether more follow; rows
-    before ``after`` that match tell whether any precede."""
+    before ``after`` that match tell whether any precede.
+
+    A ``filtered`` list asked for its page and its ``totalCount`` is read once: the page's
+    rows carry the count of all the matching rows (a window over them). Its page is sorted
+    from all the matches anyway (rarely does an index give a filter's rows in order), and
+    counting them apart would find them a second time. An unfiltered list is counted apart,
+    so its page can stop after its rows in an index's order."""
     order = ordering.order_by(False)
+    selected = compiler.selected(request.returns.name, request.nodes)
+    counted_with_page = (
+        filtered
+        and span == Span()
+        and "totalCount" in selected
+        and bool(selected & {"edges", "pageInfo"})
+    )
     select = (
         ordering.select(*readable_columns(ordering.table))
         .add_columns(sa.func.row_number().over(order_by=order).label("_n"))
         .where(where, span.bounds(ordering))
         .order_by(*order)
-        .limit(size + 1)
+        # Written into the statement, not bound: planning a statement kept for reuse, the
+        # server takes a bound limit for a tenth of the rows and may choose to walk a whole
+        # index for a page it would rather sort.
+        .limit(sa.literal_column(str(size + 1), sa.Integer))
     )
+    if counted_with_page:
+        select = select.add_columns(sa.func.count().over().label("_total"))
     rows = (select if correlate is None else select.correlate(correlate)).subquery()
 
     def matching(*conditions: keyset.Condition) -> sa.Select[Any]:
@@ -350,6 +370,9 @@ def connection(
         return selected if correlate is None else selected.correlate(correlate)
 
     def total() -> ColumnElement[int]:
+        if counted_with_page:
+            # Each row holds the count; no row at all means none matched.
+            return sa.func.coalesce(sa.func.max(rows.c["_total"]), 0)
         return matching(where).scalar_subquery()
 
     earlier: ColumnElement[bool] = sa.false()
@@ -431,7 +454,9 @@ def root_projects(compiler: Compiler, root: None, request: Request) -> Json:
     criteria = filters.project_criteria(arguments.get("filter"))
     ordering = orderings.project_ordering(filters.project_order(arguments.get("order_by")))
     where = conditions.project_condition(criteria)
-    return connection(compiler, request, ordering, where, size, Span.of(arguments, ordering))
+    span = Span.of(arguments, ordering)
+    filtered = arguments.get("filter") is not None
+    return connection(compiler, request, ordering, where, size, span, filtered=filtered)
 
 
 def root_listing(ordering: keyset.Ordering, condition: Callable[[Any], keyset.Condition]) -> Rule:
@@ -439,7 +464,9 @@ def root_listing(ordering: keyset.Ordering, condition: Callable[[Any], keyset.Co
         arguments = compiler.arguments(request)
         size = _page_size(compiler, arguments)
         where = condition(arguments.get("filter"))
-        return connection(compiler, request, ordering, where, size, Span.of(arguments, ordering))
+        span = Span.of(arguments, ordering)
+        filtered = arguments.get("filter") is not None
+        return connection(compiler, request, ordering, where, size, span, filtered=filtered)
 
     return rule
 
@@ -462,6 +489,7 @@ def projects_of(relation: str, key: str) -> Rule:
             where & queries.project.c.id.in_(linked_ids),
             size,
             Span.of(arguments, ordering),
+            filtered=True,  # to the partner's, programme's, country's or theme's projects
             correlate=row,
         )
 

@@ -79,6 +79,8 @@ WRITTEN = {
     "pageInfo { hasNextPage } } }",
     "first 0": "{ projects(first: 0) { totalCount edges { node { code } } "
     "pageInfo { hasNextPage } } }",
+    "first 0 of a filtered list": """{ projects(filter: {status: [ACTIVE]}, first: 0) {
+        totalCount edges { node { code } } pageInfo { hasNextPage endCursor } } }""",
     "fragments and aliases": """
       query Shaped { a: projects(first: 2) { edges { node { ...P } } }
                      b: projects(first: 2) { edges { node { code ... on Project { title } } } } }
@@ -93,7 +95,9 @@ WRITTEN = {
           edges { node { code title } } }
         funded: projectsConnection(role: FUNDING, orderBy: [{field: START, direction: DESC}]) {
           totalCount edges { node { code } } }
-        filtered: projectsConnection(filter: {countries: ["VN"]}) { totalCount } } } } }""",
+        filtered: projectsConnection(filter: {countries: ["VN"]}) { totalCount }
+        none: projectsConnection(filter: {search: "zzzqqq"}) {
+          totalCount edges { node { code } } } } } } }""",
     "partner filter": """{ partners(filter: {kinds: [DEVELOPMENT_AGENCY]}) {
         edges { node { code children { code } parent { code } } } } }""",
     "programmes": """{ programmes(first: 20) { totalCount edges { node {
