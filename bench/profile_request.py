@@ -66,7 +66,11 @@ async def profile(question: str, url: str, requests: int, resolvers: bool, sort:
             profiler.disable()
             elapsed = time.perf_counter() - started
     print(f"{question}: {1000 * elapsed / requests:.1f} ms per request under the profiler")
-    pstats.Stats(profiler).sort_stats(sort).print_stats(35)
+    import os
+    stats = pstats.Stats(profiler).sort_stats(sort)
+    stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 60)
+    if os.environ.get("PROFILE_CALLERS"):
+        stats.print_callers(os.environ["PROFILE_CALLERS"])
 
 
 def main() -> None:

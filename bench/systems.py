@@ -20,7 +20,13 @@ import sqlalchemy as sa
 from scratch import REPO
 
 POSTGRAPHILE = REPO / "bench" / "postgraphile"
-PLUGINS = "postgraphile-plugin-connection-filter,@graphile/pg-aggregates"
+PLUGINS = ",".join(
+    (
+        "postgraphile-plugin-connection-filter",
+        "@graphile/pg-aggregates",
+        "@graphile-contrib/pg-many-to-many",
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,12 @@ The counters live in ``COOPGRAPH_RATE_LIMIT_STORAGE`` (the ``limits`` library's 
 ``async+memory://`` keeps them in each process, so N replicas allow up to N times the limit;
 a shared store (``async+redis://host:6379``, with the redis client installed) makes the
 limit hold across replicas.
+
+The window slides: the count is this minute's requests plus the last minute's, weighted by
+how much of it still lies within the window, so a client cannot spend two allowances across
+a minute's boundary. That takes two counters per client; an exact moving window keeps a
+timestamp per request instead, and its memory store trims them in a worker thread after
+every request: most of what a limit cost.
 """
 
 import hashlib
@@ -19,7 +25,7 @@ import time
 from collections.abc import Sequence
 
 from limits import RateLimitItem, parse
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -41,7 +47,7 @@ class RateLimits:
         self.app = app
         self.per_key: RateLimitItem = parse(per_key)
         self.per_address: RateLimitItem = parse(per_address)
-        self.limiter = MovingWindowRateLimiter(storage_from_string(storage))
+        self.limiter = SlidingWindowCounterRateLimiter(storage_from_string(storage))
         self.trusted = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
