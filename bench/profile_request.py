@@ -67,6 +67,7 @@ async def profile(question: str, url: str, requests: int, resolvers: bool, sort:
             elapsed = time.perf_counter() - started
     print(f"{question}: {1000 * elapsed / requests:.1f} ms per request under the profiler")
     import os
+
     stats = pstats.Stats(profiler).sort_stats(sort)
     stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 60)
     if os.environ.get("PROFILE_CALLERS"):

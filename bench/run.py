@@ -9,8 +9,9 @@ this.) For each scale it generates the data or reuses it (``bench/generate.py``)
    (``bench/wire_count.py``), asks each question of ``bench/queries/`` of both and of the
    floor, checks that they answer the same data (``bench/answers.py``) and counts the SQL
    statements and round trips each request costs;
-2. starts them again directly, with the floor behind a minimal Starlette endpoint
-   (``bench/floor_app.py``), and drives each question of each with wrk at every
+2. starts them again directly, with the floor behind a minimal Starlette endpoint and
+   behind a one-field Strawberry schema on FastAPI (``bench/floor_app.py``), and drives
+   each question of each with wrk at every
    concurrency for ``--duration`` seconds after a warm-up, the floor statement also through
    asyncpg in a loop (``bench/load.py``);
 3. prints a Markdown table, also written to ``bench/results/``: requests/s, p50 and p99 per
@@ -51,6 +52,7 @@ from answers import (
     pick_parameters,
     used_variables,
 )
+from floor_app import GRAPHQL_DOCUMENT
 from load import Measurement, run_statement, run_wrk
 from scratch import REPO, Server, free_port
 from systems import (
@@ -81,7 +83,9 @@ LABELS = {
     "q5": "Q5 aggregates by country, theme",
     "q6": "Q6 full-text search",
 }
-SYSTEMS = ("coopgraph", "PostGraphile", "floor: SQL", "floor: HTTP")
+SYSTEMS = ("coopgraph", "PostGraphile", "floor: SQL", "floor: HTTP", "floor: GraphQL")
+SERVERS = {"floor: HTTP": "floor", "floor: GraphQL": "floor GraphQL"}
+"""The server process each floor behind a server runs in."""
 SETTLE_SECONDS = 120
 """The longest a server may take to finish what a run left in flight."""
 ACTIVE_STATEMENTS = """
@@ -122,6 +126,11 @@ def graphql_body(question: Question, system: str, parameters: Parameters) -> dic
 
 def floor_body(question: Question, parameters: Parameters) -> dict[str, Any]:
     return {"args": parameters.sql_args(question)}
+
+
+def floor_graphql_body(question: Question, parameters: Parameters) -> dict[str, Any]:
+    variables = {"name": question.name, "args": parameters.sql_args(question)}
+    return {"query": GRAPHQL_DOCUMENT, "variables": variables}
 
 
 def asks(question: Question, system: str) -> bool:
@@ -228,12 +237,13 @@ async def time_question(
                 args.warmup,
             )
             continue
+        process = servers[SERVERS.get(system, system)]
         if system == "floor: HTTP":
-            url = f"{servers['floor'].url}/{question.name}"
-            body = floor_body(question, parameters)
+            url, body = f"{process.url}/{question.name}", floor_body(question, parameters)
+        elif system == "floor: GraphQL":
+            url, body = process.url, floor_graphql_body(question, parameters)
         else:
-            url, body = servers[system].url, graphql_body(question, system, parameters)
-        process = servers["floor" if system == "floor: HTTP" else system]
+            url, body = process.url, graphql_body(question, system, parameters)
         if args.warmup:
             await asyncio.to_thread(run_wrk, url, body, concurrency, args.warmup, load_cores)
             await settle(process, dsn)
@@ -289,6 +299,7 @@ async def run_scale(
         "coopgraph": start_coopgraph(url, free_port(), logs, cores),
         "PostGraphile": start_postgraphile(url, free_port(), logs, cores),
         "floor": start_floor(url, free_port(), logs, cores),
+        "floor GraphQL": start_floor(url, free_port(), logs, cores, kind="graphql"),
     }
     timings: dict[tuple[str, int, str], Measurement] = {}
     try:
@@ -346,15 +357,15 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
         "requests/s (above 1: coopgraph serves more).",
         "",
         "| question | clients | coopgraph | PostGraphile | coopgraph/PostGraphile "
-        "| floor: SQL (asyncpg) | floor: HTTP (Starlette) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| floor: SQL (asyncpg) | floor: HTTP (Starlette) | floor: GraphQL (Strawberry) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for question in questions:
         for c in concurrency:
             cells = [cell(result.timings.get((question.name, c, s))) for s in SYSTEMS]
             lines.append(
                 f"| {LABELS[question.name]} | {c} | {cells[0]} | {cells[1]} | "
-                f"{ratio(result, question, c)} | {cells[2]} | {cells[3]} |"
+                f"{ratio(result, question, c)} | {cells[2]} | {cells[3]} | {cells[4]} |"
             )
     lines += [
         "",
@@ -362,7 +373,7 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
         "run (queries + transaction control + pings) / round trips / statements prepared, "
         "and the answer's size; then the server process's CPU time per request at "
         f"{min(concurrency)} client(s), PostgreSQL's aside (coopgraph / PostGraphile / floor "
-        "HTTP):",
+        "HTTP / floor GraphQL):",
         "",
         "| question | coopgraph | PostGraphile | floor | server CPU ms per request "
         "| same data as the floor |",
@@ -374,7 +385,7 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
         floor = f"1 (1 + 0 + 0) / 1 / 0, {check.bytes['floor: SQL']:,} B"
         cpu = " / ".join(
             cpu_cell(result.timings.get((question.name, min(concurrency), s)))
-            for s in ("coopgraph", "PostGraphile", "floor: HTTP")
+            for s in ("coopgraph", "PostGraphile", "floor: HTTP", "floor: GraphQL")
         )
         same = verdict(question, check)
         lines.append(

@@ -180,13 +180,18 @@ def asyncpg_dsn(url: str) -> str:
     )
 
 
-def start_floor(database_url: str, port: int, logs: Path, cores: Cores | None) -> Process:
+def start_floor(
+    database_url: str, port: int, logs: Path, cores: Cores | None, kind: str = "http"
+) -> Process:
+    """``kind``: ``http`` (the statement behind Starlette) or ``graphql`` (behind Strawberry on
+    FastAPI); see ``bench/floor_app.py``."""
     command = [
         sys.executable,
         str(REPO / "bench" / "floor_app.py"),
-        *("--database-url", asyncpg_dsn(database_url), "--port", str(port)),
+        *("--database-url", asyncpg_dsn(database_url), "--port", str(port), "--kind", kind),
     ]
-    return launch("floor", command, port, "", logs, cores)
+    name, path = ("floor", "") if kind == "http" else ("floor GraphQL", "/graphql")
+    return launch(name, command, port, path, logs, cores)
 
 
 async def wait_until_answering(process: Process, probe: tuple[str, dict[str, Any]]) -> None:
