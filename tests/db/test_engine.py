@@ -57,3 +57,20 @@ async def test_a_connection_the_server_ended_is_not_handed_out(
     await asyncio.sleep(0.05)
     second = await backend_pid(engine)
     assert second != first
+
+
+async def test_the_pool_never_grows_past_its_size(fresh_database_url: str) -> None:
+    """A request finding every connection busy waits for one rather than opening another
+    (which the pool would close again at once); past the timeout it gives up."""
+    engine = create_engine(fresh_database_url, pool_size=1, pool_timeout=0.2)
+    try:
+        async with engine.connect() as held:
+            await held.scalar(sa.text("SELECT 1"))
+            with pytest.raises(sa.exc.TimeoutError):
+                async with engine.connect():
+                    pass
+        async with engine.connect() as conn:
+            assert await conn.scalar(sa.text("SELECT 1")) == 1
+        assert engine.pool.checkedin() == 1  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
