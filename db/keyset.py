@@ -69,6 +69,14 @@ class Ordering:
                 )
         return clauses
 
+    def order_by_values(self, values: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
+        """The forward order over sort values already selected (the ``_key`` columns of
+        ``select``), for ordering rows again once they have left the table."""
+        clauses: list[ColumnElement[Any]] = []
+        for value, (_, descending, _) in zip(values, self._expressions(), strict=True):
+            clauses.append(value.desc().nulls_last() if descending else value.asc().nulls_last())
+        return clauses
+
     def beyond(self, cursor: CursorValues, backward: bool) -> Condition:
         """Rows after ``cursor`` in this ordering (before it, when ``backward``)."""
         pairs = self._expressions()

@@ -353,7 +353,6 @@ def connection(
     )
     select = (
         ordering.select(*readable_columns(ordering.table))
-        .add_columns(sa.func.row_number().over(order_by=order).label("_n"))
         .where(where, span.bounds(ordering))
         .order_by(*order)
         # Written into the statement, not bound: planning a statement kept for reuse, the
@@ -363,7 +362,12 @@ def connection(
     )
     if counted_with_page:
         select = select.add_columns(sa.func.count().over().label("_total"))
-    rows = (select if correlate is None else select.correlate(correlate)).subquery()
+    page_rows = (select if correlate is None else select.correlate(correlate)).subquery()
+    # Numbered once taken: numbering the matching rows before the limit would sort all of
+    # them, where taking the first few of a sort keeps only those few.
+    keys = [page_rows.c[f"_key{i}"] for i in range(ordering.width)]
+    number = sa.func.row_number().over(order_by=ordering.order_by_values(keys))
+    rows = sa.select(page_rows, number.label("_n")).subquery()
 
     def matching(*conditions: keyset.Condition) -> sa.Select[Any]:
         selected = sa.select(sa.func.count()).select_from(ordering.table).where(*conditions)
