@@ -3,7 +3,7 @@ process (the whole ASGI stack, middleware to database and back, without uvicorn'
 work), under cProfile.
 
     .venv/bin/python bench/profile_request.py --question q3 [--scale 1] [--requests 300]
-        [--resolvers] [--sort tottime]
+        [--resolvers] [--sort tottime] [--only "service/|strawberry"] [--callers to_thread]
 
 It reads the scale's benchmark database (``bench/generate.py`` makes it); ``--resolvers``
 profiles the resolver path instead of the compiled one.
@@ -34,7 +34,9 @@ from service.app import create_app
 from service.settings import Settings
 
 
-async def profile(question: str, url: str, requests: int, resolvers: bool, sort: str) -> None:
+async def profile(
+    question: str, url: str, requests: int, resolvers: bool, sort: str, only: str, callers: str
+) -> None:
     settings = Settings(
         _env_file=None,
         database_url=url,
@@ -66,12 +68,11 @@ async def profile(question: str, url: str, requests: int, resolvers: bool, sort:
             profiler.disable()
             elapsed = time.perf_counter() - started
     print(f"{question}: {1000 * elapsed / requests:.1f} ms per request under the profiler")
-    import os
 
     stats = pstats.Stats(profiler).sort_stats(sort)
-    stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 60)
-    if os.environ.get("PROFILE_CALLERS"):
-        stats.print_callers(os.environ["PROFILE_CALLERS"])
+    stats.print_stats(only, 60)
+    if callers:
+        stats.print_callers(callers)
 
 
 def main() -> None:
@@ -82,9 +83,21 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--resolvers", action="store_true")
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
+    parser.add_argument("--only", default="", help="a regular expression: list only these")
+    parser.add_argument("--callers", default="", help="a regular expression: show their callers")
     args = parser.parse_args()
     url = Server().url(database_name(args.scale, args.seed))
-    asyncio.run(profile(args.question, url, args.requests, args.resolvers, args.sort))
+    asyncio.run(
+        profile(
+            args.question,
+            url,
+            args.requests,
+            args.resolvers,
+            args.sort,
+            args.only,
+            args.callers,
+        )
+    )
 
 
 if __name__ == "__main__":

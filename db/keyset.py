@@ -56,9 +56,15 @@ class Ordering:
             pairs.append((self.table.c.id, self.keys[-1].descending, False))
         return pairs
 
-    def order_by(self, backward: bool) -> list[ColumnElement[Any]]:
+    def order_by(
+        self, backward: bool, values: Sequence[ColumnElement[Any]] | None = None
+    ) -> list[ColumnElement[Any]]:
+        """``values``: sort values already selected (the ``_key`` columns of ``select``) to
+        order by in place of the table's expressions, once rows have left the table."""
+        expressions = self._expressions()
+        over = [e for e, _, _ in expressions] if values is None else values
         clauses: list[ColumnElement[Any]] = []
-        for expression, descending, _ in self._expressions():
+        for expression, (_, descending, _) in zip(over, expressions, strict=True):
             if descending != backward:
                 clauses.append(
                     expression.desc().nulls_first() if backward else expression.desc().nulls_last()
@@ -67,14 +73,6 @@ class Ordering:
                 clauses.append(
                     expression.asc().nulls_first() if backward else expression.asc().nulls_last()
                 )
-        return clauses
-
-    def order_by_values(self, values: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
-        """The forward order over sort values already selected (the ``_key`` columns of
-        ``select``), for ordering rows again once they have left the table."""
-        clauses: list[ColumnElement[Any]] = []
-        for value, (_, descending, _) in zip(values, self._expressions(), strict=True):
-            clauses.append(value.desc().nulls_last() if descending else value.asc().nulls_last())
         return clauses
 
     def beyond(self, cursor: CursorValues, backward: bool) -> Condition:

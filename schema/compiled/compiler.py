@@ -152,10 +152,7 @@ class Compiler:
         path: tuple[str, ...],
     ) -> Json:
         """The JSON object of ``type_name`` for ``parent`` with the fields ``nodes`` select."""
-        object_type = self.graphql_schema.get_type(type_name)
-        if not isinstance(object_type, GraphQLObjectType):
-            raise CannotCompile(f"{type_name} is not an object type")
-        selection = self._collect(object_type, [n.selection_set for n in nodes if n.selection_set])
+        object_type, selection = self._selection(type_name, nodes)
         pairs: list[tuple[str, ColumnElement[Any]]] = []
         for key, field_nodes in selection.items():
             name = field_nodes[0].name.value
@@ -179,11 +176,17 @@ class Compiler:
 
     def selected(self, type_name: str, nodes: list[FieldNode]) -> set[str]:
         """The names of the fields ``nodes`` select on ``type_name``, fragments included."""
+        _, selection = self._selection(type_name, nodes)
+        return {field_nodes[0].name.value for field_nodes in selection.values()}
+
+    def _selection(
+        self, type_name: str, nodes: list[FieldNode]
+    ) -> tuple[GraphQLObjectType, dict[str, list[FieldNode]]]:
         object_type = self.graphql_schema.get_type(type_name)
         if not isinstance(object_type, GraphQLObjectType):
             raise CannotCompile(f"{type_name} is not an object type")
         selection = self._collect(object_type, [n.selection_set for n in nodes if n.selection_set])
-        return {field_nodes[0].name.value for field_nodes in selection.values()}
+        return object_type, selection
 
     def arguments(self, request: Request) -> dict[str, Any]:
         """The field's arguments as its resolver receives them (Strawberry inputs, enums)."""

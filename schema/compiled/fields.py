@@ -366,7 +366,7 @@ def connection(
     # Numbered once taken: numbering the matching rows before the limit would sort all of
     # them, where taking the first few of a sort keeps only those few.
     keys = [page_rows.c[f"_key{i}"] for i in range(ordering.width)]
-    number = sa.func.row_number().over(order_by=ordering.order_by_values(keys))
+    number = sa.func.row_number().over(order_by=ordering.order_by(False, keys))
     rows = sa.select(page_rows, number.label("_n")).subquery()
 
     def matching(*conditions: keyset.Condition) -> sa.Select[Any]:
