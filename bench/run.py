@@ -353,8 +353,10 @@ def rate(m: Measurement) -> str:
 def ratio(result: ScaleResult, question: Question, concurrency: int, peer: str) -> str:
     ours = result.timings.get((question.name, concurrency, "coopgraph"))
     theirs = result.timings.get((question.name, concurrency, peer))
-    if question.support is not Support.FULL or not ours or not theirs or not theirs.per_second:
+    if question.support is not Support.FULL:
         return f"— ({question.support.value})"
+    if not ours or not theirs or not ours.requests or not theirs.requests:
+        return "— (none finished)"
     return f"{ours.per_second / theirs.per_second:.2f}"
 
 
