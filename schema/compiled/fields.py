@@ -81,8 +81,8 @@ def _value_object(
     return unless_null(built, *tests)
 
 
-def fuzzy_date(name: str, precision: str | None = None, derived: bool = False) -> Rule:
-    """``FuzzyDate.of``: null unless both the day and its precision are known."""
+def fuzzy_date(name: str, precision: str | None = None, derived: bool = True) -> Rule:
+    """``FuzzyDate.column``: null unless both the day and its precision are known."""
 
     def rule(compiler: Compiler, row: FromClause, request: Request) -> Json:
         day, stated = row.c[name], row.c[precision or f"{name}_precision"]
@@ -93,6 +93,7 @@ def fuzzy_date(name: str, precision: str | None = None, derived: bool = False) -
             "derived": sa.func.coalesce(row.c[f"{name}_derived"], sa.false())
             if derived
             else sa.false(),
+            "derivedHow": row.c[f"{name}_derivation"] if derived else sa.null(),
         }
         return _value_object(compiler, request, values, day, stated)
 
@@ -539,6 +540,8 @@ PROJECT: dict[str, Rule] = {
     "id": global_id_of("Project"),
     **_plain("version", "code", "title", "acronym", "summary", "status", "statusAsOf"),
     **_plain("statusDerived", "durationMonths"),
+    "statusDerivedHow": column("status_derivation"),
+    "durationDerivedHow": column("duration_months_derivation"),
     "plannedStart": fuzzy_date("planned_start", derived=True),
     "plannedEnd": fuzzy_date("planned_end", derived=True),
     "actualStart": fuzzy_date("actual_start", derived=True),
@@ -593,7 +596,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "Partner": {
         "id": global_id_of("Partner"),
         **_plain("version", "code", "name", "acronym", "kind", "website", "description"),
-        **_plain("iatiIdentifier"),
+        **_plain("iatiIdentifier", "iatiIdentifierSource"),
         "country": reference(queries.country, "country_code", key="code"),
         "parent": reference(queries.partner, "parent_id"),
         "children": children(queries.partner, "parent_id", by_id),
@@ -602,7 +605,7 @@ RULES: dict[str, dict[str, Rule]] = {
     },
     "Programme": {
         "id": global_id_of("Programme"),
-        **_plain("version", "code", "name", "acronym", "description"),
+        **_plain("version", "code", "name", "acronym", "description", "areasOfWork"),
         "startDate": fuzzy_date("start_date"),
         "endDate": fuzzy_date("end_date"),
         "parent": reference(queries.programme, "parent_id"),
@@ -637,8 +640,8 @@ RULES: dict[str, dict[str, Rule]] = {
         "baseline": quantity("baseline"),
         "target": quantity("target"),
         "actual": quantity("actual"),
-        "periodStart": fuzzy_date("period_start", precision="period_precision"),
-        "periodEnd": fuzzy_date("period_end", precision="period_precision"),
+        "periodStart": fuzzy_date("period_start", "period_precision", derived=False),
+        "periodEnd": fuzzy_date("period_end", "period_precision", derived=False),
         "project": reference(queries.project, "project_id"),
         "sources": sources("outcome_id"),
     },
@@ -651,7 +654,9 @@ RULES: dict[str, dict[str, Rule]] = {
             compiler, cited.document, request
         ),
     },
-    "FuzzyDate": {name: value(name) for name in ("value", "date", "precision", "derived")},
+    "FuzzyDate": {
+        name: value(name) for name in ("value", "date", "precision", "derived", "derivedHow")
+    },
     "Money": {name: value(name) for name in ("amount", "currency", "qualifier")},
     "Quantity": {name: value(name) for name in ("value", "qualifier")},
     "Count": {name: value(name) for name in ("value", "qualifier")},

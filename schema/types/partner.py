@@ -42,6 +42,9 @@ class Partner(Entity):
     website: str | None
     description: str | None
     iati_identifier: str | None = strawberry.field(description="IATI organisation identifier.")
+    iati_identifier_source: str | None = strawberry.field(
+        description="Where the identifier comes from when no cited passage gives it."
+    )
     parent_id: strawberry.Private[int | None]
     country_code: strawberry.Private[str | None]
 
@@ -59,6 +62,7 @@ class Partner(Entity):
             website=row["website"],
             description=row["description"],
             iati_identifier=row["iati_identifier"],
+            iati_identifier_source=row["iati_identifier_source"],
             parent_id=row["parent_id"],
             country_code=row["country_code"],
         )

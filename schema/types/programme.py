@@ -37,6 +37,9 @@ class Programme(Entity):
     description: str | None
     start_date: FuzzyDate | None
     end_date: FuzzyDate | None
+    areas_of_work: list[str] = strawberry.field(
+        description="The areas of work a source lists, in its order."
+    )
     parent_id: strawberry.Private[int | None]
 
     @classmethod
@@ -52,6 +55,7 @@ class Programme(Entity):
             description=row["description"],
             start_date=FuzzyDate.column(row, "start_date"),
             end_date=FuzzyDate.column(row, "end_date"),
+            areas_of_work=row["areas_of_work"],
             parent_id=row["parent_id"],
         )
 

@@ -42,11 +42,19 @@ class Project(Entity):
     )
     status_as_of: datetime.date | None
     status_derived: bool
+    status_derived_how: str | None = strawberry.field(
+        description="How a derived status was derived; null when stated."
+    )
     planned_start: FuzzyDate | None
     planned_end: FuzzyDate | None
     actual_start: FuzzyDate | None
     actual_end: FuzzyDate | None
-    duration_months: int | None = strawberry.field(description="Duration the source states.")
+    duration_months: int | None = strawberry.field(
+        description="Duration the source states, or derived from it (durationDerivedHow)."
+    )
+    duration_derived_how: str | None = strawberry.field(
+        description="How the duration was derived (e.g. from \"four-year\"); null when stated."
+    )
     budget: Money | None = strawberry.field(description="The project's budget, where stated.")
     previous_phase_id: strawberry.Private[int | None]
 
@@ -64,11 +72,13 @@ class Project(Entity):
             status=enum_or_none(ProjectStatus, row["status"]),
             status_as_of=row["status_as_of"],
             status_derived=row["status_derived"],
+            status_derived_how=row["status_derivation"],
             planned_start=FuzzyDate.column(row, "planned_start"),
             planned_end=FuzzyDate.column(row, "planned_end"),
             actual_start=FuzzyDate.column(row, "actual_start"),
             actual_end=FuzzyDate.column(row, "actual_end"),
             duration_months=row["duration_months"],
+            duration_derived_how=row["duration_months_derivation"],
             budget=Money.of(
                 row["budget_amount"], row["budget_currency"], row["budget_amount_qualifier"]
             ),
