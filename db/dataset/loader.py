@@ -259,6 +259,8 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
                 **_figure("target_count", g.target_count),
                 **_figure("reached_count", g.reached_count),
                 **_figure("women_share", g.women_share),
+                **_figure("population_count", g.population_count),
+                "population": g.population,
                 "country_code": g.country,
                 "location": g.location,
             }

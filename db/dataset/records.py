@@ -187,6 +187,8 @@ class BeneficiaryGroupRecord(Record):
     target_count: Count | None = None
     reached_count: Count | None = None
     women_share: Figure | None = None
+    population_count: Count | None = None
+    population: str | None = None
     country: str | None = None
     location: str | None = None
     sources: Sources

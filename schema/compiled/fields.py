@@ -629,6 +629,8 @@ RULES: dict[str, dict[str, Rule]] = {
         "targetCount": count("target_count"),
         "reachedCount": count("reached_count"),
         "womenShare": quantity("women_share"),
+        "populationCount": count("population_count"),
+        "population": column("population"),
         "country": reference(queries.country, "country_code", key="code"),
         "project": reference(queries.project, "project_id"),
         "sources": sources("beneficiary_group_id"),

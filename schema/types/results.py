@@ -32,6 +32,11 @@ class BeneficiaryGroup(LoadedNode):
     target_count: Count | None
     reached_count: Count | None
     women_share: Quantity | None = strawberry.field(description="Share of women, in percent.")
+    population_count: Count | None = strawberry.field(
+        description="The stated size of the population the group is drawn from (population "
+        "says what it counts); neither a target nor a reach."
+    )
+    population: str | None
     location: str | None
     project_id: strawberry.Private[int]
     country_code: strawberry.Private[str | None]
@@ -49,6 +54,8 @@ class BeneficiaryGroup(LoadedNode):
             target_count=Count.column(row, "target_count"),
             reached_count=Count.column(row, "reached_count"),
             women_share=Quantity.column(row, "women_share"),
+            population_count=Count.column(row, "population_count"),
+            population=row["population"],
             location=row["location"],
             project_id=row["project_id"],
             country_code=row["country_code"],

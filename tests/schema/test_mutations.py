@@ -241,6 +241,12 @@ RECORD_PROGRESS = """mutation($input: RecordOutcomeProgressInput!) {
 
 
 async def test_recording_outcome_progress(conn: AsyncConnection, gql: Execute) -> None:
+    await conn.execute(
+        sa.text(
+            "UPDATE outcome SET target = 5, target_qualifier = 'EXACT'"
+            " WHERE code = 'pdp-bulk-cargo-training-material'"
+        )
+    )
     outcome_id, version = await _node_id(gql, "outcomes", "pdp-bulk-cargo-training-material")
     moof = await _key_of(conn, "moof")
     result = await gql(

@@ -1,6 +1,7 @@
 """How each derived value was derived, derived flags where dates had none, and places for
 statements the dataset had nowhere to put (a programme's areas of work, the officials an
-agreement's passages name, where an identifier no passage gives comes from).
+agreement's passages name, where an identifier no passage gives comes from, the stated
+size of the population a beneficiary group is drawn from).
 
 Revision ID: 0007
 Revises: 0005
@@ -55,9 +56,39 @@ def upgrade() -> None:
         op.add_column(
             table, sa.Column(name, ARRAY(sa.Text()), server_default="{}", nullable=False)
         )
+    op.add_column("beneficiary_group", sa.Column("population_count", sa.Integer(), nullable=True))
+    op.add_column(
+        "beneficiary_group",
+        sa.Column(
+            "population_count_qualifier",
+            sa.Enum(
+                "EXACT",
+                "APPROXIMATE",
+                "AT_LEAST",
+                "AT_MOST",
+                name="population_count_qualifier",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=True,
+        ),
+    )
+    op.add_column("beneficiary_group", sa.Column("population", sa.String(), nullable=True))
+    op.create_check_constraint(
+        op.f("ck_beneficiary_group_population_count_qualified"),
+        "beneficiary_group",
+        "(population_count IS NULL) = (population_count_qualifier IS NULL)",
+    )
+    op.create_check_constraint(
+        op.f("ck_beneficiary_group_population_non_negative"),
+        "beneficiary_group",
+        "population_count >= 0",
+    )
 
 
 def downgrade() -> None:
+    for name in ("population", "population_count_qualifier", "population_count"):
+        op.drop_column("beneficiary_group", name)
     op.drop_column("agreement", "officials")
     op.drop_column("programme", "areas_of_work")
     op.drop_column("partner", "iati_identifier_source")
