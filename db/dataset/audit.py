@@ -135,12 +135,14 @@ def unwritten_numbers(data: Dataset, docs: Documents) -> list[str]:
         texts = [normalise(s.excerpt) for s in claim.passages]
         if claim.number is not None and not any(claim.number in numbers_in(t) for t in texts):
             problems.append(f"{claim.where}: {claim.number} is in none of its passages")
-        if claim.date is not None and not any(written_precision(claim.date.value, t) for t in texts):
+        if claim.date is not None and not any(
+            written_precision(claim.date.value, t) for t in texts
+        ):
             problems.append(f"{claim.where}: {claim.date.value} is in none of its passages")
     for d in data.documents:
-        if d.published is not None and not d.published.derived:
-            if written_precision(d.published.value, docs.texts[d.file]) is None:
-                problems.append(f"document {d.file}: {d.published.value} is not in its text")
+        stated = d.published if d.published is not None and not d.published.derived else None
+        if stated is not None and written_precision(stated.value, docs.texts[d.file]) is None:
+            problems.append(f"document {d.file}: {stated.value} is not in its text")
     return problems
 
 

@@ -3,23 +3,39 @@ its passage: "US$ 2.4 million" and "2,400,000" are both 2400000, "26-month" is 2
 "four-year" is 4, "65 per cent" and "65%" are 65, "2019-21" names 2019 and 2021.
 """
 
+import calendar
 import re
 from datetime import date
 from decimal import Decimal
 
 from db.enums import DatePrecision
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = list(calendar.month_name)[1:]
 
-_WORDS = {
-    word: number
-    for number, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-        " fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
+_UNITS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+_WORDS = {word: number for number, word in enumerate(_UNITS)}
 _WORDS |= {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
 _SCALES = {"thousand": Decimal(10) ** 3, "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9}
 

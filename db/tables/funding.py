@@ -68,7 +68,9 @@ class Agreement(SQLModel, table=True):
         default=None, sa_column=precision_column("signed_on_precision")
     )
     signed_on_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
-    signed_on_derivation: str | None = Field(default=None, description="how the value was derived; null when stated")
+    signed_on_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
     officials: list[str] = Field(
         default_factory=list,
         sa_column=sa.Column(ARRAY(sa.Text), nullable=False, server_default="{}"),
@@ -117,7 +119,9 @@ class PartnerFact(SQLModel, table=True):
         default=None, sa_column=precision_column("as_of_precision")
     )
     as_of_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
-    as_of_derivation: str | None = Field(default=None, description="how the value was derived; null when stated")
+    as_of_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
     value: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 4))
     value_qualifier: Qualifier | None = Field(
         default=None, sa_column=qualifier_column("value_qualifier")

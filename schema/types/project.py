@@ -53,7 +53,7 @@ class Project(Entity):
         description="Duration the source states, or derived from it (durationDerivedHow)."
     )
     duration_derived_how: str | None = strawberry.field(
-        description="How the duration was derived (e.g. from \"four-year\"); null when stated."
+        description='How the duration was derived (e.g. from "four-year"); null when stated.'
     )
     budget: Money | None = strawberry.field(description="The project's budget, where stated.")
     previous_phase_id: strawberry.Private[int | None]

@@ -42,9 +42,7 @@ def upgrade() -> None:
         for name in columns:
             op.add_column(
                 table,
-                sa.Column(
-                    f"{name}_derived", sa.Boolean(), server_default="false", nullable=False
-                ),
+                sa.Column(f"{name}_derived", sa.Boolean(), server_default="false", nullable=False),
             )
             op.add_column(table, sa.Column(f"{name}_derivation", sa.String(), nullable=True))
     for table, columns in NOTED.items():
@@ -53,9 +51,7 @@ def upgrade() -> None:
     op.add_column("project", sa.Column("duration_months_derivation", sa.String(), nullable=True))
     op.add_column("partner", sa.Column("iati_identifier_source", sa.String(), nullable=True))
     for table, name in (("programme", "areas_of_work"), ("agreement", "officials")):
-        op.add_column(
-            table, sa.Column(name, ARRAY(sa.Text()), server_default="{}", nullable=False)
-        )
+        op.add_column(table, sa.Column(name, ARRAY(sa.Text()), server_default="{}", nullable=False))
     op.add_column("beneficiary_group", sa.Column("population_count", sa.Integer(), nullable=True))
     op.add_column(
         "beneficiary_group",
