@@ -30,6 +30,7 @@ from db.dataset.records import (
     FuzzyDate,
     ProjectRecord,
     SourceRef,
+    all_sources,
 )
 from db.enums import DatePrecision, ProjectStatus
 
@@ -300,3 +301,42 @@ def _project_status(j: ProjectRecord, published: dict[str, FuzzyDate | None]) ->
             return [f"{where}: COMPLETED without an end before {as_of.value}"]
         return []
     return [f"{where}: no rule recomputes a derived {status.value}"]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"“▶►(]|\d\))")
+
+
+def statements(text: str) -> list[str]:
+    """A normalised document cut where its sentences (and numbered list items) end."""
+    pieces = [piece.strip() for piece in _SENTENCE_END.split(text)]
+    return [piece for piece in pieces if len(piece) >= 12]
+
+
+def uncited_statements(data: Dataset, docs: Documents) -> dict[str, list[str]]:
+    """Per document, the statements of which no record quotes as much as a quarter."""
+    excerpts: dict[str, set[str]] = {}
+    for source, _ in all_sources(data):
+        excerpts.setdefault(source.document, set()).add(normalise(source.excerpt))
+    uncited: dict[str, list[str]] = {}
+    for file, text in docs.texts.items():
+        quoted = bytearray(len(text))
+        for excerpt in excerpts.get(file, ()):
+            for match in re.finditer(re.escape(excerpt), text):
+                quoted[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+        uncited[file] = []
+        start = 0
+        for piece in statements(text):
+            at = text.index(piece, start)
+            start = at + len(piece)
+            if 4 * sum(quoted[at:start]) < len(piece):
+                uncited[file].append(piece)
+    return uncited
+
+
+def statement_counts(data: Dataset, docs: Documents) -> dict[str, tuple[int, int]]:
+    """Per document: how many statements, and how many of them the dataset quotes."""
+    uncited = uncited_statements(data, docs)
+    return {
+        file: (len(statements(text)), len(statements(text)) - len(uncited[file]))
+        for file, text in docs.texts.items()
+    }

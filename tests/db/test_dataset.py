@@ -63,6 +63,34 @@ def test_every_date_has_the_precision_its_passage_gives() -> None:
     assert audit.imprecise_dates(dataset, _documents(dataset)) == []
 
 
+def _audit_rows() -> list[list[str]]:
+    text = (DATASET_FILE.parent / "README.md").read_text("utf-8")
+    audit_section = text.split("## Audit", 1)[1]
+    return [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in audit_section.splitlines()
+        if line.startswith("| 0")
+    ]
+
+
+def test_the_audit_table_is_what_the_dataset_quotes() -> None:
+    dataset = read_dataset()
+    docs = _documents(dataset)
+    counted = audit.statement_counts(dataset, docs)
+    table = {
+        row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in _audit_rows() if len(row) == 4
+    }
+    assert table == {f: (n, quoted, n - quoted) for f, (n, quoted) in counted.items()}
+    text = (DATASET_FILE.parent / "README.md").read_text("utf-8")
+    sums = [sum(column) for column in zip(*table.values(), strict=True)]
+    assert f"| total | {sums[0]} | {sums[1]} | {sums[2]} |" in text
+    listed = sorted((row[0], row[1][1:-1]) for row in _audit_rows() if len(row) == 3)
+    uncited = audit.uncited_statements(dataset, docs)
+    assert len(listed) == sum(len(pieces) for pieces in uncited.values())
+    for file, opening in listed:
+        assert any(piece.startswith(opening) for piece in uncited[file]), (file, opening)
+
+
 def _planted(change: Callable[[dict[str, Any]], None]) -> Dataset:
     raw = yaml.safe_load(DATASET_FILE.read_text("utf-8"))
     change(raw)
