@@ -1,10 +1,12 @@
-"""Live updates: ``changes`` and ``project`` subscriptions over ``graphql-transport-ws``.
+"""Live updates: ``changes`` and ``project`` subscriptions, over WebSocket
+(``graphql-transport-ws``, ``graphql-ws``) or HTTP (graphql-sse, multipart).
 
 Authorisation follows the matching queries: ``changes`` as the ``changes`` query (an admin
 key sees every change, a partner's key the changes to the projects it may write), ``project``
 as public reads. A subscription checks now and then that its key has not been revoked and
 closes the WebSocket when it has; one that falls too far behind is closed too (code 4008),
-with the reason, rather than buffering without limit.
+with the reason, rather than buffering without limit. Over HTTP, where there is no close
+code, the same reason ends the stream as its last event: an error with the same code.
 """
 
 import asyncio
@@ -74,11 +76,15 @@ class _Closed(Exception):
     """The subscription closed its WebSocket: stop without another message."""
 
 
+_CLOSE_CODES = {SLOW_CONSUMER: "SLOW_CONSUMER", KEY_REVOKED: "KEY_REVOKED"}
+
+
 async def _close(context: Context, code: int, reason: str) -> None:
     websocket = context.request
     if isinstance(websocket, WebSocket):
         await websocket.close(code=code, reason=reason)
-    raise _Closed()
+        raise _Closed()
+    raise GraphQLError(reason, extensions={"code": _CLOSE_CODES[code], "closeCode": code})
 
 
 async def _next(
