@@ -62,3 +62,11 @@ async def last_position(conn: AsyncConnection) -> int:
 async def projects_visible_to(conn: AsyncConnection, partner_id: int) -> set[int]:
     rows = await conn.execute(writable_projects(partner_id))
     return {project_id for (project_id,) in rows.all()}
+
+
+async def changes_by_id(
+    conn: AsyncConnection, ids: Sequence[int], visible: Condition
+) -> dict[int, RowMapping]:
+    """The changes among ``ids`` that ``visible`` lets through, by id (one query)."""
+    rows = await conn.execute(sa.select(change).where(change.c.id.in_(ids), visible))
+    return {row["id"]: row for row in rows.mappings()}

@@ -1,6 +1,7 @@
 """The ``changes`` root field: the audit trail, for admins and for the keys that write."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -8,7 +9,7 @@ from sqlalchemy.engine import RowMapping
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from db.changes import IN_ORDER, change_condition
+from db.changes import IN_ORDER, change_condition, changes_by_id
 from db.enums import ChangeOperation
 from schema.info import Info
 from schema.pagination import Connection, Listing
@@ -53,6 +54,15 @@ class Change(relay.Node):
         return strawberry.ID(str(relay.GlobalID(type_name, str(self.record_id))))
 
     @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        """``node(id:)`` shows a change to whom ``changes`` would: ``null`` for the rest."""
+        wanted = [int(i) for i in node_ids]
+        rows = await info.context.read(changes_by_id, wanted, _visible(info))
+        return [None if (row := rows.get(i)) is None else cls.from_row(row) for i in wanted]
+
+    @classmethod
     def from_row(cls, row: RowMapping) -> "Change":
         return cls(
             id=row["id"],
@@ -68,6 +78,23 @@ class Change(relay.Node):
         )
 
 
+def _visible(
+    info: Info,
+    *,
+    since: datetime.datetime | None = None,
+    record_types: tuple[str, ...] | None = None,
+) -> Any:
+    """What the request's key may see of the audit trail (UNAUTHENTICATED without one)."""
+    principal = principal_of(info)
+    scoped = not principal.is_admin
+    return change_condition(
+        since=since,
+        record_types=record_types,
+        visible_to_partner=principal.partner_id if scoped else None,
+        projects_only=scoped,
+    )
+
+
 @strawberry.field(
     description="Committed writes in the order they happened, deletions included: a mirror "
     "replays them to stay in sync. Admin keys see all; a partner's key sees the changes to "
@@ -81,13 +108,8 @@ async def changes(
     first: int | None = None,
     after: str | None = None,
 ) -> Connection[Change]:
-    principal = principal_of(info)
-    scoped = not principal.is_admin
-    where: Any = change_condition(
-        since=since,
-        record_types=None if record_types is None else tuple(record_types),
-        visible_to_partner=principal.partner_id if scoped else None,
-        projects_only=scoped,
+    where: Any = _visible(
+        info, since=since, record_types=None if record_types is None else tuple(record_types)
     )
     listing = Listing(IN_ORDER, where, Change.from_row)
     return await Connection.resolve_connection(listing, info=info, first=first, after=after)
