@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from graphql import GraphQLInterfaceType
 from strawberry.relay import to_base64
 
 from db.enums import KeyScope
@@ -44,9 +45,9 @@ def _first_id(value: Any) -> str | None:
 
 async def test_one_id_of_every_node_type_refetches(gql: Execute) -> None:
     assert (await gql(RENAME, key=ADMIN)).errors is None  # so there is a Change
-    implementing = {
-        t.name for t in schema._schema.get_implementations(schema._schema.get_type("Node")).objects
-    }  # type: ignore[arg-type]
+    node = schema._schema.get_type("Node")
+    assert isinstance(node, GraphQLInterfaceType)
+    implementing = {t.name for t in schema._schema.get_implementations(node).objects}
     assert implementing == set(ONE_ID_OF)
     for type_name, selection in ONE_ID_OF.items():
         listed = await gql(f"{{ {selection} }}", key=ADMIN)
