@@ -52,6 +52,7 @@ screenshots: $(VENV)/.installed-dev $(EXPLORER) chromium
 
 schema: $(VENV)/.installed
 	$(BIN)/coopgraph export-schema --output schema.graphql
+	$(BIN)/coopgraph export-schema --subgraph --output schema.subgraph.graphql
 
 clean:
 	rm -rf $(VENV) .coopgraph explorer/node_modules explorer/dist

@@ -10,7 +10,7 @@ from db.enums import PartnerRole
 from db.orderings import project_ordering
 from schema.filters import ProjectFilter, ProjectOrder, project_criteria, project_order
 from schema.info import Info
-from schema.pagination import check_page_size, decode_cursor, encode_cursor
+from schema.pagination import PageInfo, check_page_size, decode_cursor, encode_cursor
 from schema.types.project import Project, ProjectConnection
 
 
@@ -49,7 +49,7 @@ async def project_page(
 
     return ProjectConnection(
         edges=edges,
-        page_info=relay.PageInfo(
+        page_info=PageInfo(
             has_previous_page=page is not None and page.earlier,
             has_next_page=page is not None and page.more,
             start_cursor=edges[0].cursor if edges else None,

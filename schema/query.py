@@ -59,7 +59,8 @@ def root_connection(
 
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @strawberry.federation.field(
+        shareable=True,
         description="Any record by its global id; `null` (with a `NOT_FOUND` error at this "
         "path) for one that does not exist, or no longer does.",
         permission_classes=[CanRead],
@@ -70,7 +71,8 @@ class Query:
             raise node
         return node
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        shareable=True,
         description="Records by their global ids, in the order asked; `null` (with an error "
         "at that index) for each that does not exist. One query per type named.",
         permission_classes=[CanRead],

@@ -87,14 +87,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     commands.add_parser("seed", help="insert whatever of the built-in dataset is missing")
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    export.add_argument(
+        "--subgraph",
+        action="store_true",
+        help="the federation subgraph SDL (directives applied, not declared)",
+    )
     add_key_commands(commands)
     add_iati_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
-        from schema.build import schema
+        from schema.sdl import client_sdl, subgraph_sdl
 
-        sdl = schema.as_str() + "\n"
+        sdl = subgraph_sdl() if args.subgraph else client_sdl()
         if args.output:
             args.output.write_text(sdl, encoding="utf-8")
         else:

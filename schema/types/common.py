@@ -40,8 +40,9 @@ strawberry.enum(
 strawberry.enum(DatePrecision, description="How much of a date the source gives.")
 
 
-@strawberry.type(
-    description="A date as precise as its source says, e.g. 2020-12 for December 2020."
+@strawberry.federation.type(
+    shareable=True,
+    description="A date as precise as its source says, e.g. 2020-12 for December 2020.",
 )
 class FuzzyDate:
     value: str = strawberry.field(
@@ -72,7 +73,9 @@ class FuzzyDate:
         return cls.of(row[name], row[f"{name}_precision"], bool(row.get(f"{name}_derived", False)))
 
 
-@strawberry.type(description="An amount of money as the source states it.")
+@strawberry.federation.type(
+    shareable=True, description="An amount of money as the source states it."
+)
 class Money:
     amount: Decimal = strawberry.field(description="Exact decimal, serialised as a string.")
     currency: str = strawberry.field(description="ISO 4217 code.")
@@ -87,7 +90,7 @@ class Money:
         return cls(amount=amount, currency=currency, qualifier=Qualifier(qualifier))
 
 
-@strawberry.type(description="A figure with how the source states it.")
+@strawberry.federation.type(shareable=True, description="A figure with how the source states it.")
 class Quantity:
     value: Decimal
     qualifier: Qualifier
@@ -104,7 +107,9 @@ def plain_decimal(value: Decimal) -> Decimal:
     return Decimal(format(value.normalize(), "f"))
 
 
-@strawberry.type(description="A count of people or things, with how the source states it.")
+@strawberry.federation.type(
+    shareable=True, description="A count of people or things, with how the source states it."
+)
 class Count:
     value: int
     qualifier: Qualifier
@@ -116,7 +121,9 @@ class Count:
         return cls(value=row[name], qualifier=Qualifier(row[f"{name}_qualifier"]))
 
 
-@strawberry.type(description="The passage of a source document that supports a record.")
+@strawberry.federation.type(
+    shareable=True, description="The passage of a source document that supports a record."
+)
 class Source:
     document: str = strawberry.field(description="File name of the source document.")
     title: str

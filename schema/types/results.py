@@ -11,15 +11,17 @@ from db.enums import BeneficiaryCategory, IndicatorMeasure, OutcomeKind
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import Count, FuzzyDate, Quantity, Source
-from schema.types.node import LoadedNode
+from schema.types.node import Entity
 
 if TYPE_CHECKING:
     from schema.types.project import Project
     from schema.types.reference import Country
 
 
-@strawberry.type(description="A group of people a project targets or reached.")
-class BeneficiaryGroup(LoadedNode):
+@strawberry.federation.type(
+    keys=["id"], description="A group of people a project targets or reached."
+)
+class BeneficiaryGroup(Entity):
     id: relay.NodeID[int]
     version: int = strawberry.field(
         description="Bumped by every update; an update or delete must state the version it read."
@@ -79,8 +81,10 @@ class OutcomeDimension:
     value: str
 
 
-@strawberry.type(description="A result (IATI result/indicator) with baseline, target and actual.")
-class Outcome(LoadedNode):
+@strawberry.federation.type(
+    keys=["id"], description="A result (IATI result/indicator) with baseline, target and actual."
+)
+class Outcome(Entity):
     id: relay.NodeID[int]
     version: int = strawberry.field(
         description="Bumped by every update; an update or delete must state the version it read."
