@@ -25,11 +25,16 @@ def change_condition(
     record_types: tuple[str, ...] | None,
     visible_to_partner: int | None,
     projects_only: bool,
+    after_position: int | None = None,
+    project_ids: tuple[int, ...] | None = None,
 ) -> Condition:
     """``visible_to_partner``: only changes to the projects that partner may write;
-    ``projects_only``: only changes that belong to a project (a write key's view)."""
+    ``projects_only``: only changes that belong to a project (a write key's view);
+    ``after_position``: only changes committed after that one."""
     return sa.and_(
         sa.true() if since is None else change.c.at >= since,
+        sa.true() if after_position is None else change.c.position > after_position,
+        sa.true() if project_ids is None else change.c.project_id.in_(project_ids),
         sa.true() if record_types is None else change.c.record_type.in_(record_types),
         sa.true()
         if visible_to_partner is None

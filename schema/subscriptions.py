@@ -11,7 +11,6 @@ code, the same reason ends the stream as its last event: an error with the same 
 
 import asyncio
 from collections.abc import AsyncGenerator
-from enum import Enum
 
 import strawberry
 from graphql import GraphQLError
@@ -20,7 +19,7 @@ from starlette.websockets import WebSocket
 
 from db.api_keys import is_live
 from db.changes import changes_after, projects_visible_to
-from schema.changes import Change
+from schema.changes import Change, RecordType
 from schema.context import Context, Principal
 from schema.errors import not_found
 from schema.filters import decode_ids
@@ -31,22 +30,6 @@ from schema.types.project import Project
 
 SLOW_CONSUMER = 4008
 KEY_REVOKED = 4403
-
-
-@strawberry.enum(description="The kinds of record a change can be to (the audited tables).")
-class RecordType(Enum):
-    PARTNER = "partner"
-    PROGRAMME = "programme"
-    PROGRAMME_PARTNER = "programme_partner"
-    PROJECT = "project"
-    PROJECT_PARTNER = "project_partner"
-    PROJECT_PROGRAMME = "project_programme"
-    PROJECT_COUNTRY = "project_country"
-    PROJECT_REGION = "project_region"
-    PROJECT_THEME = "project_theme"
-    BENEFICIARY_GROUP = "beneficiary_group"
-    OUTCOME = "outcome"
-    CONTRIBUTION = "contribution"
 
 
 def _feed(info: Info) -> ChangeFeed:
