@@ -10,6 +10,7 @@ code, the same reason ends the stream as its last event: an error with the same 
 """
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator
 
 import strawberry
@@ -24,12 +25,13 @@ from schema.context import Context, Principal
 from schema.errors import not_found
 from schema.filters import decode_ids
 from schema.info import Info
-from schema.live import ChangeFeed, SlowConsumer, Subscriber, TooManySubscriptions
+from schema.live import ChangeFeed, ServerClosing, SlowConsumer, Subscriber, TooManySubscriptions
 from schema.permissions import CanRead, CanReadChanges, principal_of
 from schema.types.project import Project
 
 SLOW_CONSUMER = 4008
 KEY_REVOKED = 4403
+SERVICE_RESTART = 1012
 
 
 def _feed(info: Info) -> ChangeFeed:
@@ -59,13 +61,18 @@ class _Closed(Exception):
     """The subscription closed its WebSocket: stop without another message."""
 
 
-_CLOSE_CODES = {SLOW_CONSUMER: "SLOW_CONSUMER", KEY_REVOKED: "KEY_REVOKED"}
+_CLOSE_CODES = {
+    SLOW_CONSUMER: "SLOW_CONSUMER",
+    KEY_REVOKED: "KEY_REVOKED",
+    SERVICE_RESTART: "SHUTTING_DOWN",
+}
 
 
 async def _close(context: Context, code: int, reason: str) -> None:
     websocket = context.request
     if isinstance(websocket, WebSocket):
-        await websocket.close(code=code, reason=reason)
+        with contextlib.suppress(RuntimeError):  # already closed by the server's shutdown
+            await websocket.close(code=code, reason=reason)
         raise _Closed()
     raise GraphQLError(reason, extensions={"code": _CLOSE_CODES[code], "closeCode": code})
 
@@ -85,6 +92,8 @@ async def _next(
                     live = await is_live(conn, principal.key_name)
                 if not live:
                     await _close(context, KEY_REVOKED, "The API key was revoked.")
+        except ServerClosing:
+            await _close(context, SERVICE_RESTART, "The server is restarting: resume with `since`.")
         except SlowConsumer:
             await _close(
                 context,
