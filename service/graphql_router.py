@@ -56,7 +56,13 @@ from service.persisted_queries import (
 from service.settings import Settings
 
 EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
-_EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
+_EXAMPLE = re.compile(r'<script type="application/json" id="example-query">null</script>')
+_NOT_BUILT = (
+    "<!doctype html><title>GraphiQL is not built</title>"
+    "<p>GraphiQL is built with the explorer: run <code>make run</code> (or "
+    "<code>npm ci && npm run build</code> in <code>explorer/</code>). The API answers at this "
+    "address all the same.</p>"
+)
 
 
 async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
@@ -164,9 +170,12 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
     }
     websocket_adapter_class = TextFrames
 
-    def __init__(self, *args: Any, persisted: PersistedQueries, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, persisted: PersistedQueries, explorer_dir: Path, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.persisted = persisted
+        self.explorer_dir = explorer_dir
 
     def encode_json(self, data: object) -> bytes | str:
         """orjson writes a large answer several times faster than the standard library."""
@@ -274,9 +283,17 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
 
     @cached_property
     def graphql_ide_html(self) -> str:
-        html = super().graphql_ide_html
-        query = EXAMPLE_QUERY.read_text(encoding="utf-8")
-        return _EXAMPLE.sub(lambda _: f"const EXAMPLE_QUERY = {json.dumps(query)};", html, count=1)
+        """The GraphiQL page built with the explorer (``explorer/graphiql/``), opening on the
+        example query: its scripts come from this service, not from a CDN."""
+        page = self.explorer_dir / "graphiql" / "index.html"
+        if not page.is_file():
+            return _NOT_BUILT
+        query = json.dumps(EXAMPLE_QUERY.read_text(encoding="utf-8")).replace("</", "<\\/")
+        return _EXAMPLE.sub(
+            lambda _: f'<script type="application/json" id="example-query">{query}</script>',
+            page.read_text(encoding="utf-8"),
+            count=1,
+        )
 
 
 def _without_data(response: Response) -> Response:
@@ -309,6 +326,7 @@ def graphql_router(settings: Settings) -> CoopgraphRouter:
     router = CoopgraphRouter(
         build_schema(limits),
         persisted=PersistedQueries(allowed=registered_operations() if only_registered else None),
+        explorer_dir=settings.explorer_dir,
         # A generator context getter is a FastAPI dependency with clean-up: the connection is
         # returned to the pool once the answer is sent. Strawberry's hint omits that form.
         context_getter=get_context,
