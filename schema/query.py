@@ -7,10 +7,14 @@ from typing import Any, cast
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
+from strawberry.federation.schema_directives import Shareable
 
 from db import conditions, keyset, orderings, queries, tables
+from db.json_select import Json
 from schema import filters
 from schema.changes import Change, changes
+from schema.compiled.compiler import Compiler, Request, compiled_field
+from schema.compiled.connections import Span, connection, node_by_id, page_size, root_listing
 from schema.info import Info
 from schema.nodes import load_nodes
 from schema.pagination import Connection, Listing
@@ -36,8 +40,11 @@ def root_connection(
     filter_type: Any,
     condition: Callable[[Any], keyset.Condition],
     description: str,
+    *,
+    compiled: bool = False,
 ) -> Any:
-    """A root connection field: ``node`` rows matching ``filter``, in ``ordering``."""
+    """A root connection field: ``node`` rows matching ``filter``, in ``ordering``; read on
+    the compiled path too when ``compiled``."""
 
     async def resolve(
         info: Info,
@@ -54,13 +61,33 @@ def root_connection(
 
     resolve.__annotations__["filter"] = filter_type | None
     resolve.__annotations__["return"] = Connection[node]
-    return strawberry.field(resolver=resolve, description=description, permission_classes=[CanRead])
+    options: dict[str, Any] = {
+        "resolver": resolve,
+        "description": description,
+        "permission_classes": [CanRead],
+    }
+    if compiled:
+        return compiled_field(root_listing(ordering, condition), **options)
+    return strawberry.field(**options)
+
+
+def root_projects(compiler: Compiler, root: None, request: Request) -> Json:
+    """``projects`` on the compiled path: the resolver's filter, ordering and page."""
+    arguments = compiler.arguments(request)
+    size = page_size(compiler, arguments)
+    criteria = filters.project_criteria(arguments.get("filter"))
+    ordering = orderings.project_ordering(filters.project_order(arguments.get("order_by")))
+    where = conditions.project_condition(criteria)
+    span = Span.of(arguments, ordering)
+    filtered = arguments.get("filter") is not None
+    return connection(compiler, request, ordering, where, size, span, filtered=filtered)
 
 
 @strawberry.type
 class Query:
-    @strawberry.federation.field(
-        shareable=True,
+    @compiled_field(
+        node_by_id,
+        directives=[Shareable()],
         description="Any record by its global id; `null` (with a `NOT_FOUND` error at this "
         "path) for one that does not exist, or no longer does.",
         permission_classes=[CanRead],
@@ -86,6 +113,7 @@ class Query:
         filters.PartnerFilter,
         lambda f: conditions.partner_condition(filters.partner_criteria(f)),
         "Partners (organisations), by name.",
+        compiled=True,
     )
     programmes: Connection[Programme] = root_connection(
         orderings.PROGRAMMES,
@@ -93,6 +121,7 @@ class Query:
         filters.ProgrammeFilter,
         lambda f: conditions.programme_condition(filters.programme_criteria(f)),
         "Programmes and their phases, by name.",
+        compiled=True,
     )
     beneficiary_groups: Connection[BeneficiaryGroup] = root_connection(
         orderings.BENEFICIARY_GROUPS,
@@ -123,7 +152,8 @@ class Query:
         "MoUs, agreements and reviews, oldest first.",
     )
 
-    @strawberry.field(
+    @compiled_field(
+        root_projects,
         description="Projects matching `filter`, in `orderBy` order (by code).",
         permission_classes=[CanRead],
     )

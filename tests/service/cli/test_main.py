@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from db.engine import create_engine
 from schema.build import schema
 from schema.sdl import client_sdl
-from service import cli
+from service.cli import main as cli
 from service.settings import get_settings
 from tests.postgres import DatabaseServer
 

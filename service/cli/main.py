@@ -16,10 +16,10 @@ from db.engine import create_engine
 from db.metadata import table_of
 from db.migrate import hold_setup_lock, upgrade_to_head
 from db.tables import Project
+from service.cli.iati_commands import add_iati_commands, run_export, run_import
+from service.cli.key_commands import add_key_commands, run_key_command
 from service.embedded import DATABASE, EmbeddedPostgres
 from service.export_filters import FilterError
-from service.iati_commands import add_iati_commands, run_export, run_import
-from service.key_commands import add_key_commands, run_key_command
 from service.settings import Settings, get_settings
 
 

@@ -38,24 +38,24 @@ from db.api_keys import authenticate
 from db.enums import KeyScope
 from schema.build import build_schema
 from schema.context import Context, Principal
-from schema.limits import QueryLimits
-from service.error_bodies import error_response
-from service.graphql_media import (
+from schema.extensions.limits import QueryLimits
+from service.http.error_bodies import error_response
+from service.http.graphql_media import (
     GRAPHQL_RESPONSE,
     SUBSCRIPTION_TRANSPORTS,
     is_request_error,
     is_stream_request,
     wants_graphql_response,
 )
-from service.observability import RequestObserver
-from service.persisted_queries import (
+from service.http.persisted_queries import (
     PersistedQueries,
     PersistedQueryError,
     registered_operations,
 )
+from service.observability import RequestObserver
 from service.settings import Settings
 
-EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
+EXAMPLE_QUERY = Path(__file__).parents[2] / "schema" / "examples" / "koica_projects.graphql"
 _EXAMPLE = re.compile(r'<script type="application/json" id="example-query">null</script>')
 _NOT_BUILT = (
     "<!doctype html><title>GraphiQL is not built</title>"

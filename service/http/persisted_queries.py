@@ -18,7 +18,7 @@ from pathlib import Path
 
 from strawberry.http import GraphQLRequestData
 
-REGISTERED = Path(__file__).parent.parent / "schema" / "examples"
+REGISTERED = Path(__file__).parents[2] / "schema" / "examples"
 """The repo's own operations: what allow-list mode lets run."""
 
 
