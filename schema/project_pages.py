@@ -17,7 +17,7 @@ from schema.compiled.compiler import Compiler, Request, Rule, compiled_field
 from schema.compiled.connections import Span, connection, page_size
 from schema.filters import ProjectFilter, ProjectOrder, project_criteria, project_order
 from schema.info import Info
-from schema.pagination import check_page_size, decode_cursor, encode_cursor
+from schema.pagination import PageInfo, check_page_size, decode_cursor, encode_cursor
 from schema.types.project import Project, ProjectConnection
 
 
@@ -56,7 +56,7 @@ async def project_page(
 
     return ProjectConnection(
         edges=edges,
-        page_info=relay.PageInfo(
+        page_info=PageInfo(
             has_previous_page=page is not None and page.earlier,
             has_next_page=page is not None and page.more,
             start_cursor=edges[0].cursor if edges else None,

@@ -48,8 +48,9 @@ strawberry.enum(
 strawberry.enum(DatePrecision, description="How much of a date the source gives.")
 
 
-@strawberry.type(
-    description="A date as precise as its source says, e.g. 2020-12 for December 2020."
+@strawberry.federation.type(
+    shareable=True,
+    description="A date as precise as its source says, e.g. 2020-12 for December 2020.",
 )
 class FuzzyDate:
     value: str = compiled_field(
@@ -97,7 +98,9 @@ class FuzzyDate:
         )
 
 
-@strawberry.type(description="An amount of money as the source states it.")
+@strawberry.federation.type(
+    shareable=True, description="An amount of money as the source states it."
+)
 class Money:
     amount: Decimal = compiled_field(
         from_values(), description="Exact decimal, serialised as a string."
@@ -114,7 +117,7 @@ class Money:
         return cls(amount=amount, currency=currency, qualifier=Qualifier(qualifier))
 
 
-@strawberry.type(description="A figure with how the source states it.")
+@strawberry.federation.type(shareable=True, description="A figure with how the source states it.")
 class Quantity:
     value: Decimal = compiled_field(from_values())
     qualifier: Qualifier = compiled_field(from_values())
@@ -131,7 +134,9 @@ def plain_decimal(value: Decimal) -> Decimal:
     return Decimal(format(value.normalize(), "f"))
 
 
-@strawberry.type(description="A count of people or things, with how the source states it.")
+@strawberry.federation.type(
+    shareable=True, description="A count of people or things, with how the source states it."
+)
 class Count:
     value: int = compiled_field(from_values())
     qualifier: Qualifier = compiled_field(from_values())
@@ -143,7 +148,9 @@ class Count:
         return cls(value=row[name], qualifier=Qualifier(row[f"{name}_qualifier"]))
 
 
-@strawberry.type(description="The passage of a source document that supports a record.")
+@strawberry.federation.type(
+    shareable=True, description="The passage of a source document that supports a record."
+)
 class Source:
     document: str = compiled_field(
         of_document(column("file_name")), description="File name of the source document."
