@@ -1,6 +1,7 @@
 """The Strawberry schema object, built once per process."""
 
 import logging
+from decimal import Decimal
 from functools import cache
 
 import strawberry
@@ -17,6 +18,7 @@ from schema.mutations import Mutation
 from schema.operation_metrics import OperationMetrics
 from schema.query import Query
 from schema.read_routing import WritesOnPrimary
+from schema.scalars import BoundedDecimal
 from schema.subscriptions import Subscription
 from schema.types.node import Entity
 from schema.validation_cache import ValidationByQueryText
@@ -69,6 +71,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        scalar_overrides={Decimal: BoundedDecimal},
         extensions=[
             *limit_extensions(limits),
             OperationMetrics,

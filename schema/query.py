@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from db import conditions, keyset, orderings, queries, tables
+from db.bounds import record_id
 from schema import filters
 from schema.changes import Change, changes
 from schema.errors import bad_user_input, not_found
@@ -85,7 +86,7 @@ class Query:
             raise bad_user_input(f"{id!r} is not a valid global id.", argument="id") from error
         node_type = NODE_TYPES.get(global_id.type_name)
         if node_type is None or (
-            global_id.type_name in _INT_IDS and not global_id.node_id.isdigit()
+            global_id.type_name in _INT_IDS and record_id(global_id.node_id) is None
         ):
             raise bad_user_input(f"{id!r} is not a valid global id.", argument="id")
         resolving = node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])

@@ -30,6 +30,7 @@ from service.persisted_queries import (
     PersistedQueryError,
     registered_operations,
 )
+from service.request_json import RefusedJson, decode_client_json
 from service.settings import Settings
 
 EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
@@ -104,6 +105,16 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
     def encode_json(self, data: object) -> bytes:
         """orjson writes a large answer several times faster than the standard library."""
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_client_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry says only "Unable to parse"; the client is told which bound it broke."""
+        try:
+            return decode_client_json(data)
+        except RefusedJson as error:
+            raise HTTPException(400, error.reason) from error
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter

@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 
 from db import conditions, keyset, orderings, queries
+from db.bounds import record_id
 from db.columns import TEXT_COLLATION
 from db.json_select import (
     EMPTY_LIST,
@@ -518,12 +519,13 @@ def node(compiler: Compiler, root: None, request: Request) -> Json:
     except Exception as error:
         raise CannotCompile("not a global id") from error
     table = NODE_TABLES.get(parsed.type_name)
-    if table is None or not parsed.node_id.isdigit():
+    number = record_id(parsed.node_id)
+    if table is None or number is None:
         raise CannotCompile("a node type the compiled path does not read")
     target = table.alias()
     built = compiler.object(parsed.type_name, target, request.nodes, request.path)
     compiler.required.append(request.path)
-    return sa.select(built).where(target.c.id == int(parsed.node_id)).scalar_subquery()
+    return sa.select(built).where(target.c.id == number).scalar_subquery()
 
 
 def _plain(*names: str) -> dict[str, Rule]:

@@ -16,6 +16,8 @@ import pycountry
 from graphql import GraphQLError
 from strawberry import relay
 
+from db.bounds import record_id
+
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -40,10 +42,11 @@ class Problems:
         except Exception:
             self.add(path, "INVALID_ID", f"{value!r} is not a valid global id.")
             return None
-        if global_id.type_name != type_name or not global_id.node_id.isdigit():
+        number = record_id(global_id.node_id)
+        if global_id.type_name != type_name or number is None:
             self.add(path, "INVALID_ID", f"{value!r} is not the id of a {type_name}.")
             return None
-        return int(global_id.node_id)
+        return number
 
     def currency(self, value: str, path: str) -> None:
         if pycountry.currencies.get(alpha_3=value) is None:
