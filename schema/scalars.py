@@ -1,8 +1,9 @@
 """The Decimal scalar, bounded at the edge.
 
 Strawberry's own ``Decimal`` takes whatever ``decimal.Decimal()`` takes: ``NaN`` and
-``Infinity`` (whose comparisons raise), digits of any script (``"٥٠"`` is 50), and numbers
-no column holds (``1e30``), which the database then refuses as a 500. This one takes a
+``Infinity`` (whose comparisons raise), digits of any script (Arabic-Indic "50" is 50),
+and numbers no column holds (``1e30``), which the database then refuses as a 500. This
+one takes a
 number written in ASCII digits whose whole part fits every numeric column
 (``db.bounds``: 16 digits before the point); the fraction is rounded to the column's scale
 as PostgreSQL does.

@@ -239,7 +239,7 @@ async def delete_record(
 async def create_beneficiary_group(
     info: Info, input: CreateBeneficiaryGroupInput
 ) -> BeneficiaryGroupPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     values = given(input)
     values.pop("project_id")
@@ -269,7 +269,7 @@ async def create_beneficiary_group(
 async def update_beneficiary_group(
     info: Info, input: UpdateBeneficiaryGroupInput
 ) -> BeneficiaryGroupPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     group_id, version, values = update_of(problems, input, "BeneficiaryGroup")
     columns = group_columns(values, problems, "input")
 
@@ -298,7 +298,7 @@ async def delete_beneficiary_group(info: Info, input: DeleteInput) -> DeletePayl
     description="Add an outcome to a project.", permission_classes=[CanWriteProject]
 )
 async def create_outcome(info: Info, input: CreateOutcomeInput) -> OutcomePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     values = given(input)
     values.pop("project_id")
@@ -339,7 +339,7 @@ async def _update_outcome(
     description="Change some fields of an outcome.", permission_classes=[CanWriteProject]
 )
 async def update_outcome(info: Info, input: UpdateOutcomeInput) -> OutcomePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     outcome_id, version, values = update_of(problems, input, "Outcome")
     return await _update_outcome(
         info, outcome_id, version, outcome_columns(values, problems, "input"), problems
@@ -351,7 +351,7 @@ async def update_outcome(info: Info, input: UpdateOutcomeInput) -> OutcomePayloa
     permission_classes=[CanWriteProject],
 )
 async def record_outcome_progress(info: Info, input: RecordOutcomeProgressInput) -> OutcomePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     outcome_id = record_id_of(problems, input.id, "Outcome")
     values: dict[str, Any] = {"actual": input.actual}
     if input.period_start is not None:

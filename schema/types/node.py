@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 from strawberry import relay
 
 from db.bounds import record_id
-
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
 
