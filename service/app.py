@@ -19,7 +19,7 @@ from service.explorer import serve_explorer
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
 from service.observability import Metrics, ObserveRequests, add_metrics_endpoint
-from service.rate_limits import RateLimits
+from service.rate_limits import RateLimits, RequestLimits
 from service.request_ids import RequestIds
 from service.settings import Settings
 from service.tracing import enable_tracing
@@ -99,13 +99,14 @@ def create_app(
         allow_headers=["Content-Type", "Authorization"],
         max_age=600,
     )
-    app.add_middleware(
-        RateLimits,
+    request_limits = RequestLimits(
         per_key=settings.rate_limit_per_key,
         per_address=settings.rate_limit_per_address,
         storage=settings.rate_limit_storage,
         trusted_proxies=settings.trusted_proxies,
     )
+    app.state.request_limits = request_limits
+    app.add_middleware(RateLimits, limits=request_limits)
     app.add_middleware(ObserveRequests, metrics=metrics)
     app.add_middleware(RequestIds)
     if settings.tracing:

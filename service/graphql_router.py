@@ -32,6 +32,7 @@ from service.persisted_queries import (
 )
 from service.request_json import RefusedJson, decode_client_json
 from service.settings import Settings
+from service.websocket_messages import BoundedWebSocketAdapter
 
 EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
 _EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
@@ -58,6 +59,11 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
 
     async with reads.connect() as conn:
         principal, bad_credentials = await authenticate(conn)
+        if principal is not None and header is not None:
+            # From now on this token's requests count against its key, not the address.
+            request.app.state.request_limits.verified_keys.verified(
+                header.partition(" ")[2].strip()
+            )
         yield Context(
             conn,
             request.app.state.settings,
@@ -98,6 +104,8 @@ _NO_ACK_PAYLOAD = cast(UnsetType, UNSET)
 
 
 class CoopgraphRouter(GraphQLRouter[Context, None]):
+    websocket_adapter_class = BoundedWebSocketAdapter  # type: ignore[assignment]
+
     def __init__(self, *args: Any, persisted: PersistedQueries, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.persisted = persisted
