@@ -15,6 +15,8 @@ from service.body_limit import UPLOAD_OVERHEAD, BodyLimit
 from service.change_hub import ChangeHub
 from service.database import ConnectionSource, EngineConnections
 from service.database_errors import handle_database_errors
+from service.database_supervisor import DatabaseSupervisor
+from service.embedded import EmbeddedPostgres
 from service.explorer import serve_explorer
 from service.graphql_router import graphql_router
 from service.http_cache import GraphQLGetCache
@@ -40,8 +42,10 @@ def create_app(
     database_url: str | None = None,
     connections: ConnectionSource | None = None,
     span_exporter: SpanExporter | None = None,
+    embedded: EmbeddedPostgres | None = None,
 ) -> FastAPI:
-    """Build the app on a database URL (an engine is made at start-up) or a connection source."""
+    """Build the app on a database URL (an engine is made at start-up) or a connection source;
+    given the embedded server it runs on, the app keeps that server running."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,9 +63,16 @@ def create_app(
         hub = ChangeHub(engines[0], url, buffer=settings.subscription_buffer)
         await hub.start()
         app.state.change_hub = hub
+        supervisor = None
+        if embedded is not None:
+            supervisor = DatabaseSupervisor(embedded)
+            await supervisor.start()
+            app.state.database_supervisor = supervisor
         try:
             yield
         finally:
+            if supervisor is not None:
+                await supervisor.stop()
             await hub.stop()
             for engine in engines:
                 await engine.dispose()

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import gc
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,20 @@ def database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
         return settings.database_url, None
     embedded = EmbeddedPostgres(settings.data_dir)
     return embedded.ensure_database(DATABASE), embedded
+
+
+def exit_on_signals() -> None:
+    """SIGTERM and SIGHUP end the process by default without running its exit handlers, so
+    the embedded PostgreSQL was left running with this pid in its handle file. As an
+    exception they unwind like Ctrl-C does: ``finally`` blocks and ``atexit`` run. uvicorn
+    installs its own handlers while it serves and, once it has shut down gracefully, raises
+    the signal again, which lands here."""
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, leave)
 
 
 def tune_garbage_collector() -> None:
@@ -101,8 +116,19 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.stdout.write(sdl)
         return
 
+    exit_on_signals()
     settings = get_settings()
     url, embedded = database_url(settings)
+    try:
+        _run_command(args, settings, url, embedded)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+def _run_command(
+    args: argparse.Namespace, settings: Settings, url: str, embedded: EmbeddedPostgres | None
+) -> None:
     if embedded is not None:
         # To stderr: ``export-iati`` writes its file to stdout.
         print(f"using the embedded PostgreSQL in {settings.data_dir.resolve()}", file=sys.stderr)
@@ -127,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(2)
     elif args.command == "serve":
         from service.app import create_app
+        from service.connection_guard import guarded_protocol
         from service.observability import configure_json_logging
 
         if settings.log_format == "json":
@@ -142,9 +169,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
         tune_garbage_collector()
         uvicorn.run(
-            create_app(settings, database_url=url),
+            create_app(settings, database_url=url, embedded=embedded),
             host=host,
             port=port,
+            # Slow and idle connections are closed (service/connection_guard.py); a WebSocket
+            # message is bounded like a request body.
+            http=guarded_protocol(
+                header_timeout=settings.header_timeout_seconds,
+                body_timeout=settings.body_timeout_seconds,
+                max_per_address=settings.max_connections_per_address,
+            ),
+            timeout_keep_alive=settings.keep_alive_seconds,
+            limit_concurrency=settings.max_connections,
+            ws_max_size=settings.max_body_bytes,
             # The WebSocket heartbeat: a subscriber that stops answering pings is dropped.
             ws_ping_interval=settings.ws_ping_seconds,
             ws_ping_timeout=settings.ws_ping_seconds,

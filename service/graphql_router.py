@@ -104,7 +104,7 @@ _NO_ACK_PAYLOAD = cast(UnsetType, UNSET)
 
 
 class CoopgraphRouter(GraphQLRouter[Context, None]):
-    websocket_adapter_class = BoundedWebSocketAdapter  # type: ignore[assignment]
+    websocket_adapter_class = BoundedWebSocketAdapter
 
     def __init__(self, *args: Any, persisted: PersistedQueries, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
