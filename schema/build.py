@@ -6,7 +6,6 @@ from functools import cache
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
@@ -16,6 +15,7 @@ from schema.errors import bad_user_input
 from schema.limits import QueryLimits, limit_extensions
 from schema.mutations import Mutation
 from schema.operation_metrics import OperationMetrics
+from schema.parse_cache import ParseByQueryText
 from schema.query import Query
 from schema.read_routing import WritesOnPrimary
 from schema.scalars import BoundedDecimal
@@ -77,8 +77,8 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
             OperationMetrics,
             WritesOnPrimary,
             CompiledReads,
-            # Parsing and validation dominate small queries: cache both.
-            lambda: ParserCache(maxsize=256),
+            # Parsing and validation dominate small queries: cache both (bounded in bytes).
+            ParseByQueryText,
             ValidationByQueryText,
         ],
     )
