@@ -5,6 +5,7 @@ import asyncio
 import gc
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,8 +45,9 @@ def exit_on_signals() -> None:
     def leave(signum: int, _frame: object) -> None:
         raise SystemExit(128 + signum)
 
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, leave)
+    if threading.current_thread() is threading.main_thread():  # where signals are handled
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, leave)
 
 
 def tune_garbage_collector() -> None:
