@@ -155,7 +155,7 @@ def _run_command(
             sys.exit(2)
     elif args.command == "serve":
         from service.app import create_app
-        from service.connection_guard import guarded_protocol
+        from service.connection_guard import server_options
         from service.observability import configure_json_logging
 
         if settings.log_format == "json":
@@ -174,23 +174,7 @@ def _run_command(
             create_app(settings, database_url=url, embedded=embedded),
             host=host,
             port=port,
-            # Slow and idle connections are closed (service/connection_guard.py); a WebSocket
-            # message is bounded like a request body.
-            http=guarded_protocol(
-                header_timeout=settings.header_timeout_seconds,
-                body_timeout=settings.body_timeout_seconds,
-                max_per_address=settings.max_connections_per_address,
-            ),
-            timeout_keep_alive=settings.keep_alive_seconds,
-            limit_concurrency=settings.max_connections,
-            ws_max_size=settings.max_body_bytes,
-            # The WebSocket heartbeat: a subscriber that stops answering pings is dropped.
-            ws_ping_interval=settings.ws_ping_seconds,
-            ws_ping_timeout=settings.ws_ping_seconds,
-            # On SIGTERM: stop accepting, let requests in flight finish (subscribers get 1012
-            # and resume elsewhere with `since`), then close the database pool.
-            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-            log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
+            **server_options(settings),
         )
 
 

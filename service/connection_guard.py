@@ -18,7 +18,10 @@ never sends a byte, stays open for ever, each holding a socket and a slot of
 import asyncio
 from typing import Any, ClassVar
 
+import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from service.settings import Settings
 
 _TIMEOUT_RESPONSE = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
@@ -102,3 +105,25 @@ def guarded_protocol(
             "max_per_address": max_per_address,
         },
     )
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """How ``coopgraph serve`` runs uvicorn (and the tests that run it as it is served)."""
+    return {
+        # Slow and idle connections are closed; a WebSocket message is bounded like a body.
+        "http": guarded_protocol(
+            header_timeout=settings.header_timeout_seconds,
+            body_timeout=settings.body_timeout_seconds,
+            max_per_address=settings.max_connections_per_address,
+        ),
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.max_connections,
+        "ws_max_size": settings.max_body_bytes,
+        # The WebSocket heartbeat: a subscriber that stops answering pings is dropped.
+        "ws_ping_interval": settings.ws_ping_seconds,
+        "ws_ping_timeout": settings.ws_ping_seconds,
+        # On SIGTERM: stop accepting, let requests in flight finish (subscribers get 1012
+        # and resume elsewhere with `since`), then close the database pool.
+        "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+        "log_config": None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
+    }
