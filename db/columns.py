@@ -77,6 +77,14 @@ INVISIBLE_CHARACTERS = (
 hyphens, variation selectors), as a PostgreSQL regular expression."""
 
 
+def folded(text: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """Text without case and invisible characters: how codes are compared."""
+    pattern: sa.ColumnElement[str] = sa.literal_column(f"'{INVISIBLE_CHARACTERS}'")
+    return sa.func.lower(
+        sa.func.regexp_replace(text, pattern, sa.literal_column("''"), sa.literal_column("'g'"))
+    )
+
+
 def folded_code_index(table: str) -> sa.Index:
     """Codes are unique ignoring case and invisible characters, in the database itself:
     ``KOICA-1`` and ``koica-1`` or ``koica\u200b-1`` cannot both exist, whoever writes."""
@@ -98,6 +106,7 @@ __all__ = [
     "date_checks",
     "enum_column",
     "figure_checks",
+    "folded",
     "folded_code_index",
     "precision_column",
     "qualifier_column",

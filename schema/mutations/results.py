@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import queries as q
 from db import tables, writes
+from db.columns import folded
 from db.enums import BeneficiaryCategory, OutcomeKind
 from schema.info import Info
 from schema.mutations.inputs import (
@@ -197,9 +198,14 @@ async def unique_code(
 ) -> None:
     if code is None:
         return
-    existing = await conn.scalar(sa.select(table.c.id).where(table.c.code == code))
+    same = folded(table.c.code) == folded(sa.literal(code))
+    existing = await conn.scalar(sa.select(table.c.id).where(same))
     if existing is not None and existing != own_id:
-        problems.add("input.code", "DUPLICATE", f"The code {code!r} is taken.")
+        problems.add(
+            "input.code",
+            "DUPLICATE",
+            f"The code {code!r} is taken (codes are compared ignoring case).",
+        )
 
 
 async def known_countries(conn: AsyncConnection, codes: list[str | None]) -> set[str]:
