@@ -35,15 +35,22 @@ def database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
     return embedded.ensure_database(DATABASE), embedded
 
 
+class Signalled(SystemExit):
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
 def exit_on_signals() -> None:
     """SIGTERM and SIGHUP end the process by default without running its exit handlers, so
-    the embedded PostgreSQL was left running with this pid in its handle file. As an
-    exception they unwind like Ctrl-C does: ``finally`` blocks and ``atexit`` run. uvicorn
-    installs its own handlers while it serves and, once it has shut down gracefully, raises
-    the signal again, which lands here."""
+    the embedded PostgreSQL was left running with this pid in its handle file. Here they
+    unwind like Ctrl-C does (``finally`` blocks run, the embedded server is let go), and
+    ``main`` then ends the process by the same signal, so whoever started it sees the
+    usual status. uvicorn installs its own handlers while it serves and, once it has shut
+    down gracefully, raises the signal again, which lands here."""
 
     def leave(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
+        raise Signalled(signum)
 
     if threading.current_thread() is threading.main_thread():  # where signals are handled
         for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -121,11 +128,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     exit_on_signals()
     settings = get_settings()
     url, embedded = database_url(settings)
+    signalled: Signalled | None = None
     try:
         _run_command(args, settings, url, embedded)
+    except Signalled as caught:
+        signalled = caught
     finally:
         if embedded is not None:
             embedded.stop()
+    if signalled is not None:
+        signal.signal(signalled.signum, signal.SIG_DFL)
+        signal.raise_signal(signalled.signum)
+        raise signalled
 
 
 def _run_command(
