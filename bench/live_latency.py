@@ -77,7 +77,7 @@ async def run(subscribers: int, writes: int, pause: float) -> int:
     address = f"127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "COOPGRAPH_SEED_ON_START": "false"}
     service = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        *[sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -96,7 +96,7 @@ async def run(seconds: float, clients: int, restart_at: float | None) -> int:
         "COOPGRAPH_LOG_FORMAT": "text",
     }
     service = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        *[sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
         cwd=REPO,
         env=env,
         stdout=asyncio.subprocess.DEVNULL,

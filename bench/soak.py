@@ -310,7 +310,7 @@ async def run(minutes: float, clients: int, hostile: int) -> int:
         }
     )
     service = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        *[sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
         cwd=REPO,
         env=env,
         stdout=asyncio.subprocess.DEVNULL,

@@ -9,19 +9,19 @@ from graphql import GraphQLError
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
-from schema.compiled.extension import CompiledReads
 from schema.error_codes import assign_codes
 from schema.errors import bad_user_input
-from schema.limits import QueryLimits, limit_extensions
+from schema.extensions.compiled_reads import CompiledReads
+from schema.extensions.limits import QueryLimits, limit_extensions
+from schema.extensions.operation_metrics import OperationMetrics
+from schema.extensions.parse_cache import ParseByQueryText
+from schema.extensions.read_routing import WritesOnPrimary
+from schema.extensions.validation_cache import ValidationByQueryText
 from schema.mutations import Mutation
-from schema.operation_metrics import OperationMetrics
-from schema.parse_cache import ParseByQueryText
 from schema.query import Query
-from schema.read_routing import WritesOnPrimary
 from schema.scalars import BoundedDecimal
 from schema.subscriptions import Subscription
 from schema.types.node import Entity
-from schema.validation_cache import ValidationByQueryText
 
 log = logging.getLogger("coopgraph.errors")
 

@@ -16,8 +16,8 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from db.enums import KeyScope
+from schema.extensions.operation_metrics import Observer
 from schema.live import ChangeFeed
-from schema.operation_metrics import Observer
 from service.settings import Settings
 
 if TYPE_CHECKING:

@@ -10,19 +10,19 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine
-from service import health, iati_export
-from service.body_limit import UPLOAD_OVERHEAD, BodyLimit
 from service.change_hub import ChangeHub
 from service.database import ConnectionSource, EngineConnections
-from service.database_errors import handle_database_errors
 from service.database_supervisor import DatabaseSupervisor
 from service.embedded import EmbeddedPostgres
-from service.explorer import serve_explorer
-from service.graphql_router import graphql_router
-from service.http_cache import GraphQLGetCache
+from service.http import health, iati_export
+from service.http.body_limit import UPLOAD_OVERHEAD, BodyLimit
+from service.http.database_errors import handle_database_errors
+from service.http.explorer import serve_explorer
+from service.http.graphql_router import graphql_router
+from service.http.http_cache import GraphQLGetCache
+from service.http.rate_limits import RateLimits, RequestLimits
+from service.http.request_ids import RequestIds
 from service.observability import Metrics, ObserveRequests, add_metrics_endpoint
-from service.rate_limits import RateLimits, RequestLimits
-from service.request_ids import RequestIds
 from service.settings import Settings
 from service.tracing import enable_tracing
 

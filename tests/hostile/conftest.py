@@ -21,7 +21,7 @@ from db import api_keys
 from db.engine import create_engine
 from db.enums import KeyScope
 from service.app import create_app
-from service.connection_guard import server_options
+from service.http.connection_guard import server_options
 from service.settings import Settings
 from tests.postgres import DatabaseServer
 

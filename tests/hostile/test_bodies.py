@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from service.request_json import MAX_JSON_DEPTH, MAX_JSON_VALUES
+from service.http.request_json import MAX_JSON_DEPTH, MAX_JSON_VALUES
 from tests.hostile.conftest import Service, refused
 
 QUERY = "query($codes: [String!]) { projects(filter: {codes: $codes}) { totalCount } }"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from lxml import etree
 
 from db.engine import create_engine
-from service import cli
+from service.cli import main as cli
 from service.settings import get_settings
 from tests.iati.conftest import FILES
 

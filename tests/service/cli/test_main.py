@@ -10,7 +10,7 @@ from db import api_keys
 from db.engine import create_engine
 from db.enums import KeyScope
 from schema.build import schema
-from service import cli
+from service.cli import main as cli
 from service.settings import get_settings
 from tests.postgres import DatabaseServer
 

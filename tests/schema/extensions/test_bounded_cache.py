@@ -1,6 +1,6 @@
 """The per-process caches keyed by query text are bounded in bytes, not only in count."""
 
-from schema.bounded_cache import BoundedCache
+from schema.extensions.bounded_cache import BoundedCache
 
 
 def test_distinct_large_texts_stay_within_the_byte_budget() -> None:

@@ -7,7 +7,7 @@ read up to the limit and refused past it.
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.error_bodies import send_error
+from service.http.error_bodies import send_error
 
 UPLOAD_OVERHEAD = 64 * 1024
 """Room for the multipart envelope around an uploaded file."""

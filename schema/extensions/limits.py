@@ -1,7 +1,7 @@
 """What a query may ask for, checked before it runs, and what a client sees when it fails.
 
 The limits are Strawberry's own extensions (depth, tokens, aliases) plus the cost rule of
-``schema.query_cost``; each refusal carries an ``extensions.code`` naming the limit
+``schema.extensions.query_cost``; each refusal carries an ``extensions.code`` naming the limit
 (``schema.error_codes``). Unexpected errors reach the client as "Unexpected error." with the
 request id under which the full error was logged.
 """
@@ -22,7 +22,7 @@ from strawberry.extensions import (
 from strawberry.extensions.tracing import OpenTelemetryExtension
 
 from schema.error_codes import INTERNAL
-from schema.query_cost import query_cost_rule
+from schema.extensions.query_cost import query_cost_rule
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from db.engine import create_engine
 from db.metadata import table_of
 from db.migrate import hold_setup_lock, upgrade_to_head
 from db.tables import Project
+from service.cli.iati_commands import add_iati_commands, run_export, run_import
+from service.cli.key_commands import add_key_commands, run_key_command
 from service.embedded import DATABASE, EmbeddedPostgres
 from service.export_filters import FilterError
-from service.iati_commands import add_iati_commands, run_export, run_import
-from service.key_commands import add_key_commands, run_key_command
 from service.settings import Settings, get_settings
 
 
@@ -169,7 +169,7 @@ def _run_command(
             sys.exit(2)
     elif args.command == "serve":
         from service.app import create_app
-        from service.connection_guard import server_options
+        from service.http.connection_guard import server_options
         from service.observability import configure_json_logging
 
         if settings.log_format == "json":

@@ -13,7 +13,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from schema.bounded_cache import BoundedCache
+from schema.extensions.bounded_cache import BoundedCache
 
 MAX_VALIDATION_BYTES = 16 * 1024 * 1024
 

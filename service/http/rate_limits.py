@@ -41,7 +41,7 @@ from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.error_bodies import send_error
+from service.http.error_bodies import send_error
 
 LIMITED_PATHS = ("/graphql", "/iati/")
 VERIFIED_FOR_SECONDS = 60.0

@@ -13,9 +13,9 @@ from fastapi.responses import Response, StreamingResponse
 
 from iati.loading import count_left_out, project_activities
 from iati.writing import ExportReport, NothingToExport, ReportingOrg, write_activities
-from service.error_bodies import error_response
 from service.export_filters import FilterError, project_filter_criteria
-from service.graphql_router import principal_from_header
+from service.http.error_bodies import error_response
+from service.http.graphql_router import principal_from_header
 
 router = APIRouter()
 

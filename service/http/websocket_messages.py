@@ -15,10 +15,10 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 
-from service.rate_limits import WEBSOCKET_RATE_LIMITED
+from service.http.rate_limits import WEBSOCKET_RATE_LIMITED
 
 if TYPE_CHECKING:
-    from service.rate_limits import RequestLimits
+    from service.http.rate_limits import RequestLimits
 
 MESSAGE_TOO_BIG = 1009
 

@@ -7,12 +7,12 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from service.app import create_app
-from service.persisted_queries import sha256
+from service.http.persisted_queries import sha256
 from service.settings import Settings
 from tests.conftest import FixedConnection
 
 QUERY = "{ projects { totalCount } }"
-EXAMPLE = Path(__file__).parents[2] / "schema" / "examples" / "koica_projects.graphql"
+EXAMPLE = Path(__file__).parents[3] / "schema" / "examples" / "koica_projects.graphql"
 
 
 def _persisted(document_hash: str) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from strawberry.http import GraphQLRequestData
 
-from schema.bounded_cache import BoundedCache
+from schema.extensions.bounded_cache import BoundedCache
 
-REGISTERED = Path(__file__).parent.parent / "schema" / "examples"
+REGISTERED = Path(__file__).parents[2] / "schema" / "examples"
 """The repo's own operations: what allow-list mode lets run."""
 
 

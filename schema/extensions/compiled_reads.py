@@ -24,10 +24,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from db.json_select import fetch_rendered_json
-from schema.bounded_cache import BoundedCache
 from schema.compiled.compiler import CannotCompile, Reader, Shape, compile_operation
 from schema.compiled.fields import RULES
 from schema.context import Context
+from schema.extensions.bounded_cache import BoundedCache
 from schema.permissions import may_read
 
 _DIALECT = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import queries
 from schema.build import build_schema
 from schema.context import Context
-from schema.limits import QueryLimits
+from schema.extensions.limits import QueryLimits
 from service.settings import Settings
 from tests.conftest import Execute
 
@@ -65,7 +65,7 @@ async def test_a_variable_page_size_counts_as_the_largest_page(gql: Execute) -> 
 async def test_the_example_query_is_within_the_limits(gql: Execute) -> None:
     from pathlib import Path
 
-    example = Path(__file__).parents[2] / "schema" / "examples" / "koica_projects.graphql"
+    example = Path(__file__).parents[3] / "schema" / "examples" / "koica_projects.graphql"
     assert (await gql(example.read_text(encoding="utf-8"))).errors is None
 
 

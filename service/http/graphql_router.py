@@ -22,19 +22,19 @@ from db.api_keys import authenticate
 from db.enums import KeyScope
 from schema.build import build_schema
 from schema.context import Context, Principal
-from schema.limits import QueryLimits
-from service.error_bodies import error_response
-from service.observability import RequestObserver
-from service.persisted_queries import (
+from schema.extensions.limits import QueryLimits
+from service.http.error_bodies import error_response
+from service.http.persisted_queries import (
     PersistedQueries,
     PersistedQueryError,
     registered_operations,
 )
-from service.request_json import RefusedJson, decode_client_json
+from service.http.request_json import RefusedJson, decode_client_json
+from service.http.websocket_messages import BoundedWebSocketAdapter
+from service.observability import RequestObserver
 from service.settings import Settings
-from service.websocket_messages import BoundedWebSocketAdapter
 
-EXAMPLE_QUERY = Path(__file__).parent.parent / "schema" / "examples" / "koica_projects.graphql"
+EXAMPLE_QUERY = Path(__file__).parents[2] / "schema" / "examples" / "koica_projects.graphql"
 _EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
 
 

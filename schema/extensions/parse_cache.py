@@ -1,4 +1,4 @@
-"""Parsing once per query text, in a cache bounded in bytes (``schema.bounded_cache``).
+"""Parsing once per query text, in a cache bounded in bytes (``schema.extensions.bounded_cache``).
 
 Strawberry's ``ParserCache`` is an ``lru_cache`` bounded only by count: 256 documents of a
 megabyte each. A parsed document takes several times its text (a node per token, each with
@@ -11,7 +11,7 @@ from graphql import DocumentNode
 from graphql.language.parser import parse
 from strawberry.extensions import SchemaExtension
 
-from schema.bounded_cache import BoundedCache
+from schema.extensions.bounded_cache import BoundedCache
 
 DOCUMENT_BYTES_PER_CHARACTER = 4
 """The estimate of a parsed document's size, as a multiple of its text's length."""

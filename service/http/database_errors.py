@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from schema.error_codes import INTERNAL, database_unreachable
-from service.error_bodies import error_response
+from service.http.error_bodies import error_response
 
 log = logging.getLogger("coopgraph.errors")
 
