@@ -223,7 +223,13 @@ async def hostile_client(
             headers["Authorization"] = f"Bearer cg_{n}_madeup{n:030d}"
         try:
             response = await http.post("/graphql", content=body, headers=headers)
-            outcome = "5xx" if response.status_code >= 500 else "refused"
+            # While the database is down every request is a 503 SERVICE_UNAVAILABLE, which
+            # is the truth; any other 5xx is a failure.
+            outcome = "refused"
+            if response.status_code == 503:
+                outcome = "503 while the database was down"
+            elif response.status_code >= 500:
+                outcome = "5xx"
             if response.status_code < 500 and '"INTERNAL_SERVER_ERROR"' in response.text:
                 outcome = "internal error"
         except httpx.HTTPError as error:
@@ -245,16 +251,19 @@ async def slow_connections(port: int, until: float, tally: Tally) -> None:
             try:
                 if kind == "slowloris":
                     writer.write(b"POST /graphql HTTP/1.1\r\nHost: x\r\n")
-                    while not reader.at_eof() and time.perf_counter() < until:
-                        writer.write(b"X-a: b\r\n")
-                        await asyncio.sleep(1)
-                        if reader.at_eof():
-                            break
-                await asyncio.wait_for(reader.read(), max(0.1, until - time.perf_counter()))
+                while time.perf_counter() < until:
+                    try:
+                        await asyncio.wait_for(reader.read(1024), 1)
+                        break  # the service answered (408) or closed the connection
+                    except TimeoutError:
+                        if kind == "slowloris":
+                            writer.write(b"X-a: b\r\n")
+                else:
+                    continue
                 tally.hostile[
                     f"{kind} connection: closed after {round(time.perf_counter() - opened)} s"
                 ] += 1
-            except (TimeoutError, OSError):
+            except OSError:
                 pass
             finally:
                 writer.close()
