@@ -1,4 +1,8 @@
-"""An administrator's mutations: partners, programmes (and their partners), contributions."""
+"""An administrator's mutations: partners, programmes (and their partners), contributions.
+
+Over 400 lines, and kept whole: the three kinds of record share the conversion of an input
+to columns (``_columns``) and the check that what they point at exists (``_exists``).
+"""
 
 from typing import Any
 
@@ -166,7 +170,7 @@ def _columns(values: dict[str, Any], problems: Problems, ids: dict[str, str]) ->
         if name in ids:
             columns[name] = None if value is None else problems.global_id(value, ids[name], at)
         elif name in ("start", "end"):
-            columns |= fuzzy_columns(f"{name}_date", value, problems, at, derived_column=False)
+            columns |= fuzzy_columns(f"{name}_date", value, problems, at)
         elif name == "amount":
             columns |= amount_columns("amount", "currency", "amount_qualifier", value, problems, at)
         elif name == "country":
