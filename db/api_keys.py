@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.bounds import record_id
 from db.enums import KeyScope
 from db.metadata import table_of
 from db.tables import ApiKey, Partner
@@ -22,7 +23,7 @@ from db.tables import ApiKey, Partner
 api_key = table_of(ApiKey)
 partner = table_of(Partner)
 
-_TOKEN = re.compile(r"^cg_(\d{1,18})_([A-Za-z0-9_-]{20,100})$")
+_TOKEN = re.compile(r"cg_([0-9]{1,10})_([A-Za-z0-9_-]{20,100})")
 
 
 class UnknownPartner(LookupError):
@@ -66,10 +67,11 @@ async def create_key(
 
 async def authenticate(conn: AsyncConnection, token: str) -> RowMapping | None:
     """The live key a token names, with its partner's id, or None."""
-    match = _TOKEN.match(token)
-    if match is None:
+    match = _TOKEN.fullmatch(token)
+    key_id = None if match is None else record_id(match.group(1))
+    if match is None or key_id is None:
         return None
-    key_id, secret = int(match.group(1)), match.group(2)
+    secret = match.group(2)
     row = (
         (
             await conn.execute(

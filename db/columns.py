@@ -69,6 +69,32 @@ def date_checks(table: str, *dates: str) -> list[sa.CheckConstraint]:
     ]
 
 
+INVISIBLE_CHARACTERS = (
+    r"[[:space:]\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f"
+    r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+"""Spaces and characters that show nothing (zero-width, joiners, direction marks, soft
+hyphens, variation selectors), as a PostgreSQL regular expression."""
+
+
+def folded(text: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """Text without case and invisible characters: how codes are compared."""
+    pattern: sa.ColumnElement[str] = sa.literal_column(f"'{INVISIBLE_CHARACTERS}'")
+    return sa.func.lower(
+        sa.func.regexp_replace(text, pattern, sa.literal_column("''"), sa.literal_column("'g'"))
+    )
+
+
+def folded_code_index(table: str) -> sa.Index:
+    """Codes are unique ignoring case and invisible characters, in the database itself:
+    ``KOICA-1`` and ``koica-1`` or ``koica\u200b-1`` cannot both exist, whoever writes."""
+    return sa.Index(
+        f"ux_{table}_code_folded",
+        sa.text(f"lower(regexp_replace(code, '{INVISIBLE_CHARACTERS}', '', 'g'))"),
+        unique=True,
+    )
+
+
 def currency_check(table: str, column: str) -> sa.CheckConstraint:
     return sa.CheckConstraint(f"{column} ~ '^[A-Z]{{3}}$'", name=f"{column}_iso4217")
 
@@ -80,6 +106,8 @@ __all__ = [
     "date_checks",
     "enum_column",
     "figure_checks",
+    "folded",
+    "folded_code_index",
     "precision_column",
     "qualifier_column",
     "updated_at_column",

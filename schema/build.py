@@ -1,11 +1,11 @@
 """The Strawberry schema object, built once per process."""
 
 import logging
+from decimal import Decimal
 from functools import cache
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
@@ -14,10 +14,12 @@ from schema.errors import bad_user_input
 from schema.extensions.compiled_reads import CompiledReads
 from schema.extensions.limits import QueryLimits, limit_extensions
 from schema.extensions.operation_metrics import OperationMetrics
+from schema.extensions.parse_cache import ParseByQueryText
 from schema.extensions.read_routing import WritesOnPrimary
 from schema.extensions.validation_cache import ValidationByQueryText
 from schema.mutations import Mutation
 from schema.query import Query
+from schema.scalars import BoundedDecimal
 from schema.subscriptions import Subscription
 from schema.types.node import Entity
 
@@ -69,13 +71,14 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        scalar_overrides={Decimal: BoundedDecimal},
         extensions=[
             *limit_extensions(limits),
             OperationMetrics,
             WritesOnPrimary,
             CompiledReads,
-            # Parsing and validation dominate small queries: cache both.
-            lambda: ParserCache(maxsize=256),
+            # Parsing and validation dominate small queries: cache both (bounded in bytes).
+            ParseByQueryText,
             ValidationByQueryText,
         ],
     )

@@ -20,6 +20,7 @@ import strawberry
 from strawberry import relay
 
 from db import criteria as c
+from db.bounds import record_id
 from db.enums import (
     AgreementKind,
     BeneficiaryCategory,
@@ -240,9 +241,10 @@ def decode_ids(
             global_id = relay.GlobalID.from_id(value)
         except Exception as error:
             raise bad_user_input(f"{value!r} is not a valid global id.", argument=at) from error
-        if global_id.type_name != type_name or not global_id.node_id.isdigit():
+        number = record_id(global_id.node_id)
+        if global_id.type_name != type_name or number is None:
             raise bad_user_input(f"{value!r} is not the id of a {type_name}.", argument=at)
-        ids.append(int(global_id.node_id))
+        ids.append(number)
     return tuple(ids)
 
 

@@ -12,6 +12,7 @@ from typing import cast
 from graphql import GraphQLError
 from strawberry import relay
 
+from db.bounds import record_id
 from schema.changes import Change
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
@@ -47,7 +48,7 @@ def _parse(id: str, argument: str) -> relay.GlobalID | GraphQLError:
     except Exception:
         return bad_user_input(f"{id!r} is not a valid global id.", argument=argument)
     if global_id.type_name not in NODE_TYPES or (
-        global_id.type_name not in _TEXT_IDS and not global_id.node_id.isdigit()
+        global_id.type_name not in _TEXT_IDS and record_id(global_id.node_id) is None
     ):
         return bad_user_input(f"{id!r} is not a valid global id.", argument=argument)
     return global_id

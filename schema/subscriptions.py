@@ -22,6 +22,7 @@ from db.api_keys import is_live
 from db.changes import changes_after, projects_visible_to
 from schema.changes import Change, RecordType
 from schema.context import Context, Principal
+from schema.error_codes import database_unreachable
 from schema.errors import not_found
 from schema.filters import decode_ids
 from schema.info import Info
@@ -88,8 +89,15 @@ async def _next(
             )
         except TimeoutError:
             if principal is not None:
-                async with context.connections.connect() as conn:
-                    live = await is_live(conn, principal.key_name)
+                try:
+                    async with context.connections.connect() as conn:
+                        live = await is_live(conn, principal.key_name)
+                except Exception as error:
+                    if not database_unreachable(error):
+                        raise
+                    # Down or restarting is no news of the key: ask again at the next check,
+                    # rather than end a subscription that the hub will feed once it is back.
+                    continue
                 if not live:
                     await _close(context, KEY_REVOKED, "The API key was revoked.")
         except ServerClosing:

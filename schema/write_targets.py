@@ -6,6 +6,7 @@ from typing import Any
 from strawberry import relay
 
 from db.authorisation import projects_of
+from db.bounds import record_id
 from schema.info import Info
 
 
@@ -21,9 +22,9 @@ def _id(value: Any, type_name: str) -> int | None:
         global_id = relay.GlobalID.from_id(value)
     except Exception:
         return None
-    if global_id.type_name != type_name or not global_id.node_id.isdigit():
+    if global_id.type_name != type_name:
         return None
-    return int(global_id.node_id)
+    return record_id(global_id.node_id)
 
 
 def _ids(*values: int | None) -> list[int]:

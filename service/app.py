@@ -12,13 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import create_engine
 from service.change_hub import ChangeHub
 from service.database import ConnectionSource, EngineConnections
+from service.database_supervisor import DatabaseSupervisor
+from service.embedded import EmbeddedPostgres
 from service.http import health, iati_export
 from service.http.body_limit import UPLOAD_OVERHEAD, BodyLimit
 from service.http.database_errors import handle_database_errors
 from service.http.explorer import serve_explorer
 from service.http.graphql_router import graphql_router
 from service.http.http_cache import GraphQLGetCache
-from service.http.rate_limits import RateLimits
+from service.http.rate_limits import RateLimits, RequestLimits
 from service.http.request_ids import RequestIds
 from service.observability import Metrics, ObserveRequests, add_metrics_endpoint
 from service.settings import Settings
@@ -40,8 +42,10 @@ def create_app(
     database_url: str | None = None,
     connections: ConnectionSource | None = None,
     span_exporter: SpanExporter | None = None,
+    embedded: EmbeddedPostgres | None = None,
 ) -> FastAPI:
-    """Build the app on a database URL (an engine is made at start-up) or a connection source."""
+    """Build the app on a database URL (an engine is made at start-up) or a connection source;
+    given the embedded server it runs on, the app keeps that server running."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,9 +63,16 @@ def create_app(
         hub = ChangeHub(engines[0], url, buffer=settings.subscription_buffer)
         await hub.start()
         app.state.change_hub = hub
+        supervisor = None
+        if embedded is not None:
+            supervisor = DatabaseSupervisor(embedded)
+            await supervisor.start()
+            app.state.database_supervisor = supervisor
         try:
             yield
         finally:
+            if supervisor is not None:
+                await supervisor.stop()
             await hub.stop()
             for engine in engines:
                 await engine.dispose()
@@ -99,13 +110,14 @@ def create_app(
         allow_headers=["Content-Type", "Authorization"],
         max_age=600,
     )
-    app.add_middleware(
-        RateLimits,
+    request_limits = RequestLimits(
         per_key=settings.rate_limit_per_key,
         per_address=settings.rate_limit_per_address,
         storage=settings.rate_limit_storage,
         trusted_proxies=settings.trusted_proxies,
     )
+    app.state.request_limits = request_limits
+    app.add_middleware(RateLimits, limits=request_limits)
     app.add_middleware(ObserveRequests, metrics=metrics)
     app.add_middleware(RequestIds)
     if settings.tracing:

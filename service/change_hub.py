@@ -48,7 +48,7 @@ class ChangeHub:
         self.reconnect_delay = reconnect_delay
         self.check_seconds = check_seconds
         self.position: int | None = None
-        """The last change handed to the subscribers; read when the hub first connects."""
+        """The last change handed to the subscribers; read when the hub first listens."""
         self.subscribers: set[Subscriber] = set()
         self.per_key: dict[str, int] = {}
         self.listening = asyncio.Event()
@@ -105,6 +105,12 @@ class ChangeHub:
         try:
             connection.add_termination_listener(lambda _: lost.set())
             await connection.add_listener(CHANNEL, lambda *_: self._wake.set())
+            if self.position is None:
+                # Known before anyone is told the hub listens, and read after LISTEN: every
+                # change past it notifies. Left to the first delivery, a failure there would
+                # read the position again after reconnecting, past changes committed between.
+                async with self.engine.connect() as conn:
+                    self.position = await last_position(conn)
             self.listening.set()
             self._wake.set()  # read what was committed while nobody listened
             while True:
@@ -125,10 +131,10 @@ class ChangeHub:
 
     async def _deliver(self) -> None:
         while True:
+            position = self.position
+            assert position is not None, "set before listening"
             async with self.engine.connect() as conn:
-                if self.position is None:
-                    self.position = await last_position(conn)
-                changes = await changes_after(conn, self.position)
+                changes = await changes_after(conn, position)
             if not changes:
                 return
             for change in changes:

@@ -1,16 +1,24 @@
 """The embedded default: a real PostgreSQL from the ``pgserver`` wheel, for a machine with none.
 
 pgserver runs the server as its own system user when started as root and stops it when the
-last Python process using the data directory exits, so the handle must stay referenced
-for as long as the service runs.
+last Python process using the data directory exits (it keeps their pids in
+``pgdata/.handle_pids.json``), so the handle must stay referenced for as long as the service
+runs. Two gaps are closed here: a process killed without running its exit handlers left its
+pid in that file, so no later process was ever "the last" and the server was never stopped
+(pids of processes that no longer exist are pruned before the server is taken); and a
+server that died (``kill -9`` of the postmaster) stayed dead: ``restart_if_dead`` starts it
+again, and ``service.database_supervisor`` calls it while the service runs.
 """
 
+import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 DATABASE = "coopgraph"
+HANDLE_FILE = ".handle_pids.json"
 
 
 class EmbeddedPostgres:
@@ -20,10 +28,13 @@ class EmbeddedPostgres:
         _private_runtime_dir()
         import pgserver  # after the runtime dir is set: platformdirs reads it on import
 
+        self.pgdata = data_dir / "pgdata"
+        _prune_dead_handles(self.pgdata / HANDLE_FILE)
         self._server: Any = pgserver.get_server(  # type: ignore[attr-defined]
-            data_dir / "pgdata", cleanup_mode="stop"
+            self.pgdata, cleanup_mode="stop"
         )
-        self.socket_dir = str(data_dir / "pgdata")
+        self.socket_dir = str(self.pgdata)
+        self.restarts = 0
 
     def ensure_database(self, name: str) -> str:
         """Create ``name`` if missing and return its asyncpg URL."""
@@ -37,6 +48,49 @@ class EmbeddedPostgres:
 
     def psql(self, sql: str) -> str:
         return str(self._server.psql(sql))
+
+    def postmaster_pid(self) -> int | None:
+        """The running postmaster's pid, or None when it is not running."""
+        from pgserver.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(self.pgdata)
+        return int(info.pid) if info is not None and info.is_running() else None
+
+    def restart_if_dead(self) -> bool:
+        """Start the server again if it is not running; whether it had to. Blocking: pg_ctl
+        waits for the server to accept connections. After a crash the server first replays
+        its write-ahead log, so every committed transaction is there when it answers."""
+        if self.postmaster_pid() is not None:
+            return False
+        with self._server._lock:
+            self._server.ensure_postgres_running()
+        self.restarts += 1
+        return True
+
+    def stop(self) -> None:
+        """Give up this process's handle: the server stops if no other process holds one."""
+        self._server.cleanup()
+
+
+def _prune_dead_handles(path: Path) -> None:
+    try:
+        pids = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _alive(pid)]
+    if alive != pids:
+        with contextlib.suppress(OSError):
+            path.write_text(json.dumps(alive))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _private_runtime_dir() -> None:

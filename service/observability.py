@@ -73,7 +73,10 @@ class RequestObserver:
 
 
 class ObserveRequests:
-    """The per-request log line and the request metrics (ASGI, around everything else)."""
+    """The per-request log line and the request metrics (ASGI, around everything else), and
+    a ``Server-Timing: app;dur=<ms>`` header: how long the service took until it started its
+    answer, as the service measured it (a client's clock also counts the network and its
+    own queueing; the hostile-client tests bound the server's time with it)."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
@@ -90,6 +93,9 @@ class ObserveRequests:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                elapsed = (time.perf_counter() - started) * 1000
+                timing = (b"server-timing", f"app;dur={elapsed:.2f}".encode())
+                message = {**message, "headers": [*message.get("headers", []), timing]}
             await send(message)
 
         try:

@@ -88,6 +88,21 @@ class Settings(BaseSettings):
     ws_ping_seconds: float = Field(
         default=20.0, gt=0, description="WebSocket heartbeat: ping interval and pong timeout"
     )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="a request's headers must arrive within this (408 after)"
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="longest pause between two chunks of a request body"
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="an idle connection is closed this long after a response"
+    )
+    max_connections_per_address: int = Field(
+        default=100, ge=1, description="open connections (HTTP and WebSocket) per client address"
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, description="open connections in all; past it new requests get 503"
+    )
     shutdown_grace_seconds: int = Field(
         default=20, ge=1, description="on SIGTERM, how long requests in flight may finish"
     )

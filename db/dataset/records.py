@@ -24,7 +24,7 @@ from db.enums import (
     Qualifier,
 )
 
-_FUZZY = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_FUZZY = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")
 
 
 class Record(BaseModel):

@@ -13,6 +13,7 @@ from db.columns import (
     date_checks,
     enum_column,
     figure_checks,
+    folded_code_index,
     precision_column,
     qualifier_column,
     updated_at_column,
@@ -27,6 +28,7 @@ class Contribution(SQLModel, table=True):
 
     __table_args__ = (
         sa.CheckConstraint("amount >= 0", name="amount_non_negative"),
+        folded_code_index("contribution"),
         sa.CheckConstraint("period_end_year >= period_start_year", name="period"),
         sa.CheckConstraint("donor_id <> recipient_id", name="two_parties"),
         currency_check("contribution", "currency"),

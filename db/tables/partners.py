@@ -5,12 +5,21 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from db.columns import created_at_column, enum_column, updated_at_column, version_column
+from db.columns import (
+    created_at_column,
+    enum_column,
+    folded_code_index,
+    updated_at_column,
+    version_column,
+)
 from db.enums import PartnerKind
 
 
 class Partner(SQLModel, table=True):
-    __table_args__ = (sa.CheckConstraint("parent_id <> id", name="not_own_parent"),)
+    __table_args__ = (
+        sa.CheckConstraint("parent_id <> id", name="not_own_parent"),
+        folded_code_index("partner"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, description="stable key used by the dataset and its seeding")

@@ -10,6 +10,7 @@ from db.columns import (
     created_at_column,
     date_checks,
     enum_column,
+    folded_code_index,
     precision_column,
     updated_at_column,
     version_column,
@@ -21,6 +22,7 @@ from db.text_search import search_index, search_vector_column
 class Programme(SQLModel, table=True):
     __table_args__ = (
         search_index("programme"),
+        folded_code_index("programme"),
         sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
         sa.CheckConstraint("parent_id <> id", name="not_own_parent"),
         *date_checks("programme", "start_date", "end_date"),

@@ -13,6 +13,7 @@ from db.columns import (
     date_checks,
     enum_column,
     figure_checks,
+    folded_code_index,
     precision_column,
     qualifier_column,
     updated_at_column,
@@ -29,6 +30,7 @@ _DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
 class Project(SQLModel, table=True):
     __table_args__ = (
         search_index("project"),
+        folded_code_index("project"),
         # Serve the keyset orderings by start, oldest or newest first (db/orderings.py);
         # code's unique index, in the C collation, serves the ordering by code.
         sa.Index("ix_project_effective_start", "effective_start", "id"),

@@ -11,6 +11,7 @@ from db.columns import (
     created_at_column,
     enum_column,
     figure_checks,
+    folded_code_index,
     qualifier_column,
     updated_at_column,
     version_column,
@@ -31,6 +32,7 @@ class BeneficiaryGroup(SQLModel, table=True):
     __tablename__ = "beneficiary_group"
     __table_args__ = (
         search_index("beneficiary_group"),
+        folded_code_index("beneficiary_group"),
         sa.CheckConstraint("target_count >= 0", name="target_non_negative"),
         sa.CheckConstraint("reached_count >= 0", name="reached_non_negative"),
         sa.CheckConstraint("population_count >= 0", name="population_non_negative"),
@@ -86,6 +88,7 @@ class Outcome(SQLModel, table=True):
 
     __table_args__ = (
         search_index("outcome"),
+        folded_code_index("outcome"),
         sa.CheckConstraint("period_end >= period_start", name="period_ordered"),
         sa.CheckConstraint(
             "(period_start IS NULL AND period_end IS NULL) = (period_precision IS NULL)",

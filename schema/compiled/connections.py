@@ -17,6 +17,7 @@ from strawberry import relay
 from strawberry.types.base import StrawberryObjectDefinition
 
 from db import keyset
+from db.bounds import record_id
 from db.json_select import EMPTY_LIST, Json, as_text, global_id
 from schema import pagination
 from schema.compiled.builders import Values
@@ -267,12 +268,13 @@ def node_by_id(compiler: Compiler, root: None, request: Request) -> Json:
         if isinstance(definition, StrawberryObjectDefinition)
         else None
     )
-    if not isinstance(declared, NodeTable) or not parsed.node_id.isdigit():
+    number = record_id(parsed.node_id)
+    if not isinstance(declared, NodeTable) or number is None:
         raise CannotCompile("a node type the compiled path does not read")
     target = declared.table.alias()
     built = compiler.object(parsed.type_name, target, request.nodes, request.path)
     compiler.required.append(request.path)
-    return sa.select(built).where(target.c.id == int(parsed.node_id)).scalar_subquery()
+    return sa.select(built).where(target.c.id == number).scalar_subquery()
 
 
 INHERITED: Inherited = {

@@ -57,7 +57,19 @@ def _render(
     return Rendered(sql.string, parameters, compiled.shape)
 
 
-STATEMENTS: BoundedCache[Rendered | None] = BoundedCache(512)
+MAX_STATEMENT_BYTES = 32 * 1024 * 1024
+
+
+def _weight(rendered: Rendered | None) -> int:
+    """The SQL text, its parameters (as text) and the answer's shape (a few per field)."""
+    if rendered is None:
+        return 0
+    return 2 * len(rendered.sql) + sum(len(str(p)) for p in rendered.parameters)
+
+
+STATEMENTS: BoundedCache[Rendered | None] = BoundedCache(
+    512, max_bytes=MAX_STATEMENT_BYTES, weigh=_weight
+)
 """A query the compiler cannot read is kept as ``None``, so it is not tried again."""
 
 

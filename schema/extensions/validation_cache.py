@@ -15,7 +15,11 @@ from strawberry.schema.schema import validate_document
 
 from schema.extensions.bounded_cache import BoundedCache
 
-_OUTCOMES: BoundedCache[list[GraphQLError]] = BoundedCache(512)
+MAX_VALIDATION_BYTES = 16 * 1024 * 1024
+
+_OUTCOMES: BoundedCache[list[GraphQLError]] = BoundedCache(
+    512, max_bytes=MAX_VALIDATION_BYTES, weigh=lambda errors: 200 * len(errors)
+)
 
 
 class ValidationByQueryText(SchemaExtension):

@@ -203,7 +203,7 @@ async def _check_partner(
 
 @strawberry.mutation(description="Create a partner organisation.", permission_classes=[IsAdmin])
 async def create_partner(info: Info, input: CreatePartnerInput) -> PartnerPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     columns = _columns(given(input), problems, {"parent_id": "Partner"})
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -216,7 +216,7 @@ async def create_partner(info: Info, input: CreatePartnerInput) -> PartnerPayloa
 
 @strawberry.mutation(description="Change some fields of a partner.", permission_classes=[IsAdmin])
 async def update_partner(info: Info, input: UpdatePartnerInput) -> PartnerPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     partner_id, version, values = update_of(problems, input, "Partner")
     columns = _columns(values, problems, {"parent_id": "Partner"})
 
@@ -234,7 +234,7 @@ async def update_partner(info: Info, input: UpdatePartnerInput) -> PartnerPayloa
     permission_classes=[IsAdmin],
 )
 async def delete_partner(info: Info, input: DeletePartnerInput) -> DeletePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     partner_id = record_id_of(problems, input.id, "Partner")
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -270,7 +270,7 @@ async def _check_programme(
     description="Create a programme or a phase of one.", permission_classes=[IsAdmin]
 )
 async def create_programme(info: Info, input: CreateProgrammeInput) -> ProgrammePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     columns = _columns(given(input), problems, {"parent_id": "Programme"})
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -283,7 +283,7 @@ async def create_programme(info: Info, input: CreateProgrammeInput) -> Programme
 
 @strawberry.mutation(description="Change some fields of a programme.", permission_classes=[IsAdmin])
 async def update_programme(info: Info, input: UpdateProgrammeInput) -> ProgrammePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     programme_id, version, values = update_of(problems, input, "Programme")
     columns = _columns(values, problems, {"parent_id": "Programme"})
 
@@ -303,7 +303,7 @@ async def update_programme(info: Info, input: UpdateProgrammeInput) -> Programme
     permission_classes=[IsAdmin],
 )
 async def delete_programme(info: Info, input: DeleteInput) -> DeletePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     programme_id = record_id_of(problems, input.id, "Programme")
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -356,7 +356,7 @@ async def _programme_link_id(
 async def link_programme_partner(
     info: Info, input: ProgrammePartnerLinkInput
 ) -> ProgrammePartnerPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     programme_id, partner_id = _programme_link(input, problems)
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -385,7 +385,7 @@ async def link_programme_partner(
 async def unlink_programme_partner(
     info: Info, input: ProgrammePartnerLinkInput
 ) -> ProgrammePartnerPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     programme_id, partner_id = _programme_link(input, problems)
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -429,7 +429,7 @@ async def _check_contribution(
 
 @strawberry.mutation(description="Record a contribution.", permission_classes=[IsAdmin])
 async def create_contribution(info: Info, input: CreateContributionInput) -> ContributionPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     columns = _columns(given(input), problems, _CONTRIBUTION_IDS)
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -444,7 +444,7 @@ async def create_contribution(info: Info, input: CreateContributionInput) -> Con
     description="Change some fields of a contribution.", permission_classes=[IsAdmin]
 )
 async def update_contribution(info: Info, input: UpdateContributionInput) -> ContributionPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     contribution_id, version, values = update_of(problems, input, "Contribution")
     columns = _columns(values, problems, _CONTRIBUTION_IDS)
 

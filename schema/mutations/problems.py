@@ -16,12 +16,26 @@ import pycountry
 from graphql import GraphQLError
 from strawberry import relay
 
+from db.bounds import record_id
+from schema.mutations.text_bounds import text_problems
+
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+NOT_CURRENCIES = frozenset({"XXX", "XTS"})
+"""ISO 4217's "no currency" and "for testing": codes, but no money is in them."""
 
 
 @dataclass
 class Problems:
     found: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def checking(cls, input: object) -> "Problems":
+        """Problems that start with every text of the input out of its bounds."""
+        problems = cls()
+        for path, code, message in text_problems(input):
+            problems.add(path, code, message)
+        return problems
 
     def add(self, path: str, code: str, message: str) -> None:
         self.found.append({"path": path, "code": code, "message": message})
@@ -40,14 +54,23 @@ class Problems:
         except Exception:
             self.add(path, "INVALID_ID", f"{value!r} is not a valid global id.")
             return None
-        if global_id.type_name != type_name or not global_id.node_id.isdigit():
+        number = record_id(global_id.node_id)
+        if global_id.type_name != type_name or number is None:
             self.add(path, "INVALID_ID", f"{value!r} is not the id of a {type_name}.")
             return None
-        return int(global_id.node_id)
+        return number
 
     def currency(self, value: str, path: str) -> None:
-        if pycountry.currencies.get(alpha_3=value) is None:
-            self.add(path, "INVALID_CURRENCY", f"{value!r} is not an ISO 4217 currency code.")
+        if (
+            not _CURRENCY.fullmatch(value)
+            or value in NOT_CURRENCIES
+            or pycountry.currencies.get(alpha_3=value) is None
+        ):
+            self.add(
+                path,
+                "INVALID_CURRENCY",
+                f"{value[:10]!r} is not an ISO 4217 currency code (upper case, not XXX or XTS).",
+            )
 
     def country(self, value: str, known: Iterable[str], path: str) -> None:
         if not _COUNTRY.match(value) or pycountry.countries.get(alpha_2=value) is None:

@@ -190,7 +190,7 @@ def _link_amount(
     permission_classes=[CanWriteProject],
 )
 async def create_project(info: Info, input: CreateProjectInput) -> ProjectPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     nested = ("programme_ids", "partners", "countries", "themes", "beneficiary_groups", "outcomes")
     scalars = {k: v for k, v in given(input).items() if k not in nested}
     columns = project_columns(scalars, problems, "input")
@@ -304,7 +304,7 @@ async def create_project(info: Info, input: CreateProjectInput) -> ProjectPayloa
     description="Change some fields of a project.", permission_classes=[CanWriteProject]
 )
 async def update_project(info: Info, input: UpdateProjectInput) -> ProjectPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     project_id, version, values = update_of(problems, input, "Project")
     columns = project_columns(values, problems, "input")
 
@@ -336,7 +336,7 @@ async def update_project(info: Info, input: UpdateProjectInput) -> ProjectPayloa
     permission_classes=[CanWriteProject],
 )
 async def delete_project(info: Info, input: DeleteInput) -> DeletePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     project_id = record_id_of(problems, input.id, "Project")
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
@@ -362,7 +362,7 @@ async def delete_project(info: Info, input: DeleteInput) -> DeletePayload:
     permission_classes=[CanWriteProject],
 )
 async def link_project_partner(info: Info, input: LinkProjectPartnerInput) -> ProjectPartnerPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     partner_id = problems.global_id(input.partner_id, "Partner", "input.partnerId")
     amount = _link_amount(input, problems, "input.amount")
@@ -407,7 +407,7 @@ async def link_project_partner(info: Info, input: LinkProjectPartnerInput) -> Pr
 async def unlink_project_partner(
     info: Info, input: UnlinkProjectPartnerInput
 ) -> ProjectPartnerPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     partner_id = problems.global_id(input.partner_id, "Partner", "input.partnerId")
     problems.raise_if_any()

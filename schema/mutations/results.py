@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import queries as q
 from db import tables, writes
+from db.columns import folded
 from db.enums import BeneficiaryCategory, OutcomeKind
 from schema.info import Info
 from schema.mutations.inputs import (
@@ -197,9 +198,14 @@ async def unique_code(
 ) -> None:
     if code is None:
         return
-    existing = await conn.scalar(sa.select(table.c.id).where(table.c.code == code))
+    same = folded(table.c.code) == folded(sa.literal(code))
+    existing = await conn.scalar(sa.select(table.c.id).where(same))
     if existing is not None and existing != own_id:
-        problems.add("input.code", "DUPLICATE", f"The code {code!r} is taken.")
+        problems.add(
+            "input.code",
+            "DUPLICATE",
+            f"The code {code!r} is taken (codes are compared ignoring case).",
+        )
 
 
 async def known_countries(conn: AsyncConnection, codes: list[str | None]) -> set[str]:
@@ -239,7 +245,7 @@ async def delete_record(
 async def create_beneficiary_group(
     info: Info, input: CreateBeneficiaryGroupInput
 ) -> BeneficiaryGroupPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     values = given(input)
     values.pop("project_id")
@@ -269,7 +275,7 @@ async def create_beneficiary_group(
 async def update_beneficiary_group(
     info: Info, input: UpdateBeneficiaryGroupInput
 ) -> BeneficiaryGroupPayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     group_id, version, values = update_of(problems, input, "BeneficiaryGroup")
     columns = group_columns(values, problems, "input")
 
@@ -298,7 +304,7 @@ async def delete_beneficiary_group(info: Info, input: DeleteInput) -> DeletePayl
     description="Add an outcome to a project.", permission_classes=[CanWriteProject]
 )
 async def create_outcome(info: Info, input: CreateOutcomeInput) -> OutcomePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     values = given(input)
     values.pop("project_id")
@@ -339,7 +345,7 @@ async def _update_outcome(
     description="Change some fields of an outcome.", permission_classes=[CanWriteProject]
 )
 async def update_outcome(info: Info, input: UpdateOutcomeInput) -> OutcomePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     outcome_id, version, values = update_of(problems, input, "Outcome")
     return await _update_outcome(
         info, outcome_id, version, outcome_columns(values, problems, "input"), problems
@@ -351,7 +357,7 @@ async def update_outcome(info: Info, input: UpdateOutcomeInput) -> OutcomePayloa
     permission_classes=[CanWriteProject],
 )
 async def record_outcome_progress(info: Info, input: RecordOutcomeProgressInput) -> OutcomePayload:
-    problems = Problems()
+    problems = Problems.checking(input)
     outcome_id = record_id_of(problems, input.id, "Outcome")
     values: dict[str, Any] = {"actual": input.actual}
     if input.period_start is not None:

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from strawberry import relay
 
+from db.bounds import record_id
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
 
@@ -23,7 +24,7 @@ class LoadedNode(relay.Node):
         loader = getattr(
             info.context.loaders, re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
         )
-        keys = [int(i) for i in node_ids] if cls.int_ids else list(node_ids)
+        keys = [record_id(i) for i in node_ids] if cls.int_ids else list(node_ids)
         return list(await loader.load_many(keys))
 
 
@@ -41,7 +42,7 @@ class Entity(LoadedNode):
         if (
             global_id is None
             or global_id.type_name != cls.__name__
-            or (cls.int_ids and not global_id.node_id.isdigit())
+            or (cls.int_ids and record_id(global_id.node_id) is None)
         ):
             raise bad_user_input(f"Not an id of a {cls.__name__}: {id!r}.")
         [node] = await cls.resolve_nodes(info=info, node_ids=[global_id.node_id])

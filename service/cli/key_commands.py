@@ -1,4 +1,10 @@
-"""``coopgraph keys``: create, list and revoke API keys."""
+"""``coopgraph keys``: create, list and revoke API keys.
+
+A ``write`` key writes the projects of the partner it is bound to. One made without a
+partner (possible before this was refused) wrote every project, silently: ``create``
+refuses that now (an ``admin`` key is the way to write everything), and ``list`` flags the
+unbound write keys that exist, to be revoked and made again with ``--partner``.
+"""
 
 import argparse
 
@@ -25,6 +31,12 @@ async def run_key_command(url: str, args: argparse.Namespace) -> int:
     try:
         async with engine.begin() as conn:
             if args.key_command == "create":
+                if args.scope == "write" and args.partner is None:
+                    print(
+                        "a write key writes for one partner: give --partner ACRONYM "
+                        "(an admin key, --scope admin, writes everything)"
+                    )
+                    return 2
                 try:
                     token = await api_keys.create_key(
                         conn, args.name, KeyScope(args.scope.upper()), args.partner
@@ -38,10 +50,20 @@ async def run_key_command(url: str, args: argparse.Namespace) -> int:
                 print(f"created key {args.name!r} ({args.scope}); it is shown only this once:")
                 print(token)
             elif args.key_command == "list":
+                unbound = 0
                 for key in await api_keys.list_keys(conn):
                     state = "revoked" if key["revoked_at"] else "active"
                     partner = key["partner"] or "-"
-                    print(f"{key['name']}\t{key['scope'].lower()}\t{partner}\t{state}")
+                    flag = ""
+                    if key["scope"] == KeyScope.WRITE.value and key["partner"] is None:
+                        flag = "\tUNBOUND: writes every project"
+                        unbound += not key["revoked_at"]
+                    print(f"{key['name']}\t{key['scope'].lower()}\t{partner}\t{state}{flag}")
+                if unbound:
+                    print(
+                        f"{unbound} active write key(s) bound to no partner write every project: "
+                        "revoke them and create them again with --partner (or --scope admin)"
+                    )
             elif not await api_keys.revoke_key(conn, args.name):
                 print(f"no active key named {args.name!r}")
                 return 1

@@ -3,7 +3,9 @@
 import argparse
 import asyncio
 import gc
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,28 @@ def database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
         return settings.database_url, None
     embedded = EmbeddedPostgres(settings.data_dir)
     return embedded.ensure_database(DATABASE), embedded
+
+
+class Signalled(SystemExit):
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def exit_on_signals() -> None:
+    """SIGTERM and SIGHUP end the process by default without running its exit handlers, so
+    the embedded PostgreSQL was left running with this pid in its handle file. Here they
+    unwind like Ctrl-C does (``finally`` blocks run, the embedded server is let go), and
+    ``main`` then ends the process by the same signal, so whoever started it sees the
+    usual status. uvicorn installs its own handlers while it serves and, once it has shut
+    down gracefully, raises the signal again, which lands here."""
+
+    def leave(signum: int, _frame: object) -> None:
+        raise Signalled(signum)
+
+    if threading.current_thread() is threading.main_thread():  # where signals are handled
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, leave)
 
 
 def tune_garbage_collector() -> None:
@@ -107,8 +131,26 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.stdout.write(sdl)
         return
 
+    exit_on_signals()
     settings = get_settings()
     url, embedded = database_url(settings)
+    signalled: Signalled | None = None
+    try:
+        _run_command(args, settings, url, embedded)
+    except Signalled as caught:
+        signalled = caught
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    if signalled is not None:
+        signal.signal(signalled.signum, signal.SIG_DFL)
+        signal.raise_signal(signalled.signum)
+        raise signalled
+
+
+def _run_command(
+    args: argparse.Namespace, settings: Settings, url: str, embedded: EmbeddedPostgres | None
+) -> None:
     if embedded is not None:
         # To stderr: ``export-iati`` writes its file to stdout.
         print(f"using the embedded PostgreSQL in {settings.data_dir.resolve()}", file=sys.stderr)
@@ -133,6 +175,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(2)
     elif args.command == "serve":
         from service.app import create_app
+        from service.http.connection_guard import server_options
         from service.observability import configure_json_logging
 
         if settings.log_format == "json":
@@ -147,18 +190,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"Explorer: http://{host}:{port}/", flush=True)
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
         tune_garbage_collector()
-        app = create_app(settings, database_url=url)
+        app = create_app(settings, database_url=url, embedded=embedded)
         config = uvicorn.Config(
             app,
             host=host,
             port=port,
-            # The WebSocket heartbeat: a subscriber that stops answering pings is dropped.
-            ws_ping_interval=settings.ws_ping_seconds,
-            ws_ping_timeout=settings.ws_ping_seconds,
-            # On SIGTERM: stop accepting, let requests in flight finish (subscribers get 1012
-            # and resume elsewhere with `since`), then close the database pool.
-            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-            log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
+            **server_options(settings),
         )
         DrainingServer(config, app).run()
 

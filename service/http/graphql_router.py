@@ -14,7 +14,6 @@ from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import HTTPConnection
 from starlette.responses import StreamingResponse
-from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -52,6 +51,8 @@ from service.http.persisted_queries import (
     PersistedQueryError,
     registered_operations,
 )
+from service.http.request_json import RefusedJson, decode_client_json
+from service.http.websocket_messages import BoundedWebSocketAdapter
 from service.observability import RequestObserver
 from service.settings import Settings
 
@@ -102,6 +103,11 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
 
     async with reads.connect() as conn:
         principal, bad_credentials = await authenticate(conn)
+        if principal is not None and header is not None:
+            # From now on this token's requests count against its key, not the address.
+            request.app.state.request_limits.verified_keys.verified(
+                header.partition(" ")[2].strip()
+            )
         yield Context(
             conn,
             request.app.state.settings,
@@ -141,9 +147,10 @@ _HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 _NO_ACK_PAYLOAD = cast(UnsetType, UNSET)
 
 
-class TextFrames(ASGIWebSocketAdapter):
-    """Every WebSocket message as a text frame: graphql-transport-ws is a text protocol, and
-    browsers' and Node's clients close a connection that sends binary frames (4004)."""
+class TextFrames(BoundedWebSocketAdapter):
+    """Messages bounded in size and rate like HTTP bodies, and every one sent as a text
+    frame: graphql-transport-ws is a text protocol, and browsers' and Node's clients close a
+    connection that sends binary frames (4004)."""
 
     async def send_json(self, message: Mapping[str, object]) -> None:
         await super().send_json(_AsText(message))
@@ -182,6 +189,16 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
         if isinstance(data, _AsText):
             return orjson.dumps(data).decode()
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_client_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry says only "Unable to parse"; the client is told which bound it broke."""
+        try:
+            return decode_client_json(data)
+        except RefusedJson as error:
+            raise HTTPException(400, error.reason) from error
 
     async def execute_single(
         self,

@@ -26,9 +26,13 @@ async def _revision(connections: ConnectionSource) -> str | None:
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
     """Ready when the primary, and the read replica if there is one, answer at the expected
-    migration: a replica that is down or behind on migrations would fail the queries sent to it."""
+    migration: a replica that is down or behind on migrations would fail the queries sent to it.
+    On the embedded server, ``embedded`` says whether it runs or is being restarted."""
     expected = head_revision()
     body: dict[str, Any] = {"status": "ready", "database": "up", "expected_revision": expected}
+    supervisor = getattr(request.app.state, "database_supervisor", None)
+    if supervisor is not None:
+        body["embedded"] = supervisor.status()
     sources = {"database": request.app.state.connections}
     if request.app.state.read_connections is not sources["database"]:
         sources["replica"] = request.app.state.read_connections

@@ -12,11 +12,12 @@ know, is refused with ``OPERATION_NOT_ALLOWED``.
 """
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
 from strawberry.http import GraphQLRequestData
+
+from schema.extensions.bounded_cache import BoundedCache
 
 REGISTERED = Path(__file__).parents[2] / "schema" / "examples"
 """The repo's own operations: what allow-list mode lets run."""
@@ -38,11 +39,16 @@ def registered_operations(folder: Path = REGISTERED) -> dict[str, str]:
     return {sha256(d): d for d in documents}
 
 
+MAX_PERSISTED_BYTES = 16 * 1024 * 1024
+"""The documents kept by hash, in bytes of their text (and at most ``capacity`` of them)."""
+
+
 class PersistedQueries:
     def __init__(self, *, capacity: int = 1000, allowed: dict[str, str] | None = None) -> None:
-        self.capacity = capacity
         self.allowed = allowed
-        self.seen: OrderedDict[str, str] = OrderedDict()
+        self.seen: BoundedCache[str] = BoundedCache(
+            capacity, max_bytes=MAX_PERSISTED_BYTES, weigh=len
+        )
 
     def resolve(self, data: GraphQLRequestData) -> GraphQLRequestData:
         """The request with its document, from the hash where it sent only that."""
@@ -69,14 +75,10 @@ class PersistedQueries:
         if data.query is not None:
             self._remember(given_hash, data.query)
             return data
-        query = self.seen.get(given_hash)
+        query = self.seen.lookup(given_hash)
         if query is None:
             raise PersistedQueryError("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
-        self.seen.move_to_end(given_hash)
         return replace(data, query=query)
 
     def _remember(self, key: str, query: str) -> None:
-        self.seen[key] = query
-        self.seen.move_to_end(key)
-        while len(self.seen) > self.capacity:
-            self.seen.popitem(last=False)
+        self.seen.put(key, query)

@@ -71,6 +71,7 @@ class Live:
     async def data(self, wait: float = 10) -> Any:
         message = await self.next(wait)
         assert message["type"] == "next", message
+        assert "errors" not in message["payload"], message
         return message["payload"]["data"]
 
 

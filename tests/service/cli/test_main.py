@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from db import api_keys
 from db.engine import create_engine
+from db.enums import KeyScope
 from schema.build import schema
 from schema.sdl import client_sdl
 from service.cli import main as cli
@@ -118,6 +120,30 @@ async def test_keys_are_created_listed_and_revoked(
             "NOPE",
         )
     assert failed.value.code == 1
+
+
+async def test_a_write_key_needs_a_partner_and_unbound_ones_are_flagged(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], empty_database_url: str
+) -> None:
+    await _run_cli(monkeypatch, empty_database_url, "migrate")
+    with pytest.raises(SystemExit) as refused:
+        await _run_cli(
+            monkeypatch, empty_database_url, "keys", "create", "--name", "w", "--scope", "write"
+        )
+    assert refused.value.code == 2
+    assert "--partner" in capsys.readouterr().out
+    assert await _scalar(empty_database_url, "SELECT count(*) FROM api_key") == 0
+    # One made before the refusal existed:
+    engine = create_engine(empty_database_url)
+    try:
+        async with engine.begin() as conn:
+            await api_keys.create_key(conn, "old-writer", KeyScope.WRITE)
+    finally:
+        await engine.dispose()
+    await _run_cli(monkeypatch, empty_database_url, "keys", "list")
+    listed = capsys.readouterr().out
+    assert "old-writer\twrite\t-\tactive\tUNBOUND: writes every project" in listed
+    assert "1 active write key(s) bound to no partner" in listed
 
 
 async def test_replicas_starting_together_migrate_and_seed_once(server: DatabaseServer) -> None:

@@ -6,6 +6,8 @@ from contextlib import asynccontextmanager
 import httpx
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db import api_keys
+from db.enums import KeyScope
 from service.app import create_app
 from service.settings import Settings
 from tests.conftest import FixedConnection
@@ -37,19 +39,44 @@ async def test_an_address_over_its_limit_is_told_when_to_retry(
     refused = answers[-1]
     assert 0 < int(refused.headers["retry-after"]) <= 60
     assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
-    # A request with a key counts against that key, not the address.
-    assert keyed.status_code != 429
+    # A key not verified (this one does not exist) counts against the address.
+    assert keyed.status_code == 429
 
 
-async def test_each_token_has_its_own_allowance(conn: AsyncConnection, settings: Settings) -> None:
-    async with limited(conn, settings, ("203.0.113.6", 4000), rate_limit_per_key="2/minute") as c:
-        first = [
-            (await c.post("/graphql", json=QUERY, headers={"Authorization": "Bearer cg_1_a"}))
-            for _ in range(3)
+async def test_made_up_tokens_spend_their_address_allowance(
+    conn: AsyncConnection, settings: Settings
+) -> None:
+    async with limited(
+        conn, settings, ("203.0.113.6", 4000), rate_limit_per_address="3/minute"
+    ) as client:
+        answers = [
+            await client.post(
+                "/graphql", json=QUERY, headers={"Authorization": f"Bearer cg_{n}_madeup{n:020d}"}
+            )
+            for n in range(4)
         ]
-        other = await c.post("/graphql", json=QUERY, headers={"Authorization": "Bearer cg_1_b"})
-    assert [r.status_code for r in first] == [200, 200, 429]
-    assert other.status_code == 200
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+
+
+async def test_a_verified_key_has_its_own_allowance(
+    conn: AsyncConnection, settings: Settings
+) -> None:
+    token = await api_keys.create_key(conn, "limited", KeyScope.ADMIN)
+    keyed = {"Authorization": f"Bearer {token}"}
+    async with limited(
+        conn,
+        settings,
+        ("203.0.113.7", 4000),
+        rate_limit_per_address="2/minute",
+        rate_limit_per_key="3/minute",
+    ) as client:
+        # The first request verifies the key (and counts against the address).
+        first = await client.post("/graphql", json=QUERY, headers=keyed)
+        by_key = [(await client.post("/graphql", json=QUERY, headers=keyed)) for _ in range(4)]
+        by_address = await client.post("/graphql", json=QUERY)
+    assert first.status_code == 200
+    assert [r.status_code for r in by_key] == [200, 200, 200, 429]
+    assert by_address.status_code == 200
 
 
 async def test_forwarded_addresses_count_only_behind_a_trusted_proxy(
