@@ -1,7 +1,7 @@
 """The Strawberry schema object, built once per process."""
 
 import logging
-from functools import cache
+from functools import cache, partial
 
 import strawberry
 from graphql import GraphQLError
@@ -12,7 +12,7 @@ from strawberry.types import ExecutionContext, Info
 from schema.error_codes import assign_codes
 from schema.errors import bad_user_input
 from schema.extensions.compiled_reads import CompiledReads
-from schema.extensions.limits import QueryLimits, limit_extensions
+from schema.extensions.limits import QueryLimits, limit_extensions, refusals
 from schema.extensions.operation_metrics import OperationMetrics
 from schema.extensions.read_routing import WritesOnPrimary
 from schema.extensions.validation_cache import ValidationByQueryText
@@ -65,6 +65,7 @@ class CoopgraphSchema(strawberry.federation.Schema):
 @cache
 def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
     limits = limits or QueryLimits()
+    refuse = partial(refusals, limits)
     return CoopgraphSchema(
         query=Query,
         mutation=Mutation,
@@ -76,7 +77,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
             CompiledReads,
             # Parsing and validation dominate small queries: cache both.
             lambda: ParserCache(maxsize=256),
-            ValidationByQueryText,
+            lambda: ValidationByQueryText(refuse),
         ],
     )
 
