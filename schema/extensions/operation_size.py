@@ -18,7 +18,8 @@ The cost counts every field once per parent it can be resolved for:
   the default one), and its ``edges`` list adds no factor of its own;
 - a plain list of objects multiplies what is under it by the most it can hold, which its
   field declares with ``@listSize(assumedSize:)`` (the IBM cost specification's and Apollo
-  demand control's directive); a list of scalars or enums counts once;
+  demand control's directive); one that declares none, by its ``first`` argument or else
+  as ``RECORD_LINKS``; a list of scalars or enums counts once;
 - any other field counts once, introspection's included (not what is under them: their
   answer does not grow with the data).
 """
@@ -51,6 +52,12 @@ from strawberry.types.field import StrawberryField
 CEILING = 10**15
 """Counts stop growing here: far above any limit, and an exact count of an exponential
 expansion would only make a longer number to print."""
+
+
+RECORD_LINKS = 10
+"""What a plain list that declares no size is counted as: a record's own links (its
+sources, partners, outcomes, a bucket's amounts) are few by nature; the lists that grow
+with a table (a country's or a partner's projects, all countries) declare their size."""
 
 
 @dataclass(frozen=True)
@@ -187,9 +194,11 @@ class _Measuring:
                 size, more = self._merged(
                     selection.selection_set, self._condition(selection, parent)
                 )
-            else:
+            elif isinstance(selection, FragmentSpreadNode):
                 # Absent: unknown, or a spread closing a cycle (measured later or never).
                 size, more = self.sizes.get(selection.name.value, (Size(), Counter()))
+            else:
+                continue
             total += size
             names.update(more)
         return total, names
@@ -213,7 +222,9 @@ class _Measuring:
         elif named.name.endswith("Connection"):
             factor = self._page(node)
         elif isinstance(field_type, GraphQLList):
-            factor = list_size(self.schema, parent, node.name.value) or 1
+            factor = list_size(self.schema, parent, node.name.value) or self._page(
+                node, RECORD_LINKS
+            )
             paged = f"{node.name.value}Connection"
             if paged in fields:
                 self.paged_instead.add(f"{parent.name}.{node.name.value} → {paged}")
@@ -227,13 +238,13 @@ class _Measuring:
             inner.repeats,
         )
 
-    def _page(self, field: FieldNode) -> int:
+    def _page(self, field: FieldNode, absent: int | None = None) -> int:
         for argument in field.arguments or ():
             if argument.name.value in ("first", "last"):
                 if isinstance(argument.value, IntValueNode):
                     return max(0, int(argument.value.value))
                 return self.pages.largest
-        return self.pages.default
+        return self.pages.default if absent is None else absent
 
 
 def _spreads(selection_set: SelectionSetNode | None) -> Iterator[str]:

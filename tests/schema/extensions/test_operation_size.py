@@ -8,15 +8,24 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import parse
+from graphql import (
+    GraphQLList,
+    GraphQLObjectType,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    parse,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schema.build import schema
 from schema.context import Context
 from schema.extensions.limits import QueryLimits, refusals
-from schema.extensions.operation_size import Pages, measure
+from schema.extensions.operation_size import Pages, list_size, measure
+from schema.types.common import PROJECTS
 from service.observability import json_formatter
 from service.settings import Settings
+from tests.conftest import Execute
 from tests.schema.extensions.shipped_queries import shipped_queries
 
 BOUND_SECONDS = 0.1
@@ -56,7 +65,7 @@ HOSTILE = {
     "with a cycle at its end": fan_out(21).replace(
         "fragment F21 on Query { __typename }", "fragment F21 on Query { __typename ...F0 }"
     ),
-    "six hundred identical fields": "{ " + "__typename " * 600 + "}",
+    "over five hundred identical fields": "{ " + "__typename " * 501 + "}",
 }
 
 
@@ -135,3 +144,46 @@ def test_the_shipped_queries_are_found() -> None:
         "README.md",
         "tests/schema/test_questions.py",
     } <= places
+
+
+async def test_a_chain_of_plain_lists_is_refused_with_its_estimate_and_the_paged_field(
+    gql: Execute,
+) -> None:
+    """Estimated at 906 when a plain list counted as 5: it ran 140 s on 5,000 projects."""
+    result = await gql("{ countries { projects { partners { partner { projects { code } } } } } }")
+    assert result.data is None
+    [error] = result.errors
+    extensions = error["extensions"]
+    assert extensions["code"] == "QUERY_TOO_COSTLY"
+    assert extensions["cost"] > 10**11 > extensions["limit"] == 1_000_000
+    assert str(extensions["cost"]) in error["message"]
+    assert "1000000" in error["message"]
+    assert "Country.projects → projectsConnection" in error["message"]
+    assert extensions["pagedInstead"] == [
+        "Country.projects → projectsConnection",
+        "Partner.projects → projectsConnection",
+    ]
+
+
+async def test_a_plain_list_counts_by_its_declared_size(gql: Execute) -> None:
+    one_country = '{ node(id: "Q291bnRyeTox") { ... on Country { projects { code } } } }'
+    [measured] = measure(schema._schema, parse(one_country), Pages(20, 100))
+    assert measured.size.cost == 1 + 1 + PROJECTS
+    paged = "{ countries { projectsConnection(first: 2) { edges { node { code } } } } }"
+    assert (await gql(paged)).errors is None
+
+
+def test_every_plain_list_with_a_paged_twin_declares_its_size() -> None:
+    """Those are the lists that grow with a table; the others are a record's own links."""
+    undeclared = [
+        f"{type_.name}.{name}"
+        for type_ in schema._schema.type_map.values()
+        if isinstance(type_, GraphQLObjectType)
+        for name, field in type_.fields.items()
+        if isinstance(get_nullable_type(field.type), GraphQLList)
+        and (f"{name}Connection" in type_.fields or type_ is schema._schema.query_type)
+        and not is_leaf_type(get_named_type(field.type))
+        and name not in ("_entities", "search")  # sized by their arguments
+        and list_size(schema._schema, type_, name) is None
+    ]
+    assert undeclared == []
