@@ -3,6 +3,10 @@
 Every check a filter needs that GraphQL's types cannot express (ranges in order, ISO codes,
 search length, global ids of the right type) happens here, so a malformed filter is a
 ``BAD_USER_INPUT`` naming the argument, never a database error.
+
+Over 400 lines, and kept whole: the inputs of every listing share the checks below them
+(ranges, ISO codes, global ids, search text); apart, those checks would be a module only
+these inputs use.
 """
 
 import datetime

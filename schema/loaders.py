@@ -1,7 +1,6 @@
 """Per-request DataLoaders: every nested field is one batched query per level, not per row."""
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.engine import RowMapping
@@ -10,9 +9,10 @@ from sqlmodel import SQLModel
 from strawberry.dataloader import DataLoader
 
 from db import conditions, keyset, queries, tables
-from db.criteria import PartnerLinkCriteria, ProjectCriteria
+from db.criteria import ProjectCriteria
 from db.enums import PartnerRole
 from db.tables.citations import CITED_RECORDS
+from schema.project_pages import project_conditions
 from schema.types.common import Source
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner, PartnerFact
@@ -227,19 +227,3 @@ class Loaders:
             return await queries.load_citations(conn, column, keys)
 
         return query
-
-
-def project_conditions(
-    relation: str, criteria: ProjectCriteria, role: PartnerRole | None
-) -> tuple[queries.Condition, queries.Condition]:
-    """The condition on projects and, under a partner, on the partner's own link: there the
-    filter's ``partner`` part and the ``role`` speak of that link, not of any partner."""
-    if relation != "partner":
-        return conditions.project_condition(criteria), queries.TRUE
-    link = criteria.partner or PartnerLinkCriteria()
-    if role is not None:
-        link = replace(link, role=role)
-    return (
-        conditions.project_condition(replace(criteria, partner=None)),
-        conditions.partner_link_condition(queries.project_partner, link),
-    )

@@ -1,13 +1,20 @@
 """Nested project connections (a partner's, programme's, country's or theme's projects),
-paged for every parent at once: one statement per level, whatever the number of parents."""
+paged for every parent at once: one statement per level, whatever the number of parents;
+on the compiled path, a subquery of the parent's statement (``projects_of``)."""
 
+from dataclasses import replace
 from typing import Any
 
-import strawberry
+from sqlalchemy.sql import FromClause
 from strawberry import relay
 
+from db import conditions, queries
+from db.criteria import PartnerLinkCriteria, ProjectCriteria
 from db.enums import PartnerRole
+from db.json_select import Json
 from db.orderings import project_ordering
+from schema.compiled.compiler import Compiler, Request, Rule, compiled_field
+from schema.compiled.connections import Span, connection, page_size
 from schema.filters import ProjectFilter, ProjectOrder, project_criteria, project_order
 from schema.info import Info
 from schema.pagination import check_page_size, decode_cursor, encode_cursor
@@ -81,8 +88,50 @@ def projects_connection_field(relation: str, key: str) -> Any:
             after=after,
         )
 
-    return strawberry.field(
+    return compiled_field(
+        projects_of(relation, key),
         resolver=resolve,
         description="The same projects as a connection: filtered, ordered and paged, for "
         f"every {relation} of a page in one statement.",
+    )
+
+
+def projects_of(relation: str, key: str) -> Rule:
+    """The compiled ``projectsConnection`` of a partner, programme, country or theme, as
+    ``project_page`` reads it."""
+
+    def rule(compiler: Compiler, row: FromClause, request: Request) -> Json:
+        arguments = compiler.arguments(request)
+        size = page_size(compiler, arguments)
+        criteria = project_criteria(arguments.get("filter"))
+        ordering = project_ordering(project_order(arguments.get("order_by")))
+        where, link_where = project_conditions(relation, criteria, arguments.get("role"))
+        linked_ids = queries.projects_linked_to(relation, row.c[key], link_where).correlate(row)
+        return connection(
+            compiler,
+            request,
+            ordering,
+            where & queries.project.c.id.in_(linked_ids),
+            size,
+            Span.of(arguments, ordering),
+            filtered=True,  # to the partner's, programme's, country's or theme's projects
+            correlate=row,
+        )
+
+    return rule
+
+
+def project_conditions(
+    relation: str, criteria: ProjectCriteria, role: PartnerRole | None
+) -> tuple[queries.Condition, queries.Condition]:
+    """The condition on projects and, under a partner, on the partner's own link: there the
+    filter's ``partner`` part and the ``role`` speak of that link, not of any partner."""
+    if relation != "partner":
+        return conditions.project_condition(criteria), queries.TRUE
+    link = criteria.partner or PartnerLinkCriteria()
+    if role is not None:
+        link = replace(link, role=role)
+    return (
+        conditions.project_condition(replace(criteria, partner=None)),
+        conditions.partner_link_condition(queries.project_partner, link),
     )

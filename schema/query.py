@@ -8,8 +8,11 @@ import strawberry
 from strawberry import relay
 
 from db import conditions, keyset, orderings, queries, tables
+from db.json_select import Json
 from schema import filters
 from schema.changes import Change, changes
+from schema.compiled.compiler import Compiler, Request, compiled_field
+from schema.compiled.connections import Span, connection, node_by_id, page_size, root_listing
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
 from schema.pagination import Connection, Listing
@@ -53,8 +56,11 @@ def root_connection(
     filter_type: Any,
     condition: Callable[[Any], keyset.Condition],
     description: str,
+    *,
+    compiled: bool = False,
 ) -> Any:
-    """A root connection field: ``node`` rows matching ``filter``, in ``ordering``."""
+    """A root connection field: ``node`` rows matching ``filter``, in ``ordering``; read on
+    the compiled path too when ``compiled``."""
 
     async def resolve(
         info: Info,
@@ -71,13 +77,32 @@ def root_connection(
 
     resolve.__annotations__["filter"] = filter_type | None
     resolve.__annotations__["return"] = Connection[node]
-    return strawberry.field(resolver=resolve, description=description, permission_classes=[CanRead])
+    options: dict[str, Any] = {
+        "resolver": resolve,
+        "description": description,
+        "permission_classes": [CanRead],
+    }
+    if compiled:
+        return compiled_field(root_listing(ordering, condition), **options)
+    return strawberry.field(**options)
+
+
+def root_projects(compiler: Compiler, root: None, request: Request) -> Json:
+    """``projects`` on the compiled path: the resolver's filter, ordering and page."""
+    arguments = compiler.arguments(request)
+    size = page_size(compiler, arguments)
+    criteria = filters.project_criteria(arguments.get("filter"))
+    ordering = orderings.project_ordering(filters.project_order(arguments.get("order_by")))
+    where = conditions.project_condition(criteria)
+    span = Span.of(arguments, ordering)
+    filtered = arguments.get("filter") is not None
+    return connection(compiler, request, ordering, where, size, span, filtered=filtered)
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description="Fetch any record by its global id.", permission_classes=[CanRead]
+    @compiled_field(
+        node_by_id, description="Fetch any record by its global id.", permission_classes=[CanRead]
     )
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node:
         try:
@@ -101,6 +126,7 @@ class Query:
         filters.PartnerFilter,
         lambda f: conditions.partner_condition(filters.partner_criteria(f)),
         "Partners (organisations), by name.",
+        compiled=True,
     )
     programmes: Connection[Programme] = root_connection(
         orderings.PROGRAMMES,
@@ -108,6 +134,7 @@ class Query:
         filters.ProgrammeFilter,
         lambda f: conditions.programme_condition(filters.programme_criteria(f)),
         "Programmes and their phases, by name.",
+        compiled=True,
     )
     beneficiary_groups: Connection[BeneficiaryGroup] = root_connection(
         orderings.BENEFICIARY_GROUPS,
@@ -138,7 +165,8 @@ class Query:
         "MoUs, agreements and reviews, oldest first.",
     )
 
-    @strawberry.field(
+    @compiled_field(
+        root_projects,
         description="Projects matching `filter`, in `orderBy` order (by code).",
         permission_classes=[CanRead],
     )

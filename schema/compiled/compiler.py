@@ -1,11 +1,14 @@
 """Turning a query's selection into one SQL statement that builds its JSON answer.
 
 The compiler walks the operation as graphql-core would execute it (fragments, aliases, merged
-selections, variables), but instead of calling resolvers it asks ``fields.RULES`` how each
-field reads in SQL. Whatever it is not sure of — a field without a rule, a directive,
-paging backward, an argument the resolver would refuse, a permission other than the public read —
-ends the attempt with ``CannotCompile``, and the resolvers answer instead, errors included.
-So the compiled path never answers differently; it answers only what it knows.
+selections, variables), but instead of calling resolvers it asks each field how it reads in
+SQL: its ``Rule``, declared with the field itself (``compiled_field``, in the type's module),
+or, for the fields of Strawberry's relay types, given by the class the field comes from
+(``connections.INHERITED``). Whatever it is not sure of — a field without a rule, a
+directive, paging backward, an argument the resolver would refuse, a permission other than
+the public read — ends the attempt with ``CannotCompile``, and the resolvers answer
+instead, errors included. So the compiled path never answers differently; it answers only
+what it knows.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+import strawberry
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -38,6 +42,7 @@ from strawberry import Schema
 from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
 
 from db import keyset
 from db.json_select import Json, json_object, key_literal
@@ -56,6 +61,7 @@ class Request:
 
     type_name: str
     name: str
+    python_name: str
     nodes: list[FieldNode]
     definition: GraphQLField
     path: tuple[str, ...]
@@ -66,6 +72,65 @@ class Request:
 
 
 Rule = Callable[["Compiler", Any, Request], ColumnElement[Any]]
+"""How a field reads in SQL: given the compiler, its parent's scope (a row, a page, a value
+type's expressions) and the request for it, the expression of its JSON value."""
+
+Inherited = Mapping[type, Mapping[str, Rule]]
+"""Rules of fields a type inherits from a class not of this repo (relay's ``Node``,
+``Connection``, ``Edge``, ``PageInfo``), by that class and the field's Python name."""
+
+_RULE = "coopgraph.compiled_rule"
+
+
+def compiled_field(rule: Rule, **options: Any) -> Any:
+    """A Strawberry field (``strawberry.field``'s options) that the compiled path reads with
+    ``rule``: what the field is and how it is fetched in one declaration, as a Grafast plan
+    sits in its field's spec. Also a decorator of the field's resolver, like
+    ``strawberry.field``."""
+    return strawberry.field(metadata={_RULE: rule}, **options)
+
+
+def rule_of(
+    definition: StrawberryObjectDefinition, field: StrawberryField, inherited: Inherited
+) -> Rule | None:
+    """The field's own rule, else the one its type inherits with it; ``None``: no rule."""
+    rule: Rule | None = field.metadata.get(_RULE)
+    if rule is not None:
+        return rule
+    for base in definition.origin.__mro__:
+        rule = inherited.get(base, {}).get(field.python_name)
+        if rule is not None:
+            return rule
+    return None
+
+
+def fields_without_rules(schema: Schema, inherited: Inherited) -> dict[str, list[str]]:
+    """Every object type a query can reach, with the fields the compiled path cannot read
+    (``__typename`` aside): what a query selecting them sends to the resolvers."""
+    query_type = schema._schema.query_type
+    assert query_type is not None
+    missing: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    reached: list[GraphQLNamedType] = [query_type]
+    while reached:
+        graphql_type = reached.pop()
+        if graphql_type.name in seen or graphql_type.name.startswith("__"):
+            continue
+        seen.add(graphql_type.name)
+        if is_abstract_type(graphql_type):
+            reached.extend(schema._schema.get_possible_types(graphql_type))
+            continue
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        definition = schema.get_type_by_name(graphql_type.name)
+        assert isinstance(definition, StrawberryObjectDefinition)
+        names = {schema.config.name_converter.get_graphql_name(f): f for f in definition.fields}
+        for name, graphql_field in graphql_type.fields.items():
+            reached.append(get_named_type(graphql_field.type))
+            field = names.get(name)
+            if field is None or rule_of(definition, field, inherited) is None:
+                missing.setdefault(graphql_type.name, []).append(name)
+    return missing
 
 
 @dataclass(frozen=True)
@@ -130,14 +195,14 @@ class Compiler:
     def __init__(
         self,
         schema: Schema,
-        rules: Mapping[str, Mapping[str, Rule]],
+        inherited: Inherited,
         fragments: dict[str, FragmentDefinitionNode],
         variables: VariableValues,
         reader: Reader,
     ) -> None:
         self.schema = schema
         self.graphql_schema: GraphQLSchema = schema._schema
-        self.rules = rules
+        self.inherited = inherited
         self.fragments = fragments
         self.variables = variables
         self.reader = reader
@@ -159,14 +224,20 @@ class Compiler:
             if name == "__typename":
                 pairs.append((key, key_literal(type_name)))
                 continue
-            rule = self.rules.get(type_name, {}).get(name)
+            strawberry_type, strawberry_field = self._strawberry_field(type_name, name)
+            rule = rule_of(strawberry_type, strawberry_field, self.inherited)
             if rule is None:
                 raise CannotCompile(f"{type_name}.{name} has no rule")
-            self._check_permissions(type_name, name)
+            self._check_permissions(type_name, name, strawberry_field)
             definition = object_type.fields[name]
             listed = is_list_type(get_nullable_type(definition.type))
             request = Request(
-                type_name, name, field_nodes, definition, (*path, key, *(("*",) if listed else ()))
+                type_name,
+                name,
+                strawberry_field.python_name,
+                field_nodes,
+                definition,
+                (*path, key, *(("*",) if listed else ())),
             )
             pairs.append((key, rule(self, parent, request)))
         if not pairs or len(pairs) > 50:
@@ -190,7 +261,7 @@ class Compiler:
 
     def arguments(self, request: Request) -> dict[str, Any]:
         """The field's arguments as its resolver receives them (Strawberry inputs, enums)."""
-        strawberry_field = self._strawberry_field(request.type_name, request.name)
+        _, strawberry_field = self._strawberry_field(request.type_name, request.name)
         raw = get_argument_values(request.definition, request.nodes[0], self.variables)
         if any(
             get_argument_values(request.definition, node, self.variables) != raw
@@ -204,8 +275,9 @@ class Compiler:
             config=self.schema.config,
         )
 
-    def _check_permissions(self, type_name: str, name: str) -> None:
-        strawberry_field = self._strawberry_field(type_name, name)
+    def _check_permissions(
+        self, type_name: str, name: str, strawberry_field: StrawberryField
+    ) -> None:
         if any(
             not isinstance(extension, PermissionExtension)
             for extension in strawberry_field.extensions
@@ -214,13 +286,15 @@ class Compiler:
         if strawberry_field.permission_classes and not self.reader.may_read:
             raise CannotCompile("reading needs a key: the resolvers say so")
 
-    def _strawberry_field(self, type_name: str, name: str) -> Any:
+    def _strawberry_field(
+        self, type_name: str, name: str
+    ) -> tuple[StrawberryObjectDefinition, StrawberryField]:
         definition = self.schema.get_type_by_name(type_name)
         if not isinstance(definition, StrawberryObjectDefinition):
             raise CannotCompile(f"{type_name} is not a Strawberry object type")
         for strawberry_field in definition.fields:
             if self.schema.config.name_converter.get_graphql_name(strawberry_field) == name:
-                return strawberry_field
+                return definition, strawberry_field
         raise CannotCompile(f"{type_name}.{name} is not a Strawberry field")
 
     def _collect(
@@ -275,7 +349,7 @@ class Compiler:
 
 def compile_operation(
     schema: Schema,
-    rules: Mapping[str, Mapping[str, Rule]],
+    inherited: Inherited,
     document: Any,
     operation_name: str | None,
     variables: dict[str, Any] | None,
@@ -295,7 +369,7 @@ def compile_operation(
     )
     if not isinstance(coerced, VariableValues):
         raise CannotCompile("variables the executor must refuse")
-    compiler = Compiler(schema, rules, fragments, coerced, reader)
+    compiler = Compiler(schema, inherited, fragments, coerced, reader)
     query_type = schema._schema.query_type
     assert query_type is not None
     data = compiler.object(query_type.name, None, [_root_node(operation)], ())

@@ -25,7 +25,7 @@ from strawberry.types.graphql import OperationType
 
 from db.json_select import fetch_rendered_json
 from schema.compiled.compiler import CannotCompile, Reader, Shape, compile_operation
-from schema.compiled.fields import RULES
+from schema.compiled.connections import INHERITED
 from schema.context import Context
 from schema.extensions.bounded_cache import BoundedCache
 from schema.permissions import may_read
@@ -48,7 +48,7 @@ def _render(
     reader: Reader,
 ) -> Rendered | None:
     try:
-        compiled = compile_operation(schema, RULES, document, operation_name, variables, reader)
+        compiled = compile_operation(schema, INHERITED, document, operation_name, variables, reader)
     except (CannotCompile, GraphQLError):
         return None
     sql = compiled.statement.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})

@@ -1,4 +1,8 @@
-"""An administrator's mutations: partners, programmes (and their partners), contributions."""
+"""An administrator's mutations: partners, programmes (and their partners), contributions.
+
+Over 400 lines, and kept whole: the three kinds of record share the conversion of an input
+to columns (``_columns``) and the check that what they point at exists (``_exists``).
+"""
 
 from typing import Any
 

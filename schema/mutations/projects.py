@@ -1,4 +1,9 @@
-"""Mutations of projects and of their partner links."""
+"""Mutations of projects and of their partner links.
+
+Over 400 lines, and kept whole: ``create_project`` writes a project with its links
+(programmes, partners, countries, themes, groups, outcomes) in one transaction, and the
+link mutations share its checks (``_missing``, ``_link_amount``).
+"""
 
 import datetime
 from typing import Any

@@ -21,6 +21,14 @@ from db.enums import (
     ProjectStatus,
     Qualifier,
 )
+from schema.compiled.builders import (
+    column,
+    from_values,
+    fuzzy_date,
+    of_citation,
+    of_document,
+)
+from schema.compiled.compiler import compiled_field
 
 PROJECTS = 10_000
 """The most projects a plain list of them is counted as: the project table's size the
@@ -64,13 +72,16 @@ strawberry.enum(DatePrecision, description="How much of a date the source gives.
     description="A date as precise as its source says, e.g. 2020-12 for December 2020."
 )
 class FuzzyDate:
-    value: str = strawberry.field(
-        description="ISO 8601 to the stated precision: 2020, 2020-12, 2020-12-01."
+    value: str = compiled_field(
+        from_values(), description="ISO 8601 to the stated precision: 2020, 2020-12, 2020-12-01."
     )
-    date: datetime.date = strawberry.field(description="First day of the period the value names.")
-    precision: DatePrecision
-    derived: bool = strawberry.field(
-        description="True when computed (e.g. start plus a stated duration), not stated."
+    date: datetime.date = compiled_field(
+        from_values(), description="First day of the period the value names."
+    )
+    precision: DatePrecision = compiled_field(from_values())
+    derived: bool = compiled_field(
+        from_values(),
+        description="True when computed (e.g. start plus a stated duration), not stated.",
     )
 
     @classmethod
@@ -94,9 +105,11 @@ class FuzzyDate:
 
 @strawberry.type(description="An amount of money as the source states it.")
 class Money:
-    amount: Decimal = strawberry.field(description="Exact decimal, serialised as a string.")
-    currency: str = strawberry.field(description="ISO 4217 code.")
-    qualifier: Qualifier
+    amount: Decimal = compiled_field(
+        from_values(), description="Exact decimal, serialised as a string."
+    )
+    currency: str = compiled_field(from_values(), description="ISO 4217 code.")
+    qualifier: Qualifier = compiled_field(from_values())
 
     @classmethod
     def of(
@@ -109,8 +122,8 @@ class Money:
 
 @strawberry.type(description="A figure with how the source states it.")
 class Quantity:
-    value: Decimal
-    qualifier: Qualifier
+    value: Decimal = compiled_field(from_values())
+    qualifier: Qualifier = compiled_field(from_values())
 
     @classmethod
     def column(cls, row: RowMapping, name: str) -> "Quantity | None":
@@ -126,8 +139,8 @@ def plain_decimal(value: Decimal) -> Decimal:
 
 @strawberry.type(description="A count of people or things, with how the source states it.")
 class Count:
-    value: int
-    qualifier: Qualifier
+    value: int = compiled_field(from_values())
+    qualifier: Qualifier = compiled_field(from_values())
 
     @classmethod
     def column(cls, row: RowMapping, name: str) -> "Count | None":
@@ -138,11 +151,15 @@ class Count:
 
 @strawberry.type(description="The passage of a source document that supports a record.")
 class Source:
-    document: str = strawberry.field(description="File name of the source document.")
-    title: str
-    publisher: str | None
-    published: FuzzyDate | None
-    excerpt: str = strawberry.field(description="The supporting passage, quoted.")
+    document: str = compiled_field(
+        of_document(column("file_name")), description="File name of the source document."
+    )
+    title: str = compiled_field(of_document(column()))
+    publisher: str | None = compiled_field(of_document(column()))
+    published: FuzzyDate | None = compiled_field(of_document(fuzzy_date("published_on")))
+    excerpt: str = compiled_field(
+        of_citation(column()), description="The supporting passage, quoted."
+    )
 
     @classmethod
     def from_row(cls, row: RowMapping) -> "Source":

@@ -1,17 +1,21 @@
 """Partners (organisations) and the dated facts about them."""
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from db import queries
 from db.enums import PartnerKind, PartnerRole
+from schema.compiled.builders import by_id, children, column, reference, sources
+from schema.compiled.compiler import compiled_field
+from schema.compiled.connections import NodeTable
 from schema.context import load_one
 from schema.filters import ProjectFilter, ProjectOrder, project_criteria
 from schema.info import Info
-from schema.project_pages import project_page
+from schema.project_pages import project_page, projects_of
 from schema.types.common import PROJECTS, FuzzyDate, Quantity, Source, at_most
 from schema.types.node import Entity, LoadedNode
 from schema.types.project import ProjectConnection
@@ -29,19 +33,23 @@ if TYPE_CHECKING:
     "an implementer.",
 )
 class Partner(Entity):
+    compiled_node: ClassVar[NodeTable] = NodeTable(queries.partner)
     id: relay.NodeID[int]
-    version: int = strawberry.field(
-        description="Bumped by every update; an update or delete must state the version it read."
+    version: int = compiled_field(
+        column(),
+        description="Bumped by every update; an update or delete must state the version it read.",
     )
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    code: str = strawberry.field(description="Stable key.")
-    name: str
-    acronym: str | None
-    kind: PartnerKind
-    website: str | None
-    description: str | None
-    iati_identifier: str | None = strawberry.field(description="IATI organisation identifier.")
+    code: str = compiled_field(column(), description="Stable key.")
+    name: str = compiled_field(column())
+    acronym: str | None = compiled_field(column())
+    kind: PartnerKind = compiled_field(column())
+    website: str | None = compiled_field(column())
+    description: str | None = compiled_field(column())
+    iati_identifier: str | None = compiled_field(
+        column(), description="IATI organisation identifier."
+    )
     parent_id: strawberry.Private[int | None]
     country_code: strawberry.Private[str | None]
 
@@ -63,7 +71,7 @@ class Partner(Entity):
             country_code=row["country_code"],
         )
 
-    @strawberry.field
+    @compiled_field(reference(queries.country, "country_code", key="code"))
     async def country(
         self, info: Info
     ) -> Annotated["Country", strawberry.lazy("schema.types.reference")] | None:
@@ -71,13 +79,19 @@ class Partner(Entity):
             return None
         return await info.context.loaders.country.load(self.country_code)
 
-    @strawberry.field(description="The organisation this one is part of (KOICA → MOFA).")
+    @compiled_field(
+        reference(queries.partner, "parent_id"),
+        description="The organisation this one is part of (KOICA → MOFA).",
+    )
     async def parent(self, info: Info) -> "Partner | None":
         if self.parent_id is None:
             return None
         return await info.context.loaders.partner.load(self.parent_id)
 
-    @strawberry.field(description="Organisations that are part of this one.")
+    @compiled_field(
+        children(queries.partner, "parent_id", by_id),
+        description="Organisations that are part of this one.",
+    )
     async def children(self, info: Info) -> list["Partner"]:
         return await info.context.loaders.partner_children.load(self.id)
 
@@ -107,10 +121,11 @@ class Partner(Entity):
                 projects.append(project)
         return projects
 
-    @strawberry.field(
+    @compiled_field(
+        projects_of("partner", "id"),
         description="The same projects as a connection: filtered, ordered and paged, for "
         "every partner of a page in one statement; `role` and `filter.partner` speak of "
-        "this partner's own link."
+        "this partner's own link.",
     )
     async def projects_connection(
         self,
@@ -150,7 +165,7 @@ class Partner(Entity):
     async def facts(self, info: Info) -> list["PartnerFact"]:
         return await info.context.loaders.facts_by_partner.load(self.id)
 
-    @strawberry.field
+    @compiled_field(sources("partner_id"))
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["partner_id"].load(self.id)
 

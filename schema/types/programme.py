@@ -1,13 +1,17 @@
 """Programmes, their phases, and the partners that fund or run them."""
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from db import queries
 from db.enums import PartnerRole
+from schema.compiled.builders import column, fuzzy_date, reference, sources
+from schema.compiled.compiler import compiled_field
+from schema.compiled.connections import NodeTable
 from schema.context import load_one
 from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
@@ -25,18 +29,20 @@ if TYPE_CHECKING:
     keys=["id"], description="A programme; phases of a long-running one are its child programmes."
 )
 class Programme(Entity):
+    compiled_node: ClassVar[NodeTable] = NodeTable(queries.programme)
     id: relay.NodeID[int]
-    version: int = strawberry.field(
-        description="Bumped by every update; an update or delete must state the version it read."
+    version: int = compiled_field(
+        column(),
+        description="Bumped by every update; an update or delete must state the version it read.",
     )
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    code: str
-    name: str
-    acronym: str | None
-    description: str | None
-    start_date: FuzzyDate | None
-    end_date: FuzzyDate | None
+    code: str = compiled_field(column())
+    name: str = compiled_field(column())
+    acronym: str | None = compiled_field(column())
+    description: str | None = compiled_field(column())
+    start_date: FuzzyDate | None = compiled_field(fuzzy_date("start_date"))
+    end_date: FuzzyDate | None = compiled_field(fuzzy_date("end_date"))
     parent_id: strawberry.Private[int | None]
 
     @classmethod
@@ -55,7 +61,10 @@ class Programme(Entity):
             parent_id=row["parent_id"],
         )
 
-    @strawberry.field(description="The programme this one is a phase of.")
+    @compiled_field(
+        reference(queries.programme, "parent_id"),
+        description="The programme this one is a phase of.",
+    )
     async def parent(self, info: Info) -> "Programme | None":
         if self.parent_id is None:
             return None
@@ -83,7 +92,7 @@ class Programme(Entity):
 
     projects_connection: ProjectConnection = projects_connection_field("programme", "id")
 
-    @strawberry.field
+    @compiled_field(sources("programme_id"))
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["programme_id"].load(self.id)
 

@@ -3,13 +3,33 @@
 import datetime
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
+import sqlalchemy as sa
 import strawberry
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.sql import FromClause
 from strawberry import relay
 
+from db import queries
 from db.enums import CountryRole, PartnerRole, ProjectStatus
+from db.json_select import Json, json_list
+from schema.compiled.builders import (
+    by_code,
+    by_id,
+    by_name,
+    children,
+    column,
+    decimal_text,
+    fuzzy_date,
+    linked,
+    money,
+    reference,
+    role_of,
+    sources,
+)
+from schema.compiled.compiler import Compiler, Request, compiled_field
+from schema.compiled.connections import NodeTable
 from schema.context import load_one
 from schema.info import Info
 from schema.pagination import Connection
@@ -24,30 +44,73 @@ if TYPE_CHECKING:
     from schema.types.results import BeneficiaryGroup, Outcome
 
 
+def project_partners(compiler: Compiler, row: FromClause, request: Request) -> Json:
+    link = queries.project_partner.alias()
+    built = compiler.object(request.returns.name, link, request.nodes, request.path)
+    source = (
+        sa.select(link)
+        .where(link.c.project_id == row.c.id, role_of(compiler, request, link))
+        .correlate(row)
+    )
+    return json_list(built, source, [link.c.id])
+
+
+def project_countries(compiler: Compiler, row: FromClause, request: Request) -> Json:
+    """Each country once, by name, whichever its roles (as the resolver dedupes them)."""
+    link, country = queries.project_country.alias(), queries.country.alias()
+    built = compiler.object(request.returns.name, country, request.nodes, request.path)
+    codes = (
+        sa.select(link.c.country_code)
+        .where(link.c.project_id == row.c.id, role_of(compiler, request, link))
+        .correlate(row)
+    )
+    return json_list(built, sa.select(country).where(country.c.code.in_(codes)), by_name(country))
+
+
+def project_country_links(compiler: Compiler, row: FromClause, request: Request) -> Json:
+    link, country = queries.project_country.alias(), queries.country.alias()
+    built = compiler.object(request.returns.name, link, request.nodes, request.path)
+    source = (
+        sa.select(link)
+        .join(country, country.c.code == link.c.country_code)
+        .where(link.c.project_id == row.c.id, role_of(compiler, request, link))
+        .correlate(row)
+    )
+    return json_list(built, source, [*by_name(country), link.c.role])
+
+
 @strawberry.federation.type(keys=["id"], description="A development-cooperation project.")
 class Project(Entity):
+    compiled_node: ClassVar[NodeTable] = NodeTable(queries.project)
     id: relay.NodeID[int]
-    version: int = strawberry.field(
-        description="Bumped by every update; an update or delete must state the version it read."
+    version: int = compiled_field(
+        column(),
+        description="Bumped by every update; an update or delete must state the version it read.",
     )
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    code: str = strawberry.field(description="Stable public code.")
-    title: str
-    acronym: str | None
-    summary: str | None
-    status: ProjectStatus | None = strawberry.field(
+    code: str = compiled_field(column(), description="Stable public code.")
+    title: str = compiled_field(column())
+    acronym: str | None = compiled_field(column())
+    summary: str | None = compiled_field(column())
+    status: ProjectStatus | None = compiled_field(
+        column(),
         description="As a source states it on statusAsOf, or derived (statusDerived); "
-        "null if unknown."
+        "null if unknown.",
     )
-    status_as_of: datetime.date | None
-    status_derived: bool
-    planned_start: FuzzyDate | None
-    planned_end: FuzzyDate | None
-    actual_start: FuzzyDate | None
-    actual_end: FuzzyDate | None
-    duration_months: int | None = strawberry.field(description="Duration the source states.")
-    budget: Money | None = strawberry.field(description="The project's budget, where stated.")
+    status_as_of: datetime.date | None = compiled_field(column())
+    status_derived: bool = compiled_field(column())
+    planned_start: FuzzyDate | None = compiled_field(fuzzy_date("planned_start", derived=True))
+    planned_end: FuzzyDate | None = compiled_field(fuzzy_date("planned_end", derived=True))
+    actual_start: FuzzyDate | None = compiled_field(fuzzy_date("actual_start", derived=True))
+    actual_end: FuzzyDate | None = compiled_field(fuzzy_date("actual_end", derived=True))
+    duration_months: int | None = compiled_field(
+        column(), description="Duration the source states."
+    )
+    budget: Money | None = compiled_field(
+        money("budget_amount", "budget_currency", "budget_amount_qualifier"),
+        description="The project's budget, where stated.",
+    )
     previous_phase_id: strawberry.Private[int | None]
 
     @classmethod
@@ -75,28 +138,47 @@ class Project(Entity):
             previous_phase_id=row["previous_phase_id"],
         )
 
-    @strawberry.field
+    @compiled_field(
+        linked(
+            queries.programme,
+            queries.project_programme,
+            "project_id",
+            "programme_id",
+            "id",
+            by_name,
+        )
+    )
     async def programmes(
         self, info: Info
     ) -> list[Annotated["Programme", strawberry.lazy("schema.types.programme")]]:
         return await info.context.loaders.programmes_by_project.load(self.id)
 
-    @strawberry.field(description="The earlier phase this project continues.")
+    @compiled_field(
+        reference(queries.project, "previous_phase_id"),
+        description="The earlier phase this project continues.",
+    )
     async def previous_phase(self, info: Info) -> "Project | None":
         if self.previous_phase_id is None:
             return None
         return await info.context.loaders.project.load(self.previous_phase_id)
 
-    @strawberry.field(description="Later phases that continue this project.")
+    @compiled_field(
+        children(queries.project, "previous_phase_id", by_id),
+        description="Later phases that continue this project.",
+    )
     async def next_phases(self, info: Info) -> list["Project"]:
         return await info.context.loaders.next_phases.load(self.id)
 
-    @strawberry.field(description="Partners and their roles; for funders, the amount given.")
+    @compiled_field(
+        project_partners, description="Partners and their roles; for funders, the amount given."
+    )
     async def partners(self, info: Info, role: PartnerRole | None = None) -> list["ProjectPartner"]:
         links = await info.context.loaders.partners_by_project.load(self.id)
         return [link for link in links if role is None or link.role == role]
 
-    @strawberry.field(description="Countries the project works in (RECIPIENT) or with.")
+    @compiled_field(
+        project_countries, description="Countries the project works in (RECIPIENT) or with."
+    )
     async def countries(
         self, info: Info, role: CountryRole | None = None
     ) -> list[Annotated["Country", strawberry.lazy("schema.types.reference")]]:
@@ -105,32 +187,42 @@ class Project(Entity):
         countries = await info.context.loaders.country.load_many(codes)
         return [country for country in countries if country is not None]
 
-    @strawberry.field(description="Country links with their roles and the sources naming them.")
+    @compiled_field(
+        project_country_links,
+        description="Country links with their roles and the sources naming them.",
+    )
     async def country_links(
         self, info: Info, role: CountryRole | None = None
     ) -> list["ProjectCountry"]:
         links = await info.context.loaders.countries_by_project.load(self.id)
         return [x for x in links if role in (None, x.role)]
 
-    @strawberry.field(description="Recipient regions that are not countries.")
+    @compiled_field(
+        linked(
+            queries.region, queries.project_region, "project_id", "region_code", "code", by_name
+        ),
+        description="Recipient regions that are not countries.",
+    )
     async def regions(
         self, info: Info
     ) -> list[Annotated["Region", strawberry.lazy("schema.types.reference")]]:
         return await info.context.loaders.regions_by_project.load(self.id)
 
-    @strawberry.field
+    @compiled_field(
+        linked(queries.theme, queries.project_theme, "project_id", "theme_slug", "slug", by_name)
+    )
     async def themes(
         self, info: Info
     ) -> list[Annotated["Theme", strawberry.lazy("schema.types.reference")]]:
         return await info.context.loaders.themes_by_project.load(self.id)
 
-    @strawberry.field
+    @compiled_field(children(queries.beneficiary_group, "project_id", by_code))
     async def beneficiary_groups(
         self, info: Info
     ) -> list[Annotated["BeneficiaryGroup", strawberry.lazy("schema.types.results")]]:
         return await info.context.loaders.groups_by_project.load(self.id)
 
-    @strawberry.field
+    @compiled_field(children(queries.outcome, "project_id", by_code))
     async def outcomes(
         self, info: Info
     ) -> list[Annotated["Outcome", strawberry.lazy("schema.types.results")]]:
@@ -142,15 +234,18 @@ class Project(Entity):
     ) -> list[Annotated["Agreement", strawberry.lazy("schema.types.funding")]]:
         return await info.context.loaders.agreements_by_project.load(self.id)
 
-    @strawberry.field
+    @compiled_field(sources("project_id"))
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_id"].load(self.id)
 
 
 @strawberry.type(description="A partner's role in a project (IATI participating-org).")
 class ProjectPartner:
-    role: PartnerRole
-    amount: Money | None = strawberry.field(description="For funders: the amount they give.")
+    role: PartnerRole = compiled_field(column())
+    amount: Money | None = compiled_field(
+        money("amount", "currency", "amount_qualifier"),
+        description="For funders: the amount they give.",
+    )
     row_id: strawberry.Private[int]
     partner_id: strawberry.Private[int]
     project_id: strawberry.Private[int]
@@ -165,26 +260,27 @@ class ProjectPartner:
             project_id=row["project_id"],
         )
 
-    @strawberry.field
+    @compiled_field(reference(queries.partner, "partner_id"))
     async def partner(
         self, info: Info
     ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")]:
         return await load_one(info.context.loaders.partner, self.partner_id)
 
-    @strawberry.field
+    @compiled_field(reference(queries.project, "project_id"))
     async def project(self, info: Info) -> Project:
         return await load_one(info.context.loaders.project, self.project_id)
 
-    @strawberry.field
+    @compiled_field(sources("project_partner_id"))
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_partner_id"].load(self.row_id)
 
 
 @strawberry.type(description="A country a project works in or with, cited: sources may disagree.")
 class ProjectCountry:
-    role: CountryRole
-    percentage: Decimal | None = strawberry.field(
-        description="Share of the project in this country (IATI recipient-country percentage)."
+    role: CountryRole = compiled_field(column())
+    percentage: Decimal | None = compiled_field(
+        decimal_text("percentage"),
+        description="Share of the project in this country (IATI recipient-country percentage).",
     )
     row_id: strawberry.Private[int]
     country_code: strawberry.Private[str]
@@ -198,13 +294,13 @@ class ProjectCountry:
             country_code=row["country_code"],
         )
 
-    @strawberry.field
+    @compiled_field(reference(queries.country, "country_code", key="code"))
     async def country(
         self, info: Info
     ) -> Annotated["Country", strawberry.lazy("schema.types.reference")]:
         return await load_one(info.context.loaders.country, self.country_code)
 
-    @strawberry.field
+    @compiled_field(sources("project_country_id"))
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_country_id"].load(self.row_id)
 

@@ -6,6 +6,8 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from schema.compiled.builders import column
+from schema.compiled.compiler import compiled_field
 from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
 from schema.project_pages import projects_connection_field
@@ -21,12 +23,12 @@ if TYPE_CHECKING:
 class Country(LoadedNode):
     int_ids: ClassVar[bool] = False
     code: relay.NodeID[str]
-    name: str
-    official_name: str | None
-    region: str = strawberry.field(description="UN M49 region.")
-    alternative_names: list[str]
+    name: str = compiled_field(column())
+    official_name: str | None = compiled_field(column())
+    region: str = compiled_field(column(), description="UN M49 region.")
+    alternative_names: list[str] = compiled_field(column())
 
-    @strawberry.field(name="code", description="ISO 3166-1 alpha-2 code.")
+    @compiled_field(column("code"), name="code", description="ISO 3166-1 alpha-2 code.")
     def iso_code(self) -> str:
         return self.code
 
@@ -56,8 +58,8 @@ class Country(LoadedNode):
 
 @strawberry.type(description="A recipient region that is not a country: ASEAN, global...")
 class Region:
-    code: str
-    name: str
+    code: str = compiled_field(column())
+    name: str = compiled_field(column())
 
     @classmethod
     def from_row(cls, row: RowMapping) -> "Region":
@@ -68,9 +70,9 @@ class Region:
 class Theme(LoadedNode):
     int_ids: ClassVar[bool] = False
     slug: relay.NodeID[str]
-    name: str
+    name: str = compiled_field(column())
 
-    @strawberry.field(name="slug")
+    @compiled_field(column("slug"), name="slug")
     def slug_field(self) -> str:
         return self.slug
 

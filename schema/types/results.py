@@ -1,13 +1,17 @@
 """Who a project is for (beneficiary groups) and what it achieves (outcomes)."""
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from db import queries
 from db.enums import BeneficiaryCategory, IndicatorMeasure, OutcomeKind
+from schema.compiled.builders import column, count, fuzzy_date, quantity, reference, sources
+from schema.compiled.compiler import compiled_field
+from schema.compiled.connections import NodeTable
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import Count, FuzzyDate, Quantity, Source
@@ -20,19 +24,23 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="A group of people a project targets or reached.")
 class BeneficiaryGroup(LoadedNode):
+    compiled_node: ClassVar[NodeTable] = NodeTable(queries.beneficiary_group)
     id: relay.NodeID[int]
-    version: int = strawberry.field(
-        description="Bumped by every update; an update or delete must state the version it read."
+    version: int = compiled_field(
+        column(),
+        description="Bumped by every update; an update or delete must state the version it read.",
     )
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    code: str
-    description: str
-    categories: list[BeneficiaryCategory]
-    target_count: Count | None
-    reached_count: Count | None
-    women_share: Quantity | None = strawberry.field(description="Share of women, in percent.")
-    location: str | None
+    code: str = compiled_field(column())
+    description: str = compiled_field(column())
+    categories: list[BeneficiaryCategory] = compiled_field(column())
+    target_count: Count | None = compiled_field(count("target_count"))
+    reached_count: Count | None = compiled_field(count("reached_count"))
+    women_share: Quantity | None = compiled_field(
+        quantity("women_share"), description="Share of women, in percent."
+    )
+    location: str | None = compiled_field(column())
     project_id: strawberry.Private[int]
     country_code: strawberry.Private[str | None]
 
@@ -54,13 +62,13 @@ class BeneficiaryGroup(LoadedNode):
             country_code=row["country_code"],
         )
 
-    @strawberry.field
+    @compiled_field(reference(queries.project, "project_id"))
     async def project(
         self, info: Info
     ) -> Annotated["Project", strawberry.lazy("schema.types.project")]:
         return await load_one(info.context.loaders.project, self.project_id)
 
-    @strawberry.field
+    @compiled_field(reference(queries.country, "country_code", key="code"))
     async def country(
         self, info: Info
     ) -> Annotated["Country", strawberry.lazy("schema.types.reference")] | None:
@@ -68,7 +76,7 @@ class BeneficiaryGroup(LoadedNode):
             return None
         return await info.context.loaders.country.load(self.country_code)
 
-    @strawberry.field
+    @compiled_field(sources("beneficiary_group_id"))
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["beneficiary_group_id"].load(self.id)
 
@@ -81,27 +89,33 @@ class OutcomeDimension:
 
 @strawberry.type(description="A result (IATI result/indicator) with baseline, target and actual.")
 class Outcome(LoadedNode):
+    compiled_node: ClassVar[NodeTable] = NodeTable(queries.outcome)
     id: relay.NodeID[int]
-    version: int = strawberry.field(
-        description="Bumped by every update; an update or delete must state the version it read."
+    version: int = compiled_field(
+        column(),
+        description="Bumped by every update; an update or delete must state the version it read.",
     )
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    code: str
-    kind: OutcomeKind
-    statement: str
-    indicator: str | None
-    unit: str | None
-    measure: IndicatorMeasure | None
+    code: str = compiled_field(column())
+    kind: OutcomeKind = compiled_field(column())
+    statement: str = compiled_field(column())
+    indicator: str | None = compiled_field(column())
+    unit: str | None = compiled_field(column())
+    measure: IndicatorMeasure | None = compiled_field(column())
     dimensions: list["OutcomeDimension"] = strawberry.field(
         description="What the figures are broken down by (e.g. sex = female); empty for totals."
     )
-    baseline: Quantity | None
-    baseline_year: int | None
-    target: Quantity | None
-    actual: Quantity | None
-    period_start: FuzzyDate | None
-    period_end: FuzzyDate | None
+    baseline: Quantity | None = compiled_field(quantity("baseline"))
+    baseline_year: int | None = compiled_field(column())
+    target: Quantity | None = compiled_field(quantity("target"))
+    actual: Quantity | None = compiled_field(quantity("actual"))
+    period_start: FuzzyDate | None = compiled_field(
+        fuzzy_date("period_start", precision="period_precision")
+    )
+    period_end: FuzzyDate | None = compiled_field(
+        fuzzy_date("period_end", precision="period_precision")
+    )
     progress: float | None = strawberry.field(
         description="How far along: actual over target (1.0 = target reached), where both "
         "are known; the figures' qualifiers say how exact it is."
@@ -134,12 +148,12 @@ class Outcome(LoadedNode):
             project_id=row["project_id"],
         )
 
-    @strawberry.field
+    @compiled_field(reference(queries.project, "project_id"))
     async def project(
         self, info: Info
     ) -> Annotated["Project", strawberry.lazy("schema.types.project")]:
         return await load_one(info.context.loaders.project, self.project_id)
 
-    @strawberry.field
+    @compiled_field(sources("outcome_id"))
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["outcome_id"].load(self.id)
