@@ -152,7 +152,7 @@ class _Measuring:
         """The fragments the operation reaches, each after those it spreads (a depth-first
         post-order with its own stack); a spread closing a cycle is not followed."""
         order: list[str] = []
-        state: dict[str, bool] = {}  # False: being visited; True: done
+        seen: set[str] = set()
         stack: list[tuple[str | None, Iterator[str]]] = [(None, _spreads(start))]
         while stack:
             name, pending = stack[-1]
@@ -160,10 +160,9 @@ class _Measuring:
             if spread is None:
                 stack.pop()
                 if name is not None:
-                    state[name] = True
                     order.append(name)
-            elif spread in self.fragments and spread not in state and spread not in self.sizes:
-                state[spread] = False
+            elif spread in self.fragments and spread not in seen and spread not in self.sizes:
+                seen.add(spread)
                 stack.append((spread, _spreads(self.fragments[spread].selection_set)))
         return order
 

@@ -96,9 +96,10 @@ async def test_a_fan_out_is_refused_in_bounded_time_over_http(
 ) -> None:
     query = HOSTILE["named fragments, 21 levels"]
     assert len(query.encode()) < 900
+    await client.post("/graphql", json={"query": "{ __typename }"})  # the app builds its schema
     with caplog.at_level(logging.INFO, logger="coopgraph.requests"):
         response = await client.post("/graphql", json={"query": query})
-    [record] = [r for r in caplog.records if r.name == "coopgraph.requests"]
+    record = [r for r in caplog.records if r.name == "coopgraph.requests"][-1]
     line = json.loads(json_formatter().format(record))
     body = response.json()
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
@@ -187,3 +188,15 @@ def test_every_plain_list_with_a_paged_twin_declares_its_size() -> None:
         and list_size(schema._schema, type_, name) is None
     ]
     assert undeclared == []
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+async def test_the_cost_is_checked_before_either_read_path(
+    compiled: bool, conn: AsyncConnection
+) -> None:
+    settings = Settings(_env_file=None, compiled_reads=compiled)
+    result, _ = await _timed(
+        conn, settings, "{ countries { projects { partners { partner { projects { code } } } } } }"
+    )
+    assert result.data is None
+    assert result.errors[0].extensions["code"] == "QUERY_TOO_COSTLY"
