@@ -94,6 +94,9 @@ class Agreement(LoadedNode):
     title: str
     description: str | None
     signed_on: FuzzyDate | None = strawberry.field(description="Date signed or carried out.")
+    officials: list[str] = strawberry.field(
+        description="Officials the record's passages name (signing, or pictured), as named."
+    )
     period_start_year: int | None
     period_end_year: int | None
     programme_id: strawberry.Private[int | None]
@@ -107,6 +110,7 @@ class Agreement(LoadedNode):
             title=row["title"],
             description=row["description"],
             signed_on=FuzzyDate.column(row, "signed_on"),
+            officials=row["officials"],
             period_start_year=row["period_start_year"],
             period_end_year=row["period_end_year"],
             programme_id=row["programme_id"],

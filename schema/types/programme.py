@@ -43,6 +43,9 @@ class Programme(Entity):
     description: str | None = compiled_field(column())
     start_date: FuzzyDate | None = compiled_field(fuzzy_date("start_date"))
     end_date: FuzzyDate | None = compiled_field(fuzzy_date("end_date"))
+    areas_of_work: list[str] = compiled_field(
+        column(), description="The areas of work a source lists, in its order."
+    )
     parent_id: strawberry.Private[int | None]
 
     @classmethod
@@ -58,6 +61,7 @@ class Programme(Entity):
             description=row["description"],
             start_date=FuzzyDate.column(row, "start_date"),
             end_date=FuzzyDate.column(row, "end_date"),
+            areas_of_work=row["areas_of_work"],
             parent_id=row["parent_id"],
         )
 

@@ -100,12 +100,20 @@ class Project(Entity):
     )
     status_as_of: datetime.date | None = compiled_field(column())
     status_derived: bool = compiled_field(column())
+    status_derived_how: str | None = compiled_field(
+        column("status_derivation"),
+        description="How a derived status was derived; null when stated.",
+    )
     planned_start: FuzzyDate | None = compiled_field(fuzzy_date("planned_start", derived=True))
     planned_end: FuzzyDate | None = compiled_field(fuzzy_date("planned_end", derived=True))
     actual_start: FuzzyDate | None = compiled_field(fuzzy_date("actual_start", derived=True))
     actual_end: FuzzyDate | None = compiled_field(fuzzy_date("actual_end", derived=True))
     duration_months: int | None = compiled_field(
-        column(), description="Duration the source states."
+        column(), description="Duration the source states, or derived from it (durationDerivedHow)."
+    )
+    duration_derived_how: str | None = compiled_field(
+        column("duration_months_derivation"),
+        description='How the duration was derived (e.g. from "four-year"); null when stated.',
     )
     budget: Money | None = compiled_field(
         money("budget_amount", "budget_currency", "budget_amount_qualifier"),
@@ -127,11 +135,13 @@ class Project(Entity):
             status=enum_or_none(ProjectStatus, row["status"]),
             status_as_of=row["status_as_of"],
             status_derived=row["status_derived"],
+            status_derived_how=row["status_derivation"],
             planned_start=FuzzyDate.column(row, "planned_start"),
             planned_end=FuzzyDate.column(row, "planned_end"),
             actual_start=FuzzyDate.column(row, "actual_start"),
             actual_end=FuzzyDate.column(row, "actual_end"),
             duration_months=row["duration_months"],
+            duration_derived_how=row["duration_months_derivation"],
             budget=Money.of(
                 row["budget_amount"], row["budget_currency"], row["budget_amount_qualifier"]
             ),

@@ -40,6 +40,12 @@ class BeneficiaryGroup(LoadedNode):
     women_share: Quantity | None = compiled_field(
         quantity("women_share"), description="Share of women, in percent."
     )
+    population_count: Count | None = compiled_field(
+        count("population_count"),
+        description="The stated size of the population the group is drawn from (population "
+        "says what it counts); neither a target nor a reach.",
+    )
+    population: str | None = compiled_field(column())
     location: str | None = compiled_field(column())
     project_id: strawberry.Private[int]
     country_code: strawberry.Private[str | None]
@@ -57,6 +63,8 @@ class BeneficiaryGroup(LoadedNode):
             target_count=Count.column(row, "target_count"),
             reached_count=Count.column(row, "reached_count"),
             women_share=Quantity.column(row, "women_share"),
+            population_count=Count.column(row, "population_count"),
+            population=row["population"],
             location=row["location"],
             project_id=row["project_id"],
             country_code=row["country_code"],
@@ -111,10 +119,10 @@ class Outcome(LoadedNode):
     target: Quantity | None = compiled_field(quantity("target"))
     actual: Quantity | None = compiled_field(quantity("actual"))
     period_start: FuzzyDate | None = compiled_field(
-        fuzzy_date("period_start", precision="period_precision")
+        fuzzy_date("period_start", "period_precision", derived=False)
     )
     period_end: FuzzyDate | None = compiled_field(
-        fuzzy_date("period_end", precision="period_precision")
+        fuzzy_date("period_end", "period_precision", derived=False)
     )
     progress: float | None = strawberry.field(
         description="How far along: actual over target (1.0 = target reached), where both "
