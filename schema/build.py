@@ -2,7 +2,7 @@
 
 import logging
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 
 import strawberry
 from graphql import GraphQLError
@@ -12,7 +12,7 @@ from strawberry.types import ExecutionContext, Info
 from schema.error_codes import assign_codes
 from schema.errors import bad_user_input
 from schema.extensions.compiled_reads import CompiledReads
-from schema.extensions.limits import QueryLimits, limit_extensions
+from schema.extensions.limits import QueryLimits, limit_extensions, refusals
 from schema.extensions.operation_metrics import OperationMetrics
 from schema.extensions.parse_cache import ParseByQueryText
 from schema.extensions.read_routing import WritesOnPrimary
@@ -67,6 +67,7 @@ class CoopgraphSchema(strawberry.federation.Schema):
 @cache
 def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
     limits = limits or QueryLimits()
+    refuse = partial(refusals, limits)
     return CoopgraphSchema(
         query=Query,
         mutation=Mutation,
@@ -79,7 +80,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
             CompiledReads,
             # Parsing and validation dominate small queries: cache both (bounded in bytes).
             ParseByQueryText,
-            ValidationByQueryText,
+            lambda: ValidationByQueryText(refuse),
         ],
     )
 

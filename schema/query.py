@@ -26,6 +26,7 @@ from schema.stats import (
     resolve_contribution_stats,
     resolve_project_stats,
 )
+from schema.types.common import COUNTRIES, THEMES, at_most
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner
 from schema.types.programme import Programme
@@ -205,12 +206,18 @@ class Query:
 
     changes: Connection[Change] = changes
 
-    @strawberry.field(description="All countries, by name.", permission_classes=[CanRead])
+    @strawberry.field(
+        description="All countries, by name.",
+        permission_classes=[CanRead],
+        directives=at_most(COUNTRIES),
+    )
     async def countries(self, info: Info) -> list[Country]:
         rows = await info.context.read(queries.list_rows, tables.Country, "name")
         return [Country.from_row(row) for row in rows]
 
-    @strawberry.field(description="All themes, by name.", permission_classes=[CanRead])
+    @strawberry.field(
+        description="All themes, by name.", permission_classes=[CanRead], directives=at_most(THEMES)
+    )
     async def themes(self, info: Info) -> list[Theme]:
         rows = await info.context.read(queries.list_rows, tables.Theme, "name")
         return [Theme.from_row(row) for row in rows]

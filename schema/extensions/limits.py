@@ -1,28 +1,28 @@
 """What a query may ask for, checked before it runs, and what a client sees when it fails.
 
-The limits are Strawberry's own extensions (depth, tokens, aliases) plus the cost rule of
-``schema.extensions.query_cost``; each refusal carries an ``extensions.code`` naming the limit
-(``schema.error_codes``). Unexpected errors reach the client as "Unexpected error." with the
-request id under which the full error was logged.
+The token limit is Strawberry's (it stops the parser). Depth, aliases, written-out fields and
+cost come from one measure of the document (``schema.extensions.operation_size``), taken
+before graphql-core's validation rules run: those are synchronous, and some of them (like
+Strawberry's own depth and alias limiters) follow every fragment spread on every path, so
+a small document of nested spreads would hold the process for seconds. Each refusal carries
+an ``extensions.code`` naming the limit. Unexpected errors reach the client as "Unexpected
+error." with the request id under which the full error was logged.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
 )
 from strawberry.extensions.tracing import OpenTelemetryExtension
 
 from schema.error_codes import INTERNAL
-from schema.extensions.query_cost import query_cost_rule
+from schema.extensions.operation_size import Pages, measure
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,12 @@ class QueryLimits:
     max_tokens: int = 5000
     max_aliases: int = 30
     max_cost: int = 1_000_000
+    max_fields: int = 500
+    max_repeats: int = 30
+    """Fields with the fragments written out, and the times one response name occurs in
+    a selection set: what bounds the time of the validation rule that compares fields
+    pairwise (``OverlappingFieldsCanBeMerged``). The largest query the repository ships
+    has 182 fields; a union's members may each ask for the same field."""
     default_page_size: int = 20
     max_page_size: int = 100
     introspection: bool = True
@@ -56,14 +62,77 @@ def _unexpected(error: GraphQLError) -> bool:
     return (error.extensions or {}).get("code") == INTERNAL
 
 
+def refusals(
+    limits: QueryLimits, schema: GraphQLSchema, document: DocumentNode
+) -> list[GraphQLError]:
+    """The limits a document breaks, checked before the validation rules may run on it."""
+    errors = []
+    pages = Pages(limits.default_page_size, limits.max_page_size)
+    for measured in measure(schema, document, pages):
+        node, size = measured.operation, measured.size
+        name = node.name.value if node.name else "anonymous"
+        if size.fields > limits.max_fields or size.repeats > limits.max_repeats:
+            errors.append(
+                GraphQLError(
+                    f"This query has {size.fields} fields once its fragments are written out "
+                    f"(the limit is {limits.max_fields}), and asks for one field up to "
+                    f"{size.repeats} times in one selection (the limit is "
+                    f"{limits.max_repeats}).",
+                    node,
+                    extensions={
+                        "code": "QUERY_TOO_LARGE",
+                        "fields": size.fields,
+                        "limit": limits.max_fields,
+                        "repeats": size.repeats,
+                        "repeatLimit": limits.max_repeats,
+                    },
+                )
+            )
+            continue  # the other counts of such a document are no news
+        if size.depth > limits.max_depth:
+            errors.append(
+                GraphQLError(
+                    f"'{name}' exceeds maximum operation depth of {limits.max_depth}",
+                    node,
+                    extensions={"code": "QUERY_TOO_DEEP"},
+                )
+            )
+        if size.aliases > limits.max_aliases:
+            errors.append(
+                GraphQLError(
+                    f"{size.aliases} aliases found. Allowed: {limits.max_aliases}",
+                    node,
+                    extensions={"code": "TOO_MANY_ALIASES"},
+                )
+            )
+        if size.cost > limits.max_cost:
+            paged = sorted(measured.paged_instead)
+            hint = (
+                f" Ask for pages of the connections instead of plain lists ({', '.join(paged)})."
+                if paged
+                else " Ask for smaller pages or fewer nested lists."
+            )
+            errors.append(
+                GraphQLError(
+                    f"This query could resolve {size.cost} fields; the limit is "
+                    f"{limits.max_cost}.{hint}",
+                    node,
+                    extensions={
+                        "code": "QUERY_TOO_COSTLY",
+                        "cost": size.cost,
+                        "limit": limits.max_cost,
+                        "pagedInstead": paged,
+                    },
+                )
+            )
+    return errors
+
+
 def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]:
-    """Factories: Strawberry makes fresh extensions for each request, as some keep state."""
-    cost_rule = query_cost_rule(limits.max_cost, limits.default_page_size, limits.max_page_size)
+    """Factories: Strawberry makes fresh extensions for each request, as some keep state.
+    The measured limits run with validation (``ValidationByQueryText``)."""
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        lambda: AddValidationRules([cost_rule]),
         MaskUnexpectedErrors,
     ]
     if not limits.introspection:

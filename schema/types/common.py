@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from sqlalchemy.engine import RowMapping
+from strawberry.federation.schema_directives import ListSize
 
 from db.enums import (
     AgreementKind,
@@ -28,6 +29,25 @@ from schema.compiled.builders import (
     of_document,
 )
 from schema.compiled.compiler import compiled_field
+
+PROJECTS = 10_000
+"""The most projects a plain list of them is counted as: the project table's size the
+service is sized for (the benchmark's scale 1). A longer answer is what the paged
+``projectsConnection`` fields are for."""
+
+COUNTRIES = 250
+"""ISO 3166-1 has 249 codes: the country table holds no more."""
+
+THEMES = 100
+"""The theme table is a short code list (30 at every scale of the benchmark)."""
+
+
+def at_most(items: int) -> list[object]:
+    """The most items a plain list field is counted as by the cost limit, published in the
+    schema as ``@listSize(assumedSize:)`` (the IBM cost specification's directive, which
+    Apollo's demand control reads too)."""
+    return [ListSize(assumed_size=items, slicing_arguments=None, sized_fields=None)]
+
 
 strawberry.enum(PartnerKind, description="What kind of organisation a partner is.")
 strawberry.enum(

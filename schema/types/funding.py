@@ -10,7 +10,7 @@ from strawberry import relay
 from db.enums import AgreementKind, ContributionKind
 from schema.context import load_one
 from schema.info import Info
-from schema.types.common import FuzzyDate, Money, Source
+from schema.types.common import PROJECTS, FuzzyDate, Money, Source, at_most
 from schema.types.node import Entity
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class Agreement(Entity):
     async def parties(self, info: Info) -> list[PartnerRef]:
         return await info.context.loaders.parties_by_agreement.load(self.id)
 
-    @strawberry.field(description="Projects the agreement covers.")
+    @strawberry.field(description="Projects the agreement covers.", directives=at_most(PROJECTS))
     async def projects(self, info: Info) -> list[ProjectRef]:
         return await info.context.loaders.projects_by_agreement.load(self.id)
 

@@ -16,7 +16,7 @@ from schema.context import load_one
 from schema.filters import ProjectFilter, ProjectOrder, project_criteria
 from schema.info import Info
 from schema.project_pages import project_page, projects_of
-from schema.types.common import FuzzyDate, Quantity, Source
+from schema.types.common import PROJECTS, FuzzyDate, Quantity, Source, at_most
 from schema.types.node import Entity, LoadedNode
 from schema.types.project import ProjectConnection
 
@@ -101,7 +101,8 @@ class Partner(Entity):
 
     @strawberry.field(
         description="Projects this partner takes part in, in any role or one; a `partner` "
-        "condition in `filter` applies to this partner's own link."
+        "condition in `filter` applies to this partner's own link.",
+        directives=at_most(PROJECTS),
     )
     async def projects(
         self,
@@ -156,7 +157,9 @@ class Partner(Entity):
     ) -> list[Annotated["Programme", strawberry.lazy("schema.types.programme")]]:
         return await info.context.loaders.programmes_by_partner.load(self.id)
 
-    @strawberry.field(description="Contributions this partner gave or received.")
+    @strawberry.field(
+        description="Contributions this partner gave or received.", directives=at_most(1000)
+    )
     async def contributions(
         self, info: Info
     ) -> list[Annotated["Contribution", strawberry.lazy("schema.types.funding")]]:

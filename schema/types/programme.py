@@ -16,7 +16,7 @@ from schema.context import load_one
 from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
 from schema.project_pages import projects_connection_field
-from schema.types.common import FuzzyDate, Source
+from schema.types.common import PROJECTS, FuzzyDate, Source, at_most
 from schema.types.node import Entity
 from schema.types.project import ProjectConnection
 
@@ -85,7 +85,7 @@ class Programme(Entity):
         links = await info.context.loaders.partners_by_programme.load(self.id)
         return [link for link in links if role is None or link.role == role]
 
-    @strawberry.field
+    @strawberry.field(directives=at_most(PROJECTS))
     async def projects(
         self, info: Info, filter: ProjectFilter | None = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:

@@ -11,6 +11,7 @@ from schema.compiled.compiler import compiled_field
 from schema.filters import ProjectFilter, project_criteria
 from schema.info import Info
 from schema.project_pages import projects_connection_field
+from schema.types.common import PROJECTS, at_most
 from schema.types.node import Entity
 from schema.types.project import ProjectConnection
 
@@ -44,7 +45,9 @@ class Country(Entity):
             alternative_names=list(row["alternative_names"]),
         )
 
-    @strawberry.field(description="Projects that work in or with this country.")
+    @strawberry.field(
+        description="Projects that work in or with this country.", directives=at_most(PROJECTS)
+    )
     async def projects(
         self, info: Info, filter: ProjectFilter | None = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
@@ -80,7 +83,7 @@ class Theme(Entity):
     def from_row(cls, row: RowMapping) -> "Theme":
         return cls(slug=row["slug"], name=row["name"])
 
-    @strawberry.field
+    @strawberry.field(directives=at_most(PROJECTS))
     async def projects(
         self, info: Info, filter: ProjectFilter | None = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:

@@ -85,10 +85,10 @@ async def _empty(conn: AsyncConnection) -> None:
 
 def _funded_projects(data: Any, codes: set[str]) -> dict[tuple[str, str], Any]:
     return {
-        (partner["node"]["acronym"] or partner["node"]["name"], project["code"]): project
+        (partner["node"]["acronym"] or partner["node"]["name"], edge["node"]["code"]): edge["node"]
         for partner in data["partners"]["edges"]
-        for project in partner["node"]["projects"]
-        if project["code"] in codes
+        for edge in partner["node"]["projectsConnection"]["edges"]
+        if edge["node"]["code"] in codes
     }
 
 

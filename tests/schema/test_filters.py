@@ -5,6 +5,9 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schema.build import build_schema
+from schema.context import Context
+from schema.extensions.limits import QueryLimits
 from service.settings import Settings
 from tests.conftest import Execute, StatementCounter
 from tests.synthetic import add_synthetic_projects
@@ -122,12 +125,19 @@ async def test_partners_by_the_countries_of_their_projects(gql: Execute) -> None
     assert acronyms == {"ILO", "KOICA", "UNHCR", "UNICEF", "WFP"}
 
 
-async def test_nested_project_lists_take_a_filter(gql: Execute) -> None:
-    result = await gql(
+async def test_nested_project_lists_take_a_filter(
+    conn: AsyncConnection, settings: Settings
+) -> None:
+    # Every country's and theme's plain list of projects could hold millions: over the
+    # default cost limit (the paged projectsConnection is what clients should ask).
+    context = Context(conn, settings, commit_writes=False)
+    result = await build_schema(QueryLimits(max_cost=10**8)).execute(
         "{ countries { code projects(filter: {status: [ACTIVE]}) { code } } "
-        ' themes { slug projects(filter: {search: "cooperatives"}) { code } } }'
+        ' themes { slug projects(filter: {search: "cooperatives"}) { code } } }',
+        context_value=context,
     )
     assert result.errors is None
+    assert result.data is not None
     countries = {c["code"]: [p["code"] for p in c["projects"]] for c in result.data["countries"]}
     assert countries["MM"] == ["myanmar-osh-legal-framework"]
     themes = {t["slug"]: [p["code"] for p in t["projects"]] for t in result.data["themes"]}

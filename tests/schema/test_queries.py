@@ -15,7 +15,10 @@ async def _ok(gql: Execute, query: str, variables: dict[str, Any] | None = None)
 
 
 async def _project(gql: Execute, code: str, fields: str) -> dict[str, Any]:
-    data = await _ok(gql, f"{{ projects(first: 100) {{ edges {{ node {{ code {fields} }} }} }} }}")
+    # One project, as the cost limit counts a plain list of projects under each by the most
+    # it could hold.
+    query = "query ($code: String!) { projects(filter: {codes: [$code]}, first: 1) "
+    data = await _ok(gql, query + f"{{ edges {{ node {{ code {fields} }} }} }} }}", {"code": code})
     [project] = [e["node"] for e in data["projects"]["edges"] if e["node"]["code"] == code]
     return dict(project)
 
@@ -23,7 +26,7 @@ async def _project(gql: Execute, code: str, fields: str) -> dict[str, Any]:
 async def test_the_koica_example_answers_in_one_request(gql: Execute) -> None:
     data = await _ok(gql, EXAMPLE.read_text())
     [koica] = [e["node"] for e in data["partners"]["edges"] if e["node"]["acronym"] == "KOICA"]
-    projects = {p["code"]: p for p in koica["projects"]}
+    projects = {e["node"]["code"]: e["node"] for e in koica["projectsConnection"]["edges"]}
     assert {"psei-india", "cameroon-women-empowerment", "tunisia-ict-jobs"} <= set(projects)
     psei = projects["psei-india"]
     [funder] = [x for x in psei["partners"] if x["partner"]["acronym"] == "KOICA"]
