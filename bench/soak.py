@@ -147,11 +147,11 @@ def hostile_bodies() -> list[tuple[str, bytes, bool]]:
         (
             "deep query",
             {
-                "query": "{"
-                + " partners { edges { node { children" * 10
-                + " { code }"
-                + " } } }" * 10
-                + " }"
+                "query": "{ partners { edges { node {"
+                + " children {" * 12
+                + " code"
+                + " }" * 12
+                + " } } } }"
             },
             False,
         ),
