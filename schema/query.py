@@ -16,7 +16,7 @@ from schema.changes import Change, changes
 from schema.compiled.compiler import Compiler, Request, compiled_field
 from schema.compiled.connections import Span, connection, node_by_id, page_size, root_listing
 from schema.info import Info
-from schema.nodes import load_nodes
+from schema.nodes import MAX_IDS, load_nodes
 from schema.pagination import Connection, Listing
 from schema.permissions import CanRead
 from schema.search import SearchHit, search
@@ -102,8 +102,10 @@ class Query:
     @strawberry.federation.field(
         shareable=True,
         description="Records by their global ids, in the order asked; `null` (with an error "
-        "at that index) for each that does not exist. One query per type named.",
+        "at that index) for each that does not exist. One query per type named; at most "
+        f"{MAX_IDS} ids.",
         permission_classes=[CanRead],
+        directives=at_most(MAX_IDS),
     )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
         return cast(list[relay.Node | None], await load_nodes(info, ids, "ids"))

@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry.federation.schema_directives import ListSize
+from strawberry.types.unset import UNSET
 
 from db.enums import (
     AgreementKind,
@@ -46,7 +47,14 @@ def at_most(items: int) -> list[object]:
     """The most items a plain list field is counted as by the cost limit, published in the
     schema as ``@listSize(assumedSize:)`` (the IBM cost specification's directive, which
     Apollo's demand control reads too)."""
-    return [ListSize(assumed_size=items, slicing_arguments=None, sized_fields=None)]
+    return [
+        ListSize(
+            assumed_size=items,
+            slicing_arguments=UNSET,
+            sized_fields=UNSET,
+            require_one_slicing_argument=False,
+        )
+    ]
 
 
 strawberry.enum(PartnerKind, description="What kind of organisation a partner is.")
