@@ -1,7 +1,7 @@
 """The ``changes`` root field: the audit trail, for admins and for the keys that write."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -10,8 +10,9 @@ from strawberry.scalars import JSON
 
 from db.changes import IN_ORDER, change_condition
 from db.enums import ChangeOperation
+from schema.descriptions import described_enum
 from schema.info import Info
-from schema.pagination import Connection, Listing
+from schema.pagination import After, Connection, First, Listing
 from schema.permissions import CanReadChanges, principal_of
 
 RECORD_TYPES = {
@@ -23,7 +24,14 @@ RECORD_TYPES = {
     "contribution": "Contribution",
 }
 
-strawberry.enum(ChangeOperation)
+described_enum(
+    ChangeOperation,
+    "What a write did to a record.",
+    CREATE="The record was created; `after` holds its fields.",
+    UPDATE="Some fields changed; `before` and `after` hold only those.",
+    DELETE="The record was deleted: the tombstone a mirror deletes by; `before` holds its "
+    "last fields.",
+)
 
 
 @strawberry.type(description="One committed write. A DELETE is the tombstone of a record.")
@@ -32,13 +40,17 @@ class Change(relay.Node):
     position: int = strawberry.field(
         description="Place in commit order; resume a `changes` subscription with `since`."
     )
-    at: datetime.datetime
+    at: datetime.datetime = strawberry.field(
+        description="When the write was committed, with its time zone."
+    )
     key_name: str = strawberry.field(description="The API key that wrote it.")
     record_type: str = strawberry.field(
         description="Table written: partner, project, beneficiary_group, project_partner..."
     )
     record_id: int = strawberry.field(description="The record's id within its table.")
-    operation: ChangeOperation
+    operation: ChangeOperation = strawberry.field(
+        description="CREATE, UPDATE or DELETE of the record."
+    )
     record_version: int | None = strawberry.field(
         description="The record's version after the write (for a DELETE, the version deleted)."
     )
@@ -76,10 +88,19 @@ class Change(relay.Node):
 )
 async def changes(
     info: Info,
-    since: datetime.datetime | None = None,
-    record_types: list[str] | None = None,
-    first: int | None = None,
-    after: str | None = None,
+    since: Annotated[
+        datetime.datetime | None,
+        strawberry.argument(description="Only changes committed at or after this time."),
+    ] = None,
+    record_types: Annotated[
+        list[str] | None,
+        strawberry.argument(
+            description="Only changes to these tables, by table name (project, "
+            "project_partner, beneficiary_group...); null: all."
+        ),
+    ] = None,
+    first: First = None,
+    after: After = None,
 ) -> Connection[Change]:
     principal = principal_of(info)
     scoped = not principal.is_admin

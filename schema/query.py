@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
@@ -15,7 +15,7 @@ from schema.compiled.compiler import Compiler, Request, compiled_field
 from schema.compiled.connections import Span, connection, node_by_id, page_size, root_listing
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
-from schema.pagination import Connection, Listing
+from schema.pagination import After, Before, Connection, First, Last, Listing
 from schema.permissions import CanRead
 from schema.search import SearchHit, search
 from schema.stats import (
@@ -64,17 +64,20 @@ def root_connection(
     async def resolve(
         info: Info,
         filter: Any = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Any:
         listing = Listing(ordering, condition(filter), node.from_row)
         return await Connection.resolve_connection(
             listing, info=info, first=first, after=after, last=last, before=before
         )
 
-    resolve.__annotations__["filter"] = filter_type | None
+    resolve.__annotations__["filter"] = Annotated[
+        filter_type | None,
+        strawberry.argument(description="Only the records meeting every condition given."),
+    ]
     resolve.__annotations__["return"] = Connection[node]
     options: dict[str, Any] = {
         "resolver": resolve,
@@ -98,12 +101,25 @@ def root_projects(compiler: Compiler, root: None, request: Request) -> Json:
     return connection(compiler, request, ordering, where, size, span, filtered=filtered)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Reading the graph: records by global id, listings paged as Relay "
+    "connections, full-text search, aggregates and the audit trail of changes."
+)
 class Query:
     @compiled_field(
         node_by_id, description="Fetch any record by its global id.", permission_classes=[CanRead]
     )
-    async def node(self, info: Info, id: strawberry.ID) -> relay.Node:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A global id as any record's `id` answers it (opaque: base64 of "
+                "type and key); an id of no known type is BAD_USER_INPUT."
+            ),
+        ],
+    ) -> relay.Node:
         try:
             global_id = relay.GlobalID.from_id(id)
         except Exception as error:
@@ -172,12 +188,12 @@ class Query:
     async def projects(
         self,
         info: Info,
-        filter: filters.ProjectFilter | None = None,
-        order_by: list[filters.ProjectOrder] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: filters.ProjectFilterArgument = None,
+        order_by: filters.ProjectOrderArgument = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ProjectConnection:
         criteria = filters.project_criteria(filter)
         ordering = orderings.project_ordering(filters.project_order(order_by))

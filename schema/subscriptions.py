@@ -10,6 +10,7 @@ with the reason, rather than buffering without limit.
 import asyncio
 from collections.abc import AsyncGenerator
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -33,18 +34,34 @@ KEY_REVOKED = 4403
 
 @strawberry.enum(description="The kinds of record a change can be to (the audited tables).")
 class RecordType(Enum):
-    PARTNER = "partner"
-    PROGRAMME = "programme"
-    PROGRAMME_PARTNER = "programme_partner"
-    PROJECT = "project"
-    PROJECT_PARTNER = "project_partner"
-    PROJECT_PROGRAMME = "project_programme"
-    PROJECT_COUNTRY = "project_country"
-    PROJECT_REGION = "project_region"
-    PROJECT_THEME = "project_theme"
-    BENEFICIARY_GROUP = "beneficiary_group"
-    OUTCOME = "outcome"
-    CONTRIBUTION = "contribution"
+    PARTNER = strawberry.enum_value("partner", description="A partner (organisation).")
+    PROGRAMME = strawberry.enum_value("programme", description="A programme or phase.")
+    PROGRAMME_PARTNER = strawberry.enum_value(
+        "programme_partner", description="A partner's link to a programme in a role."
+    )
+    PROJECT = strawberry.enum_value("project", description="A project's own fields.")
+    PROJECT_PARTNER = strawberry.enum_value(
+        "project_partner", description="A partner's link to a project in a role, with its amount."
+    )
+    PROJECT_PROGRAMME = strawberry.enum_value(
+        "project_programme", description="A project's membership of a programme."
+    )
+    PROJECT_COUNTRY = strawberry.enum_value(
+        "project_country", description="A project's link to a country in a role."
+    )
+    PROJECT_REGION = strawberry.enum_value(
+        "project_region", description="A project's link to a recipient region."
+    )
+    PROJECT_THEME = strawberry.enum_value(
+        "project_theme", description="A project's link to a theme."
+    )
+    BENEFICIARY_GROUP = strawberry.enum_value(
+        "beneficiary_group", description="A beneficiary group of a project."
+    )
+    OUTCOME = strawberry.enum_value("outcome", description="An outcome of a project.")
+    CONTRIBUTION = strawberry.enum_value(
+        "contribution", description="A contribution between partners."
+    )
 
 
 def _feed(info: Info) -> ChangeFeed:
@@ -104,7 +121,10 @@ async def _next(
             )
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live updates over WebSocket (graphql-transport-ws): committed changes as "
+    "they happen, and a project's state as it changes."
+)
 class Subscription:
     @strawberry.subscription(
         description="Each committed change, in commit order. With `since` (a change's "
@@ -115,9 +135,24 @@ class Subscription:
     async def changes(
         self,
         info: Info,
-        types: list[RecordType] | None = None,
-        project_ids: list[strawberry.ID] | None = None,
-        since: int | None = None,
+        types: Annotated[
+            list[RecordType] | None,
+            strawberry.argument(description="Only changes to these kinds of record; null: all."),
+        ] = None,
+        project_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="Only changes to these projects and their links, groups and "
+                "outcomes (global ids of projects); null: any."
+            ),
+        ] = None,
+        since: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The `position` of the last change a client has: the changes "
+                "after it are replayed from the audit trail first. Null: live changes only."
+            ),
+        ] = None,
     ) -> AsyncGenerator[Change, None]:
         principal = principal_of(info)
         context = info.context
@@ -169,7 +204,16 @@ class Subscription:
         "to it or to its links, beneficiary groups and outcomes; `null` once it is deleted.",
         permission_classes=[CanRead],
     )
-    async def project(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Project | None, None]:
+    async def project(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The project's global id; an unknown one ends with NOT_FOUND."
+            ),
+        ],
+    ) -> AsyncGenerator[Project | None, None]:
         [project_id] = decode_ids([id], "Project", "id") or ()
         context = info.context
         subscriber = _subscribe(info, context.principal)

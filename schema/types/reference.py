@@ -8,7 +8,7 @@ from strawberry import relay
 
 from schema.compiled.builders import column
 from schema.compiled.compiler import compiled_field
-from schema.filters import ProjectFilter, project_criteria
+from schema.filters import ProjectFilterArgument, project_criteria
 from schema.info import Info
 from schema.project_pages import projects_connection_field
 from schema.types.node import LoadedNode
@@ -22,10 +22,15 @@ if TYPE_CHECKING:
 class Country(LoadedNode):
     int_ids: ClassVar[bool] = False
     code: relay.NodeID[str]
-    name: str = compiled_field(column())
-    official_name: str | None = compiled_field(column())
+    name: str = compiled_field(column(), description="Common English name (Viet Nam, Türkiye).")
+    official_name: str | None = compiled_field(
+        column(), description="Official name (Republic of Cameroon); null when none is recorded."
+    )
     region: str = compiled_field(column(), description="UN M49 region.")
-    alternative_names: list[str] = compiled_field(column())
+    alternative_names: list[str] = compiled_field(
+        column(),
+        description="Other names it is found by in `countryNames` filters (Vietnam; Laos).",
+    )
 
     @compiled_field(column("code"), name="code", description="ISO 3166-1 alpha-2 code.")
     def iso_code(self) -> str:
@@ -43,7 +48,7 @@ class Country(LoadedNode):
 
     @strawberry.field(description="Projects that work in or with this country.")
     async def projects(
-        self, info: Info, filter: ProjectFilter | None = None
+        self, info: Info, filter: ProjectFilterArgument = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
         loaders = info.context.loaders
         if filter is None:
@@ -55,8 +60,10 @@ class Country(LoadedNode):
 
 @strawberry.type(description="A recipient region that is not a country: ASEAN, global...")
 class Region:
-    code: str = compiled_field(column())
-    name: str = compiled_field(column())
+    code: str = compiled_field(column(), description="Stable key of the region (ASEAN, GLOBAL).")
+    name: str = compiled_field(
+        column(), description="Its name (Association of Southeast Asian Nations)."
+    )
 
     @classmethod
     def from_row(cls, row: RowMapping) -> "Region":
@@ -67,9 +74,14 @@ class Region:
 class Theme(LoadedNode):
     int_ids: ClassVar[bool] = False
     slug: relay.NodeID[str]
-    name: str = compiled_field(column())
+    name: str = compiled_field(column(), description="Its name, for people.")
 
-    @compiled_field(column("slug"), name="slug")
+    @compiled_field(
+        column("slug"),
+        name="slug",
+        description="Stable key (employment-policy), used by the `themes` filter; DAC sectors "
+        "from IATI files are dac-<code>.",
+    )
     def slug_field(self) -> str:
         return self.slug
 
@@ -77,9 +89,9 @@ class Theme(LoadedNode):
     def from_row(cls, row: RowMapping) -> "Theme":
         return cls(slug=row["slug"], name=row["name"])
 
-    @strawberry.field
+    @strawberry.field(description="Projects that work on this theme, by code.")
     async def projects(
-        self, info: Info, filter: ProjectFilter | None = None
+        self, info: Info, filter: ProjectFilterArgument = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
         loaders = info.context.loaders
         if filter is None:
