@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 
 EXPLORER := explorer/dist/index.html
 EXPLORER_SOURCES := $(shell find explorer -name node_modules -prune -o -name dist -prune -o -type f -print)
+CLIENTS := tests/clients/node_modules/.package-lock.json
 
 .PHONY: run test lint typecheck pytest schema chromium screenshots clean
 
@@ -25,6 +26,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 $(EXPLORER): $(EXPLORER_SOURCES)
 	cd explorer && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
+# The JavaScript clients that tests/clients drives the service with (graphql-ws, Apollo,
+# Relay, graphql-http's audit...), from their lock file.
+$(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
+	cd tests/clients && npm ci --no-audit --no-fund --loglevel=error
+
 run: $(VENV)/.installed $(EXPLORER)
 	$(BIN)/coopgraph serve
 
@@ -37,7 +43,7 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy service schema db iati tests bench
 
-pytest: $(VENV)/.installed-dev $(EXPLORER) chromium
+pytest: $(VENV)/.installed-dev $(EXPLORER) $(CLIENTS) chromium
 	$(BIN)/pytest
 
 # The browser tests drive Debian's Chromium: no browser is downloaded by Playwright.
@@ -52,6 +58,7 @@ screenshots: $(VENV)/.installed-dev $(EXPLORER) chromium
 
 schema: $(VENV)/.installed
 	$(BIN)/coopgraph export-schema --output schema.graphql
+	$(BIN)/coopgraph export-schema --subgraph --output schema.subgraph.graphql
 
 clean:
-	rm -rf $(VENV) .coopgraph explorer/node_modules explorer/dist
+	rm -rf $(VENV) .coopgraph explorer/node_modules explorer/dist tests/clients/node_modules

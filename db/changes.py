@@ -25,11 +25,16 @@ def change_condition(
     record_types: tuple[str, ...] | None,
     visible_to_partner: int | None,
     projects_only: bool,
+    after_position: int | None = None,
+    project_ids: tuple[int, ...] | None = None,
 ) -> Condition:
     """``visible_to_partner``: only changes to the projects that partner may write;
-    ``projects_only``: only changes that belong to a project (a write key's view)."""
+    ``projects_only``: only changes that belong to a project (a write key's view);
+    ``after_position``: only changes committed after that one."""
     return sa.and_(
         sa.true() if since is None else change.c.at >= since,
+        sa.true() if after_position is None else change.c.position > after_position,
+        sa.true() if project_ids is None else change.c.project_id.in_(project_ids),
         sa.true() if record_types is None else change.c.record_type.in_(record_types),
         sa.true()
         if visible_to_partner is None
@@ -62,3 +67,11 @@ async def last_position(conn: AsyncConnection) -> int:
 async def projects_visible_to(conn: AsyncConnection, partner_id: int) -> set[int]:
     rows = await conn.execute(writable_projects(partner_id))
     return {project_id for (project_id,) in rows.all()}
+
+
+async def changes_by_id(
+    conn: AsyncConnection, ids: Sequence[int], visible: Condition
+) -> dict[int, RowMapping]:
+    """The changes among ``ids`` that ``visible`` lets through, by id (one query)."""
+    rows = await conn.execute(sa.select(change).where(change.c.id.in_(ids), visible))
+    return {row["id"]: row for row in rows.mappings()}

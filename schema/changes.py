@@ -1,6 +1,8 @@
 """The ``changes`` root field: the audit trail, for admins and for the keys that write."""
 
 import datetime
+from collections.abc import Iterable
+from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -8,9 +10,11 @@ from sqlalchemy.engine import RowMapping
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from db.changes import IN_ORDER, change_condition
+from db.changes import IN_ORDER, change_condition, changes_by_id
 from db.enums import ChangeOperation
 from schema.descriptions import described_enum
+from schema.errors import bad_user_input
+from schema.filters import decode_ids
 from schema.info import Info
 from schema.pagination import After, Connection, First, Listing
 from schema.permissions import CanReadChanges, principal_of
@@ -32,6 +36,53 @@ described_enum(
     DELETE="The record was deleted: the tombstone a mirror deletes by; `before` holds its "
     "last fields.",
 )
+
+
+class RecordType(Enum):
+    PARTNER = "partner"
+    PROGRAMME = "programme"
+    PROGRAMME_PARTNER = "programme_partner"
+    PROJECT = "project"
+    PROJECT_PARTNER = "project_partner"
+    PROJECT_PROGRAMME = "project_programme"
+    PROJECT_COUNTRY = "project_country"
+    PROJECT_REGION = "project_region"
+    PROJECT_THEME = "project_theme"
+    BENEFICIARY_GROUP = "beneficiary_group"
+    OUTCOME = "outcome"
+    CONTRIBUTION = "contribution"
+
+
+described_enum(
+    RecordType,
+    "The kinds of record a change can be to (the audited tables).",
+    PARTNER="A partner (organisation).",
+    PROGRAMME="A programme or phase.",
+    PROGRAMME_PARTNER="A partner's link to a programme in a role.",
+    PROJECT="A project's own fields.",
+    PROJECT_PARTNER="A partner's link to a project in a role, with its amount.",
+    PROJECT_PROGRAMME="A project's membership of a programme.",
+    PROJECT_COUNTRY="A project's link to a country in a role.",
+    PROJECT_REGION="A project's link to a recipient region.",
+    PROJECT_THEME="A project's link to a theme.",
+    BENEFICIARY_GROUP="A beneficiary group of a project.",
+    OUTCOME="An outcome of a project.",
+    CONTRIBUTION="A contribution between partners.",
+)
+
+
+def record_types_of(names: list[str]) -> tuple[str, ...]:
+    """The deprecated ``recordTypes`` names (table names, or the enum's): one that names no
+    audited table is refused rather than matching nothing."""
+    known = {t.value: t.value for t in RecordType} | {t.name: t.value for t in RecordType}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise bad_user_input(
+            f"Not a record type: {', '.join(map(repr, unknown))}; use `types` with one of "
+            f"{', '.join(t.name for t in RecordType)}.",
+            argument="recordTypes",
+        )
+    return tuple(known[name] for name in names)
 
 
 @strawberry.type(description="One committed write. A DELETE is the tombstone of a record.")
@@ -65,6 +116,15 @@ class Change(relay.Node):
         return strawberry.ID(str(relay.GlobalID(type_name, str(self.record_id))))
 
     @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        """``node(id:)`` shows a change to whom ``changes`` would: ``null`` for the rest."""
+        wanted = [int(i) for i in node_ids]
+        rows = await info.context.read(changes_by_id, wanted, _visible(info))
+        return [None if (row := rows.get(i)) is None else cls.from_row(row) for i in wanted]
+
+    @classmethod
     def from_row(cls, row: RowMapping) -> "Change":
         return cls(
             id=row["id"],
@@ -80,35 +140,82 @@ class Change(relay.Node):
         )
 
 
+def _visible(
+    info: Info,
+    *,
+    since: datetime.datetime | None = None,
+    record_types: tuple[str, ...] | None = None,
+    after_position: int | None = None,
+    project_ids: tuple[int, ...] | None = None,
+) -> Any:
+    """What the request's key may see of the audit trail (UNAUTHENTICATED without one)."""
+    principal = principal_of(info)
+    scoped = not principal.is_admin
+    return change_condition(
+        since=since,
+        record_types=record_types,
+        visible_to_partner=principal.partner_id if scoped else None,
+        projects_only=scoped,
+        after_position=after_position,
+        project_ids=project_ids,
+    )
+
+
 @strawberry.field(
     description="Committed writes in the order they happened, deletions included: a mirror "
-    "replays them to stay in sync. Admin keys see all; a partner's key sees the changes to "
-    "the projects it may write.",
+    "replays them to stay in sync, resuming `since` the last `position` it read (the same "
+    "arguments as the `changes` subscription). Admin keys see all; a partner's key sees the "
+    "changes to the projects it may write.",
     permission_classes=[CanReadChanges],
 )
 async def changes(
     info: Info,
-    since: Annotated[
-        datetime.datetime | None,
-        strawberry.argument(description="Only changes committed at or after this time."),
+    types: Annotated[
+        list[RecordType] | None,
+        strawberry.argument(description="Only changes to these kinds of record; null: all."),
     ] = None,
-    record_types: Annotated[
-        list[str] | None,
+    project_ids: Annotated[
+        list[strawberry.ID] | None,
         strawberry.argument(
-            description="Only changes to these tables, by table name (project, "
-            "project_partner, beneficiary_group...); null: all."
+            description="Only changes to these projects and their links, groups and outcomes "
+            "(global ids of projects); null: any."
+        ),
+    ] = None,
+    since: Annotated[
+        int | None,
+        strawberry.argument(
+            description="A change's `position`, such as the last one a client has read: only "
+            "the changes after it. Null: from the first."
         ),
     ] = None,
     first: First = None,
     after: After = None,
+    record_types: Annotated[
+        list[str] | None,
+        strawberry.argument(
+            description="Only changes to these tables, by table name (project_partner) or "
+            "RecordType name; an unknown one is BAD_USER_INPUT.",
+            deprecation_reason="Use `types` (the RecordType enum).",
+        ),
+    ] = None,
+    since_time: Annotated[
+        datetime.datetime | None,
+        strawberry.argument(
+            description="Only the changes committed at or after this time.",
+            deprecation_reason="Use `since` with a change's `position`: positions follow "
+            "commit order, times do not.",
+        ),
+    ] = None,
 ) -> Connection[Change]:
-    principal = principal_of(info)
-    scoped = not principal.is_admin
-    where: Any = change_condition(
-        since=since,
-        record_types=None if record_types is None else tuple(record_types),
-        visible_to_partner=principal.partner_id if scoped else None,
-        projects_only=scoped,
+    wanted = None if types is None else tuple(t.value for t in types)
+    if record_types is not None:
+        wanted = (wanted or ()) + record_types_of(record_types)
+    where: Any = _visible(
+        info,
+        since=since_time,
+        record_types=wanted,
+        after_position=since,
+        project_ids=decode_ids(project_ids, "Project", "projectIds"),
     )
     listing = Listing(IN_ORDER, where, Change.from_row)
     return await Connection.resolve_connection(listing, info=info, first=first, after=after)

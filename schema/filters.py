@@ -31,6 +31,7 @@ from db.enums import (
     ProjectStatus,
 )
 from db.text_search import MAX_QUERY_LENGTH
+from schema.descriptions import described_enum
 from schema.errors import bad_user_input
 from schema.types import common  # noqa: F401  (registers the enums these inputs use)
 
@@ -167,30 +168,39 @@ class ProjectFilter:
     )
 
 
-@strawberry.enum(description="Sort direction; nulls come last either way.")
 class OrderDirection(Enum):
-    ASC = strawberry.enum_value("ASC", description="Smallest, earliest or A first.")
-    DESC = strawberry.enum_value("DESC", description="Largest, latest or Z first.")
+    ASC = "ASC"
+    DESC = "DESC"
 
 
-@strawberry.enum(description="What projects can be ordered by; ties are broken by id.")
+described_enum(
+    OrderDirection,
+    "Sort direction; nulls come last either way.",
+    ASC="Smallest, earliest or A first.",
+    DESC="Largest, latest or Z first.",
+)
+
+
 class ProjectOrderField(Enum):
-    CODE = strawberry.enum_value("CODE", description="Public code, alphabetically.")
-    TITLE = strawberry.enum_value("TITLE", description="Title, alphabetically.")
-    START = strawberry.enum_value(
-        "START", description="Actual start, else planned start; undated projects last."
-    )
-    END = strawberry.enum_value(
-        "END", description="Actual end, else planned (or derived) end; undated projects last."
-    )
-    BUDGET = strawberry.enum_value(
-        "BUDGET",
-        description="Budget amount as a number, whatever its currency (no conversion: filter "
-        "by `budget.currency` to compare like with like); projects without one last.",
-    )
-    STATUS = strawberry.enum_value(
-        "STATUS", description="Status name, alphabetically; unknown status last."
-    )
+    CODE = "CODE"
+    TITLE = "TITLE"
+    START = "START"
+    END = "END"
+    BUDGET = "BUDGET"
+    STATUS = "STATUS"
+
+
+described_enum(
+    ProjectOrderField,
+    "What projects can be ordered by; ties are broken by id.",
+    CODE="Public code, alphabetically.",
+    TITLE="Title, alphabetically.",
+    START="Actual start, else planned start; undated projects last.",
+    END="Actual end, else planned (or derived) end; undated projects last.",
+    BUDGET="Budget amount as a number, whatever its currency (no conversion: filter "
+    "by `budget.currency` to compare like with like); projects without one last.",
+    STATUS="Status name, alphabetically; unknown status last.",
+)
 
 
 @strawberry.input(description="One sort key of a project listing.")
@@ -457,7 +467,7 @@ def project_criteria(value: ProjectFilter | None, at: str = "filter") -> c.Proje
 
 
 def project_order(values: Sequence[ProjectOrder] | None) -> list[tuple[str, bool]]:
-    fields = [(v.field.name, v.direction == OrderDirection.DESC) for v in values or ()]
+    fields = [(v.field.value, v.direction == OrderDirection.DESC) for v in values or ()]
     names = [name for name, _ in fields]
     if len(set(names)) != len(names):
         raise bad_user_input("`orderBy` names a field twice.", argument="orderBy")

@@ -14,6 +14,10 @@ class SlowConsumer(Exception):
     pass
 
 
+class ServerClosing(Exception):
+    """The process is shutting down: the subscriber should resume elsewhere with ``since``."""
+
+
 class TooManySubscriptions(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
@@ -21,11 +25,14 @@ class TooManySubscriptions(Exception):
 
 
 class Subscriber:
-    def __init__(self, buffer: int, key_name: str | None = None) -> None:
+    def __init__(
+        self, buffer: int, key_name: str | None = None, closing: asyncio.Event | None = None
+    ) -> None:
         self.queue: asyncio.Queue[RowMapping] = asyncio.Queue(maxsize=buffer)
         self.buffer = buffer
         self.key_name = key_name
         self.slow = asyncio.Event()
+        self.closing = closing or asyncio.Event()
 
     def offer(self, change: RowMapping) -> None:
         if self.slow.is_set():
@@ -36,17 +43,24 @@ class Subscriber:
             self.slow.set()
 
     async def next(self) -> RowMapping:
-        """The next change; ``SlowConsumer`` once the queue overflowed."""
+        """The next change; ``SlowConsumer`` once the queue overflowed, ``ServerClosing``
+        once the process is shutting down."""
         getting = asyncio.ensure_future(self.queue.get())
         falling_behind = asyncio.ensure_future(self.slow.wait())
+        closing = asyncio.ensure_future(self.closing.wait())
         try:
-            await asyncio.wait({getting, falling_behind}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {getting, falling_behind, closing}, return_when=asyncio.FIRST_COMPLETED
+            )
             if self.slow.is_set():
                 raise SlowConsumer()
+            if self.closing.is_set():
+                raise ServerClosing()
             return getting.result()
         finally:
             getting.cancel()
             falling_behind.cancel()
+            closing.cancel()
 
 
 class ChangeFeed(Protocol):

@@ -98,8 +98,17 @@ def check_page_size(value: int | None, argument: str, maximum: int) -> None:
         )
 
 
+@strawberry.federation.type(
+    shareable=True, description="Information to aid in pagination (Relay's `PageInfo`)."
+)
+class PageInfo(relay.PageInfo):
+    """Shareable: every Relay-style subgraph defines the same ``PageInfo``, and a gateway
+    composes them only when each says it may be shared."""
+
+
 @strawberry.type(description="A page of a list, with the total number of items.")
 class Connection(relay.Connection[NodeType], Generic[NodeType]):
+    page_info: PageInfo = strawberry.field(description="Pagination data for this connection")
     count_rows: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="Items in the whole (filtered) list, not the page.")
@@ -167,7 +176,7 @@ class Connection(relay.Connection[NodeType], Generic[NodeType]):
 
         return cls(
             edges=edges,
-            page_info=relay.PageInfo(
+            page_info=PageInfo(
                 has_previous_page=more_before,
                 has_next_page=more_after,
                 start_cursor=edges[0].cursor if edges else None,

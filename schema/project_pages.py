@@ -24,7 +24,7 @@ from schema.filters import (
     project_order,
 )
 from schema.info import Info
-from schema.pagination import After, First, check_page_size, decode_cursor, encode_cursor
+from schema.pagination import After, First, PageInfo, check_page_size, decode_cursor, encode_cursor
 from schema.types.project import Project, ProjectConnection
 
 
@@ -63,7 +63,7 @@ async def project_page(
 
     return ProjectConnection(
         edges=edges,
-        page_info=relay.PageInfo(
+        page_info=PageInfo(
             has_previous_page=page is not None and page.earlier,
             has_next_page=page is not None and page.more,
             start_cursor=edges[0].cursor if edges else None,

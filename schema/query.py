@@ -1,11 +1,13 @@
 """The root query type."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any, cast
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
+from strawberry.federation.schema_directives import Shareable
 
 from db import conditions, keyset, orderings, queries, tables
 from db.json_select import Json
@@ -13,8 +15,8 @@ from schema import filters
 from schema.changes import Change, changes
 from schema.compiled.compiler import Compiler, Request, compiled_field
 from schema.compiled.connections import Span, connection, node_by_id, page_size, root_listing
-from schema.errors import bad_user_input, not_found
 from schema.info import Info
+from schema.nodes import load_nodes
 from schema.pagination import After, Before, Connection, First, Last, Listing
 from schema.permissions import CanRead
 from schema.search import SearchHit, search
@@ -25,28 +27,11 @@ from schema.stats import (
     resolve_project_stats,
 )
 from schema.types.funding import Agreement, Contribution
-from schema.types.partner import Partner, PartnerFact
+from schema.types.partner import Partner
 from schema.types.programme import Programme
 from schema.types.project import Project, ProjectConnection
 from schema.types.reference import Country, Theme
 from schema.types.results import BeneficiaryGroup, Outcome
-
-NODE_TYPES: dict[str, type[relay.Node]] = {
-    t.__name__: t
-    for t in (
-        Partner,
-        PartnerFact,
-        Programme,
-        Project,
-        BeneficiaryGroup,
-        Outcome,
-        Contribution,
-        Agreement,
-        Country,
-        Theme,
-    )
-}
-_INT_IDS = set(NODE_TYPES) - {"Country", "Theme"}
 
 
 def root_connection(
@@ -107,7 +92,11 @@ def root_projects(compiler: Compiler, root: None, request: Request) -> Json:
 )
 class Query:
     @compiled_field(
-        node_by_id, description="Fetch any record by its global id.", permission_classes=[CanRead]
+        node_by_id,
+        directives=[Shareable()],
+        description="Any record by its global id; `null` (with a `NOT_FOUND` error at this "
+        "path) for one that does not exist, or no longer does.",
+        permission_classes=[CanRead],
     )
     async def node(
         self,
@@ -116,24 +105,33 @@ class Query:
             strawberry.ID,
             strawberry.argument(
                 description="A global id as any record's `id` answers it (opaque: base64 of "
-                "type and key); an id of no known type is BAD_USER_INPUT."
+                "type and key); a malformed one is BAD_USER_INPUT."
             ),
         ],
-    ) -> relay.Node:
-        try:
-            global_id = relay.GlobalID.from_id(id)
-        except Exception as error:
-            raise bad_user_input(f"{id!r} is not a valid global id.", argument="id") from error
-        node_type = NODE_TYPES.get(global_id.type_name)
-        if node_type is None or (
-            global_id.type_name in _INT_IDS and not global_id.node_id.isdigit()
-        ):
-            raise bad_user_input(f"{id!r} is not a valid global id.", argument="id")
-        resolving = node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])
-        [node] = await cast(Awaitable[list[relay.Node | None]], resolving)
-        if node is None:
-            raise not_found(f"No {global_id.type_name} has the id {id!r}.", id=str(id))
+    ) -> relay.Node | None:
+        [node] = await load_nodes(info, [id], "id")
+        if isinstance(node, GraphQLError):
+            raise node
         return node
+
+    @strawberry.federation.field(
+        shareable=True,
+        description="Records by their global ids, in the order asked; `null` (with an error "
+        "at that index) for each that does not exist. One query per type named.",
+        permission_classes=[CanRead],
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="Global ids of any types, as records' `id` answer them; a "
+                "malformed one is BAD_USER_INPUT at its index."
+            ),
+        ],
+    ) -> list[relay.Node | None]:
+        return cast(list[relay.Node | None], await load_nodes(info, ids, "ids"))
 
     partners: Connection[Partner] = root_connection(
         orderings.PARTNERS,

@@ -1,15 +1,17 @@
-"""Live updates: ``changes`` and ``project`` subscriptions over ``graphql-transport-ws``.
+"""Live updates: ``changes`` and ``project`` subscriptions, over WebSocket
+(``graphql-transport-ws``, ``graphql-ws``) or HTTP (graphql-sse, multipart).
 
 Authorisation follows the matching queries: ``changes`` as the ``changes`` query (an admin
 key sees every change, a partner's key the changes to the projects it may write), ``project``
 as public reads. A subscription checks now and then that its key has not been revoked and
 closes the WebSocket when it has; one that falls too far behind is closed too (code 4008),
-with the reason, rather than buffering without limit.
+with the reason, rather than buffering without limit. Over HTTP, where there is no close
+code, the same reason ends the stream as its last event: an error with the same code.
 """
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -19,49 +21,18 @@ from starlette.websockets import WebSocket
 
 from db.api_keys import is_live
 from db.changes import changes_after, projects_visible_to
-from schema.changes import Change
+from schema.changes import Change, RecordType
 from schema.context import Context, Principal
 from schema.errors import not_found
 from schema.filters import decode_ids
 from schema.info import Info
-from schema.live import ChangeFeed, SlowConsumer, Subscriber, TooManySubscriptions
+from schema.live import ChangeFeed, ServerClosing, SlowConsumer, Subscriber, TooManySubscriptions
 from schema.permissions import CanRead, CanReadChanges, principal_of
 from schema.types.project import Project
 
 SLOW_CONSUMER = 4008
 KEY_REVOKED = 4403
-
-
-@strawberry.enum(description="The kinds of record a change can be to (the audited tables).")
-class RecordType(Enum):
-    PARTNER = strawberry.enum_value("partner", description="A partner (organisation).")
-    PROGRAMME = strawberry.enum_value("programme", description="A programme or phase.")
-    PROGRAMME_PARTNER = strawberry.enum_value(
-        "programme_partner", description="A partner's link to a programme in a role."
-    )
-    PROJECT = strawberry.enum_value("project", description="A project's own fields.")
-    PROJECT_PARTNER = strawberry.enum_value(
-        "project_partner", description="A partner's link to a project in a role, with its amount."
-    )
-    PROJECT_PROGRAMME = strawberry.enum_value(
-        "project_programme", description="A project's membership of a programme."
-    )
-    PROJECT_COUNTRY = strawberry.enum_value(
-        "project_country", description="A project's link to a country in a role."
-    )
-    PROJECT_REGION = strawberry.enum_value(
-        "project_region", description="A project's link to a recipient region."
-    )
-    PROJECT_THEME = strawberry.enum_value(
-        "project_theme", description="A project's link to a theme."
-    )
-    BENEFICIARY_GROUP = strawberry.enum_value(
-        "beneficiary_group", description="A beneficiary group of a project."
-    )
-    OUTCOME = strawberry.enum_value("outcome", description="An outcome of a project.")
-    CONTRIBUTION = strawberry.enum_value(
-        "contribution", description="A contribution between partners."
-    )
+SERVICE_RESTART = 1012
 
 
 def _feed(info: Info) -> ChangeFeed:
@@ -91,11 +62,20 @@ class _Closed(Exception):
     """The subscription closed its WebSocket: stop without another message."""
 
 
+_CLOSE_CODES = {
+    SLOW_CONSUMER: "SLOW_CONSUMER",
+    KEY_REVOKED: "KEY_REVOKED",
+    SERVICE_RESTART: "SHUTTING_DOWN",
+}
+
+
 async def _close(context: Context, code: int, reason: str) -> None:
     websocket = context.request
     if isinstance(websocket, WebSocket):
-        await websocket.close(code=code, reason=reason)
-    raise _Closed()
+        with contextlib.suppress(RuntimeError):  # already closed by the server's shutdown
+            await websocket.close(code=code, reason=reason)
+        raise _Closed()
+    raise GraphQLError(reason, extensions={"code": _CLOSE_CODES[code], "closeCode": code})
 
 
 async def _next(
@@ -113,6 +93,8 @@ async def _next(
                     live = await is_live(conn, principal.key_name)
                 if not live:
                     await _close(context, KEY_REVOKED, "The API key was revoked.")
+        except ServerClosing:
+            await _close(context, SERVICE_RESTART, "The server is restarting: resume with `since`.")
         except SlowConsumer:
             await _close(
                 context,

@@ -52,6 +52,9 @@ class ChangeHub:
         self.subscribers: set[Subscriber] = set()
         self.per_key: dict[str, int] = {}
         self.listening = asyncio.Event()
+        self.closing = asyncio.Event()
+        """Set when the process starts shutting down: every subscription ends (a WebSocket
+        with 1012, an HTTP stream with a last error event), so none holds the shutdown."""
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -59,6 +62,9 @@ class ChangeHub:
         """Start listening in the background: the service starts even while the database
         is down, and the hub connects when it can."""
         self._task = asyncio.create_task(self._run(), name="change-hub")
+
+    def drain(self) -> None:
+        self.closing.set()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -73,7 +79,7 @@ class ChangeHub:
             if self.per_key.get(key_name, 0) >= key_limit:
                 raise TooManySubscriptions(key_limit)
             self.per_key[key_name] = self.per_key.get(key_name, 0) + 1
-        subscriber = Subscriber(self.buffer, key_name)
+        subscriber = Subscriber(self.buffer, key_name, self.closing)
         self.subscribers.add(subscriber)
         return subscriber
 

@@ -137,8 +137,9 @@ described_enum(
 )
 
 
-@strawberry.type(
-    description="A date as precise as its source says, e.g. 2020-12 for December 2020."
+@strawberry.federation.type(
+    shareable=True,
+    description="A date as precise as its source says, e.g. 2020-12 for December 2020.",
 )
 class FuzzyDate:
     value: str = compiled_field(
@@ -174,7 +175,9 @@ class FuzzyDate:
         return cls.of(row[name], row[f"{name}_precision"], bool(row.get(f"{name}_derived", False)))
 
 
-@strawberry.type(description="An amount of money as the source states it.")
+@strawberry.federation.type(
+    shareable=True, description="An amount of money as the source states it."
+)
 class Money:
     amount: Decimal = compiled_field(
         from_values(), description="Exact decimal, serialised as a string."
@@ -196,7 +199,7 @@ class Money:
         return cls(amount=amount, currency=currency, qualifier=Qualifier(qualifier))
 
 
-@strawberry.type(description="A figure with how the source states it.")
+@strawberry.federation.type(shareable=True, description="A figure with how the source states it.")
 class Quantity:
     value: Decimal = compiled_field(
         from_values(),
@@ -219,7 +222,9 @@ def plain_decimal(value: Decimal) -> Decimal:
     return Decimal(format(value.normalize(), "f"))
 
 
-@strawberry.type(description="A count of people or things, with how the source states it.")
+@strawberry.federation.type(
+    shareable=True, description="A count of people or things, with how the source states it."
+)
 class Count:
     value: int = compiled_field(from_values(), description="How many, as the source says.")
     qualifier: Qualifier = compiled_field(
@@ -233,7 +238,9 @@ class Count:
         return cls(value=row[name], qualifier=Qualifier(row[f"{name}_qualifier"]))
 
 
-@strawberry.type(description="The passage of a source document that supports a record.")
+@strawberry.federation.type(
+    shareable=True, description="The passage of a source document that supports a record."
+)
 class Source:
     document: str = compiled_field(
         of_document(column("file_name")), description="File name of the source document."

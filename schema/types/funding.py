@@ -11,7 +11,7 @@ from db.enums import AgreementKind, ContributionKind
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import CREATED_AT, SOURCES, UPDATED_AT, FuzzyDate, Money, Source
-from schema.types.node import LoadedNode
+from schema.types.node import Entity
 
 if TYPE_CHECKING:
     from schema.types.partner import Partner
@@ -23,8 +23,10 @@ ProgrammeRef = Annotated["Programme", strawberry.lazy("schema.types.programme")]
 ProjectRef = Annotated["Project", strawberry.lazy("schema.types.project")]
 
 
-@strawberry.type(description="Funding from a donor to an organisation over a period of years.")
-class Contribution(LoadedNode):
+@strawberry.federation.type(
+    keys=["id"], description="Funding from a donor to an organisation over a period of years."
+)
+class Contribution(Entity):
     id: relay.NodeID[int]
     version: int = strawberry.field(
         description="Bumped by every update; an update or delete must state the version it read."
@@ -94,8 +96,10 @@ class Contribution(LoadedNode):
         return await info.context.loaders.sources["contribution_id"].load(self.id)
 
 
-@strawberry.type(description="A memorandum, agreement, evaluation or assessment.")
-class Agreement(LoadedNode):
+@strawberry.federation.type(
+    keys=["id"], description="A memorandum, agreement, evaluation or assessment."
+)
+class Agreement(Entity):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Stable key, unique among agreements.")
     kind: AgreementKind = strawberry.field(

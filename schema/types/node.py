@@ -41,7 +41,7 @@ class Entity(LoadedNode):
         if (
             global_id is None
             or global_id.type_name != cls.__name__
-            or not global_id.node_id.isdigit()
+            or (cls.int_ids and not global_id.node_id.isdigit())
         ):
             raise bad_user_input(f"Not an id of a {cls.__name__}: {id!r}.")
         [node] = await cls.resolve_nodes(info=info, node_ids=[global_id.node_id])

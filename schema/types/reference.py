@@ -11,15 +11,18 @@ from schema.compiled.compiler import compiled_field
 from schema.filters import ProjectFilterArgument, project_criteria
 from schema.info import Info
 from schema.project_pages import projects_connection_field
-from schema.types.node import LoadedNode
+from schema.types.node import Entity
 from schema.types.project import ProjectConnection
 
 if TYPE_CHECKING:
     from schema.types.project import Project
 
 
-@strawberry.type(description="A country (ISO 3166-1), found also by its common alternative names.")
-class Country(LoadedNode):
+@strawberry.federation.type(
+    keys=["id"],
+    description="A country (ISO 3166-1), found also by its common alternative names.",
+)
+class Country(Entity):
     int_ids: ClassVar[bool] = False
     code: relay.NodeID[str]
     name: str = compiled_field(column(), description="Common English name (Viet Nam, Türkiye).")
@@ -70,8 +73,8 @@ class Region:
         return cls(code=row["code"], name=row["name"])
 
 
-@strawberry.type(description="A subject a project works on.")
-class Theme(LoadedNode):
+@strawberry.federation.type(keys=["id"], description="A subject a project works on.")
+class Theme(Entity):
     int_ids: ClassVar[bool] = False
     slug: relay.NodeID[str]
     name: str = compiled_field(column(), description="Its name, for people.")

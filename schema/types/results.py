@@ -15,15 +15,17 @@ from schema.compiled.connections import NodeTable
 from schema.context import load_one
 from schema.info import Info
 from schema.types.common import CREATED_AT, SOURCES, UPDATED_AT, Count, FuzzyDate, Quantity, Source
-from schema.types.node import LoadedNode
+from schema.types.node import Entity
 
 if TYPE_CHECKING:
     from schema.types.project import Project
     from schema.types.reference import Country
 
 
-@strawberry.type(description="A group of people a project targets or reached.")
-class BeneficiaryGroup(LoadedNode):
+@strawberry.federation.type(
+    keys=["id"], description="A group of people a project targets or reached."
+)
+class BeneficiaryGroup(Entity):
     compiled_node: ClassVar[NodeTable] = NodeTable(queries.beneficiary_group)
     id: relay.NodeID[int]
     version: int = compiled_field(
@@ -105,8 +107,10 @@ class OutcomeDimension:
     value: str = strawberry.field(description="The part these figures are of (female, 15-24).")
 
 
-@strawberry.type(description="A result (IATI result/indicator) with baseline, target and actual.")
-class Outcome(LoadedNode):
+@strawberry.federation.type(
+    keys=["id"], description="A result (IATI result/indicator) with baseline, target and actual."
+)
+class Outcome(Entity):
     compiled_node: ClassVar[NodeTable] = NodeTable(queries.outcome)
     id: relay.NodeID[int]
     version: int = compiled_field(

@@ -6,6 +6,7 @@ import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 import uvicorn
@@ -87,14 +88,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     commands.add_parser("seed", help="insert whatever of the built-in dataset is missing")
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    export.add_argument(
+        "--subgraph",
+        action="store_true",
+        help="the federation subgraph SDL (directives applied, not declared)",
+    )
     add_key_commands(commands)
     add_iati_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
-        from schema.build import schema
+        from schema.sdl import client_sdl, subgraph_sdl
 
-        sdl = schema.as_str() + "\n"
+        sdl = subgraph_sdl() if args.subgraph else client_sdl()
         if args.output:
             args.output.write_text(sdl, encoding="utf-8")
         else:
@@ -141,8 +147,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"Explorer: http://{host}:{port}/", flush=True)
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
         tune_garbage_collector()
-        uvicorn.run(
-            create_app(settings, database_url=url),
+        app = create_app(settings, database_url=url)
+        config = uvicorn.Config(
+            app,
             host=host,
             port=port,
             # The WebSocket heartbeat: a subscriber that stops answering pings is dropped.
@@ -153,6 +160,23 @@ def main(argv: Sequence[str] | None = None) -> None:
             timeout_graceful_shutdown=settings.shutdown_grace_seconds,
             log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
         )
+        DrainingServer(config, app).run()
+
+
+class DrainingServer(uvicorn.Server):
+    """On SIGTERM, subscriptions end at once, on every transport: uvicorn closes WebSockets
+    itself (1012) but waits for HTTP answers, and a graphql-sse or multipart subscription
+    never ends by itself, so it would hold the shutdown for the whole grace period."""
+
+    def __init__(self, config: uvicorn.Config, app: Any) -> None:
+        super().__init__(config)
+        self.app = app
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        hub = getattr(self.app.state, "change_hub", None)
+        if hub is not None:
+            asyncio.get_event_loop().call_soon_threadsafe(hub.drain)
+        super().handle_exit(sig, frame)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -10,12 +10,28 @@ from typing import Any, cast
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import HTTPConnection
-from strawberry.exceptions import ConnectionRejectionError
+from starlette.responses import StreamingResponse
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLRequestData
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.streaming import (
+    HTTPStreamTransport,
+    MultipartSubscriptionTransport,
+    SSETransport,
+)
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+    MULTIPART_SUBSCRIPTION_PROTOCOL,
+)
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from db.api_keys import authenticate
@@ -24,6 +40,13 @@ from schema.build import build_schema
 from schema.context import Context, Principal
 from schema.extensions.limits import QueryLimits
 from service.http.error_bodies import error_response
+from service.http.graphql_media import (
+    GRAPHQL_RESPONSE,
+    SUBSCRIPTION_TRANSPORTS,
+    is_request_error,
+    is_stream_request,
+    wants_graphql_response,
+)
 from service.http.persisted_queries import (
     PersistedQueries,
     PersistedQueryError,
@@ -33,7 +56,13 @@ from service.observability import RequestObserver
 from service.settings import Settings
 
 EXAMPLE_QUERY = Path(__file__).parents[2] / "schema" / "examples" / "koica_projects.graphql"
-_EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
+_EXAMPLE = re.compile(r'<script type="application/json" id="example-query">null</script>')
+_NOT_BUILT = (
+    "<!doctype html><title>GraphiQL is not built</title>"
+    "<p>GraphiQL is built with the explorer: run <code>make run</code> (or "
+    "<code>npm ci && npm run build</code> in <code>explorer/</code>). The API answers at this "
+    "address all the same.</p>"
+)
 
 
 async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
@@ -51,6 +80,22 @@ async def get_context(request: HTTPConnection) -> AsyncIterator[Context]:
         return
     reads = request.app.state.read_connections
     header = request.headers.get("authorization")
+    if is_stream_request(request.headers):
+        # A subscription over HTTP lasts as long as a WebSocket: like one, it takes a
+        # connection for each event it resolves, and holds none in between.
+        async with connections.connect() as conn:
+            principal, bad_credentials = await principal_from_header(conn, header)
+        yield Context(
+            None,
+            request.app.state.settings,
+            principal=principal,
+            bad_credentials=bad_credentials,
+            commit_writes=connections.commits,
+            connections=connections,
+            change_feed=getattr(request.app.state, "change_hub", None),
+            request_id=getattr(request.state, "request_id", None),
+        )
+        return
 
     async def authenticate(conn: AsyncConnection) -> tuple[Principal | None, bool]:
         return await principal_from_header(conn, header)
@@ -96,14 +141,95 @@ _HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 _NO_ACK_PAYLOAD = cast(UnsetType, UNSET)
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """Every WebSocket message as a text frame: graphql-transport-ws is a text protocol, and
+    browsers' and Node's clients close a connection that sends binary frames (4004)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        await super().send_json(_AsText(message))
+
+
+class _AsText(dict[str, object]):
+    """A message the view's encoder turns into ``str``, not orjson's ``bytes``."""
+
+
+class SubscriptionsOnlySSE(SSETransport):
+    """graphql-sse's distinct-connections mode, for subscriptions: a query or mutation has
+    its answer over plain HTTP, where it holds a connection for one request only."""
+
+    def allowed_operation_types(
+        self, allowed_operation_types: set[OperationType]
+    ) -> Iterable[OperationType]:
+        return (OperationType.SUBSCRIPTION,)
+
+
 class CoopgraphRouter(GraphQLRouter[Context, None]):
-    def __init__(self, *args: Any, persisted: PersistedQueries, **kwargs: Any) -> None:
+    stream_transport_classes_by_protocol: Mapping[str, type[HTTPStreamTransport]] = {
+        MULTIPART_SUBSCRIPTION_PROTOCOL: MultipartSubscriptionTransport,
+        GRAPHQL_SSE_PROTOCOL: SubscriptionsOnlySSE,
+    }
+    websocket_adapter_class = TextFrames
+
+    def __init__(
+        self, *args: Any, persisted: PersistedQueries, explorer_dir: Path, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.persisted = persisted
+        self.explorer_dir = explorer_dir
 
-    def encode_json(self, data: object) -> bytes:
+    def encode_json(self, data: object) -> bytes | str:
         """orjson writes a large answer several times faster than the standard library."""
+        if isinstance(data, _AsText):
+            return orjson.dumps(data).decode()
         return orjson.dumps(data)
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """A plain HTTP request runs a query, or a mutation sent by POST; a subscription is
+        refused naming the transports that serve it, a mutation by GET answers 405."""
+        method = request_adapter.method
+        allowed = {OperationType.QUERY}
+        if method == "POST":
+            allowed.add(OperationType.MUTATION)
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise HTTPException(400, SUBSCRIPTION_TRANSPORTS) from error
+            raise HTTPException(405, "Mutations are sent by POST.") from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if (
+            request.scope["type"] == "http"
+            and wants_graphql_response(request.headers)
+            and is_request_error(response)
+        ):
+            # No `data` entry: the request never ran, which `data: null` would not say.
+            del response["data"]
+            request.state.graphql_request_error = True
+        return response
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -114,13 +240,32 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
         return self.persisted.resolve(data)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        try:
+        if request.scope["type"] != "http":
             return await super().run(request, context=context, root_value=root_value)
+        graphql_response = wants_graphql_response(request.headers)
+        try:
+            response = await super().run(request, context=context, root_value=root_value)
         except PersistedQueryError as error:
-            return error_response(200, error.message, error.code)
+            response = error_response(200, error.message, error.code)
         except HTTPException as error:
             code = _HTTP_ERROR_CODES.get(error.status_code, "BAD_REQUEST")
-            return error_response(error.status_code, error.reason, code)
+            headers = {"Allow": "POST"} if error.status_code == 405 else None
+            response = error_response(error.status_code, error.reason, code, headers=headers)
+            if graphql_response:
+                response = _without_data(response)
+            request.state.graphql_request_error = True
+        if (
+            graphql_response
+            and not isinstance(response, StreamingResponse)
+            and response.headers.get("content-type", "").startswith("application/json")
+        ):
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+            if (
+                getattr(request.state, "graphql_request_error", False)
+                and response.status_code == 200
+            ):
+                response.status_code = 400
+        return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """The key of a WebSocket comes in its ``connection_init`` payload, as
@@ -138,9 +283,24 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
 
     @cached_property
     def graphql_ide_html(self) -> str:
-        html = super().graphql_ide_html
-        query = EXAMPLE_QUERY.read_text(encoding="utf-8")
-        return _EXAMPLE.sub(lambda _: f"const EXAMPLE_QUERY = {json.dumps(query)};", html, count=1)
+        """The GraphiQL page built with the explorer (``explorer/graphiql/``), opening on the
+        example query: its scripts come from this service, not from a CDN."""
+        page = self.explorer_dir / "graphiql" / "index.html"
+        if not page.is_file():
+            return _NOT_BUILT
+        query = json.dumps(EXAMPLE_QUERY.read_text(encoding="utf-8")).replace("</", "<\\/")
+        return _EXAMPLE.sub(
+            lambda _: f'<script type="application/json" id="example-query">{query}</script>',
+            page.read_text(encoding="utf-8"),
+            count=1,
+        )
+
+
+def _without_data(response: Response) -> Response:
+    body = orjson.loads(bytes(response.body))
+    body.pop("data", None)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return Response(orjson.dumps(body), response.status_code, headers=headers)
 
 
 def limits_of(settings: Settings) -> QueryLimits:
@@ -163,14 +323,33 @@ def graphql_router(settings: Settings) -> CoopgraphRouter:
     limits = limits_of(settings)
     if only_registered:
         limits = replace(limits, introspection=False)
-    return CoopgraphRouter(
+    router = CoopgraphRouter(
         build_schema(limits),
         persisted=PersistedQueries(allowed=registered_operations() if only_registered else None),
+        explorer_dir=settings.explorer_dir,
         # A generator context getter is a FastAPI dependency with clean-up: the connection is
         # returned to the pool once the answer is sent. Strawberry's hint omits that form.
         context_getter=get_context,
         graphql_ide=None if only_registered else "graphiql",
         multipart_uploads_enabled=True,  # importIati; see schema/mutations/iati.py on CSRF
-        subscription_protocols=[] if only_registered else [GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        subscription_protocols=[]
+        if only_registered
+        else [
+            GRAPHQL_TRANSPORT_WS_PROTOCOL,
+            GRAPHQL_WS_PROTOCOL,
+            GRAPHQL_SSE_PROTOCOL,
+            MULTIPART_SUBSCRIPTION_PROTOCOL,
+        ],
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+        # Browsers apply no CORS to a WebSocket handshake: the origins CORS allows are
+        # the ones that may open one (the page's own origin always may).
+        allowed_origins=settings.cors_origins,
     )
+    router.add_api_route("", _head, methods=["HEAD"], include_in_schema=False)
+    return router
+
+
+async def _head() -> Response:
+    """What a ``GET /graphql`` from a browser answers, without the page: monitors and link
+    checkers ask this way."""
+    return Response(media_type="text/html")

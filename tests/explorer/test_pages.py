@@ -5,7 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.async_api import expect
 
+from db.enums import KeyScope
 from tests.explorer.conftest import BUILD, Site, Watched, screenshot
+from tests.service.test_live import _key
 
 CAMEROON = "UHJvamVjdDoy"  # Project:2, cameroon-women-empowerment
 QUERIES = BUILD.parent / "queries"
@@ -151,3 +153,42 @@ async def test_a_failing_query_is_shown_not_thrown(page: Watched, site: Site) ->
     await page.page.goto(f"{site.base}/#/projects/not-an-id")
     await expect(page.page.get_by_test_id("error")).to_be_visible()
     page.console_errors.clear()  # the browser logs the failed answer; the page handled it
+
+
+async def test_a_project_page_updates_when_the_project_changes(
+    page: Watched, site: Site, fresh_database_url: str
+) -> None:
+    """Live refresh over graphql-ws in the browser: the transport every other client uses."""
+    await page.page.goto(f"{site.base}/#/projects/{CAMEROON}")
+    title = page.page.get_by_test_id("project-title")
+    await expect(title).not_to_have_text("")
+    admin = await _key(fresh_database_url, "explorer-live", KeyScope.ADMIN)
+    await page.page.wait_for_timeout(500)  # the page subscribes once it has rendered
+    [version] = [
+        (await site.graphql(f'{{ node(id: "{CAMEROON}") {{ ... on Project {{ version }} }} }}'))[
+            "node"
+        ]["version"]
+    ]
+    response = await site.api.post(
+        "/graphql",
+        json={
+            "query": "mutation ($id: ID!, $v: Int!) { updateProject(input: "
+            '{id: $id, version: $v, title: "Renamed while watched"}) { project { version } } }',
+            "variables": {"id": CAMEROON, "v": version},
+        },
+        headers={"Authorization": f"Bearer {admin}"},
+    )
+    assert "errors" not in response.json(), response.json()
+    await expect(title).to_have_text("Renamed while watched", timeout=10000)
+
+
+async def test_graphiql_runs_from_the_services_own_files(page: Watched, site: Site) -> None:
+    """GraphiQL offline: every script and style from this host (the fixture fails the test on
+    any request to another), the example query loaded, the headers editor there for a key."""
+    await page.page.goto(f"{site.base}/graphql")
+    await expect(page.page.locator(".graphiql-container")).to_be_visible(timeout=15000)
+    await expect(page.page.get_by_text("projects(role: FUNDING)").first).to_be_visible()
+    await page.page.get_by_role("button", name=re.compile("headers", re.IGNORECASE)).first.click()
+    await page.page.get_by_role("button", name=re.compile("execute", re.IGNORECASE)).first.click()
+    await expect(page.page.locator(".result-window")).to_contain_text('"partners"', timeout=15000)
+    await screenshot(page.page, "graphiql")

@@ -84,7 +84,7 @@ async def test_a_bad_or_unknown_representation_is_an_error_of_its_own(gql: Execu
 
 async def test_a_malformed_representation_is_the_clients_error(gql: Execute) -> None:
     for representation in (
-        {"__typename": "Country", "id": "Q291bnRyeTpWTg=="},
+        {"__typename": "Change", "id": "Q2hhbmdlOjE="},  # not an entity
         {"id": "UHJvamVjdDox"},
         {"__typename": "Project", "id": 1},
         "Project:1",
@@ -95,3 +95,20 @@ async def test_a_malformed_representation_is_the_clients_error(gql: Execute) -> 
         [error] = result.errors
         assert error["extensions"]["code"] == "BAD_USER_INPUT", representation
         assert "representations[0]" in error["message"]
+
+
+async def test_countries_and_themes_are_entities_too(gql: Execute) -> None:
+    data = (await gql("{ countries { id code } themes { id slug } }")).data
+    country, theme = data["countries"][0], data["themes"][0]
+    result = await gql(
+        "query ($r: [_Any!]!) { _entities(representations: $r) "
+        "{ ... on Country { code } ... on Theme { slug } } }",
+        {
+            "r": [
+                {"__typename": "Country", "id": country["id"]},
+                {"__typename": "Theme", "id": theme["id"]},
+            ]
+        },
+    )
+    assert result.errors is None
+    assert result.data["_entities"] == [{"code": country["code"]}, {"slug": theme["slug"]}]

@@ -2,6 +2,7 @@
 SIGTERM while a write is in flight."""
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -47,7 +48,7 @@ async def test_sigterm_lets_the_write_in_flight_finish_and_refuses_new_work(
     engine = create_engine(fresh_database_url)
     try:
         async with httpx.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
-            for _ in range(100):
+            for _ in range(600):  # up to a minute on a loaded machine
                 try:
                     if (await client.get("/readyz")).status_code == 200:
                         break
@@ -102,3 +103,49 @@ async def test_sigterm_lets_the_write_in_flight_finish_and_refuses_new_work(
             process.kill()
             await process.wait()
         await engine.dispose()
+
+
+async def test_sigterm_ends_an_http_subscription_with_the_reason(
+    fresh_database_url: str, unused_tcp_port: int
+) -> None:
+    """uvicorn waits for HTTP answers to finish; a graphql-sse subscription never would, so
+    it is ended at once with a last event saying why, as a WebSocket gets 1012."""
+    key = await _admin_key(fresh_database_url)
+    env = {**os.environ, "DATABASE_URL": fresh_database_url, "COOPGRAPH_SEED_ON_START": "false"}
+    process = await asyncio.create_subprocess_exec(
+        COOPGRAPH,
+        "serve",
+        "--port",
+        str(unused_tcp_port),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    address = f"127.0.0.1:{unused_tcp_port}"
+    try:
+        async with httpx.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
+            for _ in range(600):  # up to a minute on a loaded machine
+                try:
+                    if (await client.get("/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            query = "subscription { changes { position } }"
+            headers = {"Accept": "text/event-stream", "Authorization": f"Bearer {key}"}
+            async with client.stream(
+                "POST", "/graphql", json={"query": query}, headers=headers
+            ) as response:
+                assert response.status_code == 200
+                await asyncio.sleep(0.5)
+                process.send_signal(signal.SIGTERM)
+                body = await asyncio.wait_for(response.aread(), 10)
+        events = [e for e in body.decode().split("\r\n\r\n") if e.startswith("event: next")]
+        [last] = events
+        payload = json.loads(last.split("data: ", 1)[1])
+        assert payload["errors"][0]["extensions"] == {"code": "SHUTTING_DOWN", "closeCode": 1012}
+        assert body.decode().rstrip().endswith("event: complete\r\ndata:")
+        assert await asyncio.wait_for(process.wait(), 30) == -signal.SIGTERM
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

@@ -172,6 +172,7 @@ export interface Project {
   __typename: "Project";
   id: string;
   code: string;
+  version: number;
   title: string;
   acronym: string | null;
   summary: string | null;
@@ -208,7 +209,7 @@ export interface OtherNode {
 }
 
 export interface ProjectData {
-  node: Project | OtherNode;
+  node: Project | OtherNode | null;
   people: { total: { amounts: MoneyTotal[]; people: People } };
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../lib/format";
 import { partnerHref, programmeHref, projectHref, projectsHref } from "../lib/routes";
 import type { BeneficiaryGroup, Outcome, Project, ProjectData, ProjectPartnerLink } from "../lib/types";
+import { watchProject } from "../lib/live";
 import { womenShare } from "./overview";
 
 const ROLE_ORDER = ["FUNDING", "ACCOUNTABLE", "EXTENDING", "IMPLEMENTING"];
@@ -224,16 +225,26 @@ function outcomeItem(o: Outcome): HTMLElement {
   );
 }
 
+/** The project page, kept current: a change to the project re-renders it in place. */
 export async function renderProject(ctx: PageContext, id: string): Promise<void> {
+  const version = await showProject(ctx, id);
+  if (version !== null) watchProject(id, version, ctx.signal, () => void showProject(ctx, id));
+}
+
+async function showProject(ctx: PageContext, id: string): Promise<number | null> {
   const variables = { id };
   const back = h("p", { class: "breadcrumb" }, h("a", { href: projectsHref() }, "← All projects"));
   document.title = "Project – Korea–ILO partnership explorer";
   const data = await loadPage<ProjectData>(ctx, query, variables, [back, pageTitle("Project"), queryPanel(query, variables)]);
-  if (data === null) return;
+  if (data === null) return null;
   const node = data.node;
+  if (node === null) {
+    replaceChildren(ctx.main, back, pageTitle("No such project"), errorBox(new Error(`Nothing has the id ${id}.`)));
+    return null;
+  }
   if (node.__typename !== "Project") {
     replaceChildren(ctx.main, back, pageTitle("Not a project"), errorBox(new Error(`${id} is a ${node.__typename}, not a project.`)));
-    return;
+    return null;
   }
   const p = node as Project;
   document.title = `${p.acronym ?? p.title} – Korea–ILO partnership explorer`;
@@ -279,4 +290,5 @@ export async function renderProject(ctx: PageContext, id: string): Promise<void>
         )
       : null,
   );
+  return p.version;
 }

@@ -14,7 +14,7 @@ renders that text in SQL."""
 WITHOUT_RULES: dict[str, str] = {
     # Root fields other than node, projects, partners and programmes.
     "Query": "_entities _service beneficiaryGroups outcomes contributions agreements search "
-    "projectStats contributionStats changes countries themes",
+    "projectStats contributionStats changes countries themes nodes",
     "_Service": "sdl",
     # Record fields kept for the resolvers: timestamps, the plain lists beside each
     # projectsConnection, and links to what the compiled path does not read.

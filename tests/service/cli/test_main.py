@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from db.engine import create_engine
 from schema.build import schema
+from schema.sdl import client_sdl
 from service.cli import main as cli
 from service.settings import get_settings
 from tests.postgres import DatabaseServer
@@ -66,10 +67,12 @@ async def test_migrate_is_a_no_op_on_a_current_database(
 
 def test_export_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cli.main(["export-schema"])
-    assert capsys.readouterr().out == schema.as_str() + "\n"
+    assert capsys.readouterr().out == client_sdl()
     target = tmp_path / "schema.graphql"
     cli.main(["export-schema", "--output", str(target)])
-    assert target.read_text() == schema.as_str() + "\n"
+    assert target.read_text() == client_sdl()
+    cli.main(["export-schema", "--subgraph"])
+    assert capsys.readouterr().out == schema.as_str() + "\n"
 
 
 async def test_keys_are_created_listed_and_revoked(

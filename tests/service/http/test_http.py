@@ -79,6 +79,10 @@ async def test_graphiql_opens_with_the_koica_example(client: httpx.AsyncClient) 
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
     assert "projects(role: FUNDING)" in response.text
+    # Built with the explorer and served from here: no script or style from a CDN.
+    assert "unpkg" not in response.text
+    assert "jsdelivr" not in response.text
+    assert 'src="/assets/' in response.text
 
 
 @pytest.mark.parametrize(
