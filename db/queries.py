@@ -288,6 +288,8 @@ async def load_citations(conn: AsyncConnection, column: str, record_ids: Sequenc
             source_document.c.publisher,
             source_document.c.published_on,
             source_document.c.published_on_precision,
+            source_document.c.published_on_derived,
+            source_document.c.published_on_derivation,
         )
         .join(source_document, source_document.c.id == citation.c.document_id)
         .where(citation.c[column].in_(record_ids))

@@ -99,7 +99,7 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
                 "file_name": d.file,
                 "title": d.title,
                 "publisher": d.publisher,
-                **_fuzzy("published_on", d.published, derived=False),
+                **_fuzzy("published_on", d.published),
             }
             for d in data.documents
         ],
@@ -124,6 +124,7 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
                     "website": p.website,
                     "description": p.description,
                     "iati_identifier": p.iati_identifier,
+                    "iati_identifier_source": p.iati_identifier_source,
                 }
                 for p in batch
             ],
@@ -143,8 +144,9 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
                     "acronym": g.acronym,
                     "description": g.description,
                     "parent_id": programmes.get(g.parent) if g.parent else None,
-                    **_fuzzy("start_date", g.start, derived=False),
-                    **_fuzzy("end_date", g.end, derived=False),
+                    **_fuzzy("start_date", g.start),
+                    **_fuzzy("end_date", g.end),
+                    "areas_of_work": g.areas_of_work,
                 }
                 for g in programme_batch
             ],
@@ -180,11 +182,13 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
                     "status": j.status.value if j.status else None,
                     "status_as_of": j.status.as_of.value if j.status else None,
                     "status_derived": j.status.derived if j.status else False,
+                    "status_derivation": j.status.derivation if j.status else None,
                     **_fuzzy("planned_start", j.planned_start),
                     **_fuzzy("planned_end", j.planned_end),
                     **_fuzzy("actual_start", j.actual_start),
                     **_fuzzy("actual_end", j.actual_end),
                     "duration_months": j.duration_months,
+                    "duration_months_derivation": j.duration_derivation,
                     "budget_amount": j.budget.amount if j.budget else None,
                     "budget_currency": j.budget.currency if j.budget else None,
                     "budget_amount_qualifier": j.budget.qualifier if j.budget else None,
@@ -255,6 +259,8 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
                 **_figure("target_count", g.target_count),
                 **_figure("reached_count", g.reached_count),
                 **_figure("women_share", g.women_share),
+                **_figure("population_count", g.population_count),
+                "population": g.population,
                 "country_code": g.country,
                 "location": g.location,
             }
@@ -333,7 +339,8 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
                 "kind": a.kind,
                 "title": a.title,
                 "description": a.description,
-                **_fuzzy("signed_on", a.signed_on, derived=False),
+                **_fuzzy("signed_on", a.signed_on),
+                "officials": a.officials,
                 "period_start_year": a.period[0] if a.period else None,
                 "period_end_year": a.period[1] if a.period else None,
                 "programme_id": programmes[a.programme] if a.programme else None,
@@ -369,7 +376,7 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
                 "partner_id": partners[f.partner],
                 "topic": f.topic,
                 "statement": f.statement,
-                **_fuzzy("as_of", f.as_of, derived=False),
+                **_fuzzy("as_of", f.as_of),
                 **_figure("value", f.value),
                 "unit": f.unit,
             }
@@ -392,15 +399,13 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
     return s.inserted
 
 
-def _fuzzy(column: str, value: FuzzyDate | None, *, derived: bool = True) -> Row:
-    """Columns of a fuzzy date; ``derived=False`` for tables that keep no derived flag."""
-    row: Row = {
+def _fuzzy(column: str, value: FuzzyDate | None) -> Row:
+    return {
         column: value.value if value else None,
         f"{column}_precision": value.precision if value else None,
+        f"{column}_derived": value.derived if value else False,
+        f"{column}_derivation": value.derivation if value else None,
     }
-    if derived:
-        row[f"{column}_derived"] = value.derived if value else False
-    return row
 
 
 def _figure(column: str, figure: Any) -> Row:

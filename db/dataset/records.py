@@ -31,22 +31,34 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class FuzzyDate(Record):
+class Derivable(Record):
+    """A value that is either stated by a cited passage or derived, saying how."""
+
+    derived: bool = False
+    derivation: str | None = Field(default=None, min_length=10)
+
+    @model_validator(mode="after")
+    def _derived_says_how(self) -> "Derivable":
+        if self.derived != (self.derivation is not None):
+            raise ValueError("a derived value needs a derivation, and only a derived one has it")
+        return self
+
+
+class FuzzyDate(Derivable):
     """A date with the precision the source gives; YEAR and MONTH dates start their period."""
 
     value: date
     precision: DatePrecision
-    derived: bool = False
 
     @model_validator(mode="before")
     @classmethod
     def _parse(cls, raw: Any) -> Any:
-        derived = False
+        how: dict[str, Any] = {}
         if isinstance(raw, dict) and "precision" not in raw:
-            derived = bool(raw.get("derived", False))
+            how = {k: raw[k] for k in ("derived", "derivation") if k in raw}
             raw = raw.get("value")
         if isinstance(raw, date):
-            return {"value": raw, "precision": DatePrecision.DAY, "derived": derived}
+            return {"value": raw, "precision": DatePrecision.DAY, **how}
         if isinstance(raw, int | str):
             match = _FUZZY.match(str(raw))
             if not match:
@@ -56,7 +68,7 @@ class FuzzyDate(Record):
                 DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
             )
             value = date(int(year), int(month or 1), int(day or 1))
-            return {"value": value, "precision": precision, "derived": derived}
+            return {"value": value, "precision": precision, **how}
         return raw
 
 
@@ -119,7 +131,14 @@ class PartnerRecord(Record):
     website: str | None = None
     description: str | None = None
     iati_identifier: str | None = None
+    iati_identifier_source: str | None = None
     sources: Sources
+
+    @model_validator(mode="after")
+    def _identifier_says_where_from(self) -> "PartnerRecord":
+        if self.iati_identifier and not self.iati_identifier_source:
+            raise ValueError("an IATI identifier needs iati_identifier_source")
+        return self
 
 
 class RoleLink(Record):
@@ -135,15 +154,15 @@ class ProgrammeRecord(Record):
     description: str | None = None
     start: FuzzyDate | None = None
     end: FuzzyDate | None = None
+    areas_of_work: list[str] = []
     parent: str | None = None
     partners: list[RoleLink] = []
     sources: Sources
 
 
-class Status(Record):
+class Status(Derivable):
     value: ProjectStatus
     as_of: FuzzyDate
-    derived: bool = False
 
 
 class ProgrammeLink(Record):
@@ -168,6 +187,8 @@ class BeneficiaryGroupRecord(Record):
     target_count: Count | None = None
     reached_count: Count | None = None
     women_share: Figure | None = None
+    population_count: Count | None = None
+    population: str | None = None
     country: str | None = None
     location: str | None = None
     sources: Sources
@@ -202,6 +223,7 @@ class ProjectRecord(Record):
     actual_start: FuzzyDate | None = None
     actual_end: FuzzyDate | None = None
     duration_months: int | None = Field(default=None, gt=0)
+    duration_derivation: str | None = Field(default=None, min_length=10)
     budget: Money | None = None
     previous_phase: str | None = None
     programmes: list[ProgrammeLink] = []
@@ -232,6 +254,7 @@ class AgreementRecord(Record):
     title: str
     description: str | None = None
     signed_on: FuzzyDate | None = None
+    officials: list[str] = []
     period: tuple[int, int] | None = None
     programme: str | None = None
     parties: list[str] = []

@@ -37,6 +37,10 @@ class SourceDocument(SQLModel, table=True):
     published_on_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("published_on_precision")
     )
+    published_on_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    published_on_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
 
 
 def _cited_record_column(table: str) -> sa.Column:  # type: ignore[type-arg]

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from db.columns import (
@@ -66,6 +67,15 @@ class Agreement(SQLModel, table=True):
     signed_on_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("signed_on_precision")
     )
+    signed_on_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    signed_on_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
+    officials: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(ARRAY(sa.Text), nullable=False, server_default="{}"),
+        description="officials the record's passages name, as they name them",
+    )
     period_start_year: int | None = None
     period_end_year: int | None = None
     programme_id: int | None = Field(default=None, foreign_key="programme.id", ondelete="SET NULL")
@@ -107,6 +117,10 @@ class PartnerFact(SQLModel, table=True):
     as_of: date | None = None
     as_of_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("as_of_precision")
+    )
+    as_of_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    as_of_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
     )
     value: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 4))
     value_qualifier: Qualifier | None = Field(

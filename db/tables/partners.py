@@ -22,6 +22,9 @@ class Partner(SQLModel, table=True):
     website: str | None = None
     description: str | None = None
     iati_identifier: str | None = Field(default=None, unique=True)
+    iati_identifier_source: str | None = Field(
+        default=None, description="where the identifier comes from when no cited passage gives it"
+    )
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
     updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
     version: int = Field(default=1, sa_column=version_column())

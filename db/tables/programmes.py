@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from db.columns import (
@@ -34,9 +35,22 @@ class Programme(SQLModel, table=True):
     start_date_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("start_date_precision")
     )
+    start_date_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    start_date_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
     end_date: date | None = None
     end_date_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("end_date_precision")
+    )
+    end_date_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    end_date_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
+    areas_of_work: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(ARRAY(sa.Text), nullable=False, server_default="{}"),
+        description="the areas of work a source lists, in its order",
     )
     parent_id: int | None = Field(default=None, foreign_key="programme.id", ondelete="SET NULL")
     iati_identifier: str | None = Field(

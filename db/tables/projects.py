@@ -63,27 +63,45 @@ class Project(SQLModel, table=True):
     )
     status_as_of: date | None = None
     status_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    status_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
     planned_start: date | None = None
     planned_start_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("planned_start_precision")
     )
     planned_start_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    planned_start_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
     planned_end: date | None = None
     planned_end_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("planned_end_precision")
     )
     planned_end_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    planned_end_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
     actual_start: date | None = None
     actual_start_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("actual_start_precision")
     )
     actual_start_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    actual_start_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
     actual_end: date | None = None
     actual_end_precision: DatePrecision | None = Field(
         default=None, sa_column=precision_column("actual_end_precision")
     )
     actual_end_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    actual_end_derivation: str | None = Field(
+        default=None, description="how the value was derived; null when stated"
+    )
     duration_months: int | None = Field(default=None, description="duration the source states")
+    duration_months_derivation: str | None = Field(
+        default=None, description="how the duration was derived; null when stated"
+    )
     budget_amount: Decimal | None = Field(default=None, sa_type=MONEY)
     budget_currency: str | None = Field(default=None, max_length=3)
     budget_amount_qualifier: Qualifier | None = Field(

@@ -33,12 +33,15 @@ class BeneficiaryGroup(SQLModel, table=True):
         search_index("beneficiary_group"),
         sa.CheckConstraint("target_count >= 0", name="target_non_negative"),
         sa.CheckConstraint("reached_count >= 0", name="reached_non_negative"),
+        sa.CheckConstraint("population_count >= 0", name="population_non_negative"),
         sa.CheckConstraint("women_share BETWEEN 0 AND 100", name="women_share_percent"),
         sa.CheckConstraint(
             f"categories <@ ARRAY[{_CATEGORIES}]::varchar[] AND cardinality(categories) > 0",
             name="categories",
         ),
-        *figure_checks("beneficiary_group", "target_count", "reached_count", "women_share"),
+        *figure_checks(
+            "beneficiary_group", "target_count", "reached_count", "women_share", "population_count"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,6 +63,13 @@ class BeneficiaryGroup(SQLModel, table=True):
     women_share_qualifier: Qualifier | None = Field(
         default=None, sa_column=qualifier_column("women_share_qualifier")
     )
+    population_count: int | None = Field(
+        default=None, sa_type=sa.Integer, description="the population the group is drawn from"
+    )
+    population_count_qualifier: Qualifier | None = Field(
+        default=None, sa_column=qualifier_column("population_count_qualifier")
+    )
+    population: str | None = Field(default=None, description="what population_count counts")
     country_code: str | None = Field(default=None, foreign_key="country.code")
     location: str | None = None
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())

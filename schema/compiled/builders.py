@@ -67,8 +67,8 @@ def _value_object(
     return unless_null(built, *tests)
 
 
-def fuzzy_date(name: str, precision: str | None = None, derived: bool = False) -> Rule:
-    """``FuzzyDate.of``: null unless both the day and its precision are known."""
+def fuzzy_date(name: str, precision: str | None = None, derived: bool = True) -> Rule:
+    """``FuzzyDate.column``: null unless both the day and its precision are known."""
 
     def rule(compiler: Compiler, row: FromClause, request: Request) -> Json:
         day, stated = row.c[name], row.c[precision or f"{name}_precision"]
@@ -79,6 +79,7 @@ def fuzzy_date(name: str, precision: str | None = None, derived: bool = False) -
             "derived": sa.func.coalesce(row.c[f"{name}_derived"], sa.false())
             if derived
             else sa.false(),
+            "derived_how": row.c[f"{name}_derivation"] if derived else sa.null(),
         }
         return _value_object(compiler, request, values, day, stated)
 

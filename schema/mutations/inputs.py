@@ -36,6 +36,9 @@ class FuzzyDateInput:
     derived: bool = strawberry.field(
         default=False, description="Computed (e.g. start plus duration), not stated."
     )
+    derived_how: str | None = strawberry.field(
+        default=None, description="How a derived date was computed; ignored unless derived."
+    )
 
 
 @strawberry.input(description="Money in an ISO 4217 currency, as exact as the source says.")
@@ -78,19 +81,19 @@ def given(values: object) -> dict[str, Any]:
 
 
 def fuzzy_columns(
-    name: str,
-    value: FuzzyDateInput | None,
-    problems: Problems,
-    path: str,
-    *,
-    derived_column: bool = True,
+    name: str, value: FuzzyDateInput | None, problems: Problems, path: str
 ) -> dict[str, Any]:
-    """A fuzzy date as its columns: ``name``, ``name_precision`` and, where the table
-    keeps one, ``name_derived``."""
-    columns: dict[str, Any] = {name: None, f"{name}_precision": None, f"{name}_derived": False}
+    """A fuzzy date as its columns: ``name``, ``name_precision``, ``name_derived`` and
+    ``name_derivation`` (a note replaced with the date, so it never outlives it)."""
+    columns: dict[str, Any] = {
+        name: None,
+        f"{name}_precision": None,
+        f"{name}_derived": False,
+        f"{name}_derivation": None,
+    }
     if value is not None:
         try:
-            parsed = FuzzyDate.model_validate({"value": value.value, "derived": value.derived})
+            parsed = FuzzyDate.model_validate(value.value)
         except ValidationError:
             problems.add(
                 path, "INVALID_DATE", f"{value.value!r} is not YYYY, YYYY-MM or YYYY-MM-DD."
@@ -99,10 +102,9 @@ def fuzzy_columns(
         columns = {
             name: parsed.value,
             f"{name}_precision": parsed.precision.value,
-            f"{name}_derived": parsed.derived,
+            f"{name}_derived": value.derived,
+            f"{name}_derivation": value.derived_how if value.derived else None,
         }
-    if not derived_column:
-        del columns[f"{name}_derived"]
     return columns
 
 

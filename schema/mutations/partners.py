@@ -232,7 +232,7 @@ def _columns(values: dict[str, Any], problems: Problems, ids: dict[str, str]) ->
         if name in ids:
             columns[name] = None if value is None else problems.global_id(value, ids[name], at)
         elif name in ("start", "end"):
-            columns |= fuzzy_columns(f"{name}_date", value, problems, at, derived_column=False)
+            columns |= fuzzy_columns(f"{name}_date", value, problems, at)
         elif name == "amount":
             columns |= amount_columns("amount", "currency", "amount_qualifier", value, problems, at)
         elif name == "country":

@@ -192,11 +192,13 @@ def project_columns(values: dict[str, Any], problems: Problems, path: str) -> di
                 "budget_amount", "budget_currency", "budget_amount_qualifier", value, problems, at
             )
         elif name == "status":
+            # A written status is the writer's statement: no dataset derivation outlives it.
+            columns |= {"status_derived": False, "status_derivation": None}
             columns[name] = None if value is None else value.value
         elif name == "duration_months":
             if value is not None and value <= 0:
                 problems.add(at, "OUT_OF_RANGE", "A duration is a positive number of months.")
-            columns[name] = value
+            columns |= {name: value, "duration_months_derivation": None}
         elif name == "previous_phase_id":
             columns[name] = None if value is None else problems.global_id(value, "Project", at)
         elif name in ("code", "title"):

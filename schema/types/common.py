@@ -155,10 +155,17 @@ class FuzzyDate:
         from_values(),
         description="True when computed (e.g. start plus a stated duration), not stated.",
     )
+    derived_how: str | None = compiled_field(
+        from_values(), default=None, description="How a derived date was derived; null when stated."
+    )
 
     @classmethod
     def of(
-        cls, day: datetime.date | None, precision: str | None, derived: bool = False
+        cls,
+        day: datetime.date | None,
+        precision: str | None,
+        derived: bool = False,
+        derived_how: str | None = None,
     ) -> "FuzzyDate | None":
         if day is None or precision is None:
             return None
@@ -168,11 +175,18 @@ class FuzzyDate:
             DatePrecision.MONTH: f"{day:%Y-%m}",
             DatePrecision.DAY: day.isoformat(),
         }[precision]
-        return cls(value=value, date=day, precision=precision, derived=derived)
+        return cls(
+            value=value, date=day, precision=precision, derived=derived, derived_how=derived_how
+        )
 
     @classmethod
     def column(cls, row: RowMapping, name: str) -> "FuzzyDate | None":
-        return cls.of(row[name], row[f"{name}_precision"], bool(row.get(f"{name}_derived", False)))
+        return cls.of(
+            row[name],
+            row[f"{name}_precision"],
+            bool(row.get(f"{name}_derived", False)),
+            row.get(f"{name}_derivation"),
+        )
 
 
 @strawberry.federation.type(

@@ -110,6 +110,9 @@ class Agreement(Entity):
         description="What it covers, in a paragraph; null when not written."
     )
     signed_on: FuzzyDate | None = strawberry.field(description="Date signed or carried out.")
+    officials: list[str] = strawberry.field(
+        description="Officials the record's passages name (signing, or pictured), as named."
+    )
     period_start_year: int | None = strawberry.field(
         description="First year it covers; null when the sources do not say."
     )
@@ -127,6 +130,7 @@ class Agreement(Entity):
             title=row["title"],
             description=row["description"],
             signed_on=FuzzyDate.column(row, "signed_on"),
+            officials=row["officials"],
             period_start_year=row["period_start_year"],
             period_end_year=row["period_end_year"],
             programme_id=row["programme_id"],

@@ -63,6 +63,9 @@ class Partner(Entity):
     iati_identifier: str | None = compiled_field(
         column(), description="IATI organisation identifier."
     )
+    iati_identifier_source: str | None = compiled_field(
+        column(), description="Where the identifier comes from when no cited passage gives it."
+    )
     parent_id: strawberry.Private[int | None]
     country_code: strawberry.Private[str | None]
 
@@ -80,6 +83,7 @@ class Partner(Entity):
             website=row["website"],
             description=row["description"],
             iati_identifier=row["iati_identifier"],
+            iati_identifier_source=row["iati_identifier_source"],
             parent_id=row["parent_id"],
             country_code=row["country_code"],
         )

@@ -52,6 +52,9 @@ class Programme(Entity):
         fuzzy_date("end_date"),
         description="When it ends, as precisely as a source says; null if open or unknown.",
     )
+    areas_of_work: list[str] = compiled_field(
+        column(), description="The areas of work a source lists, in its order."
+    )
     parent_id: strawberry.Private[int | None]
 
     @classmethod
@@ -67,6 +70,7 @@ class Programme(Entity):
             description=row["description"],
             start_date=FuzzyDate.column(row, "start_date"),
             end_date=FuzzyDate.column(row, "end_date"),
+            areas_of_work=row["areas_of_work"],
             parent_id=row["parent_id"],
         )
 

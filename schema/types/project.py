@@ -120,7 +120,12 @@ class Project(Entity):
     )
     status_derived: bool = compiled_field(
         column(),
-        description="True when `status` is inferred (e.g. from dates past) rather than stated.",
+        description="True when `status` is inferred rather than stated; `statusDerivedHow` "
+        "says how.",
+    )
+    status_derived_how: str | None = compiled_field(
+        column("status_derivation"),
+        description="How a derived status was derived; null when stated.",
     )
     planned_start: FuzzyDate | None = compiled_field(
         fuzzy_date("planned_start", derived=True),
@@ -140,7 +145,13 @@ class Project(Entity):
         description="Actual end (IATI activity-date 4); null while running or not stated.",
     )
     duration_months: int | None = compiled_field(
-        column(), description="Duration in months, as a source states it; null when none does."
+        column(),
+        description="Duration in months, as a source states it or derived from one "
+        "(`durationDerivedHow`); null when none does.",
+    )
+    duration_derived_how: str | None = compiled_field(
+        column("duration_months_derivation"),
+        description='How the duration was derived (e.g. from "four-year"); null when stated.',
     )
     budget: Money | None = compiled_field(
         money("budget_amount", "budget_currency", "budget_amount_qualifier"),
@@ -163,11 +174,13 @@ class Project(Entity):
             status=enum_or_none(ProjectStatus, row["status"]),
             status_as_of=row["status_as_of"],
             status_derived=row["status_derived"],
+            status_derived_how=row["status_derivation"],
             planned_start=FuzzyDate.column(row, "planned_start"),
             planned_end=FuzzyDate.column(row, "planned_end"),
             actual_start=FuzzyDate.column(row, "actual_start"),
             actual_end=FuzzyDate.column(row, "actual_end"),
             duration_months=row["duration_months"],
+            duration_derived_how=row["duration_months_derivation"],
             budget=Money.of(
                 row["budget_amount"], row["budget_currency"], row["budget_amount_qualifier"]
             ),

@@ -56,6 +56,15 @@ class BeneficiaryGroup(Entity):
     location: str | None = compiled_field(
         column(), description="Where within the country, in words; null when not stated."
     )
+    population_count: Count | None = compiled_field(
+        count("population_count"),
+        description="The stated size of the population the group is drawn from (population "
+        "says what it counts); neither a target nor a reach.",
+    )
+    population: str | None = compiled_field(
+        column(),
+        description="What `populationCount` counts, in the source's words; null without it.",
+    )
     project_id: strawberry.Private[int]
     country_code: strawberry.Private[str | None]
 
@@ -72,6 +81,8 @@ class BeneficiaryGroup(Entity):
             target_count=Count.column(row, "target_count"),
             reached_count=Count.column(row, "reached_count"),
             women_share=Quantity.column(row, "women_share"),
+            population_count=Count.column(row, "population_count"),
+            population=row["population"],
             location=row["location"],
             project_id=row["project_id"],
             country_code=row["country_code"],
@@ -155,11 +166,11 @@ class Outcome(Entity):
         description="The figure reached, as last reported, in `unit`; null until reported.",
     )
     period_start: FuzzyDate | None = compiled_field(
-        fuzzy_date("period_start", precision="period_precision"),
+        fuzzy_date("period_start", "period_precision", derived=False),
         description="Start of the period target and actual cover (IATI period-start).",
     )
     period_end: FuzzyDate | None = compiled_field(
-        fuzzy_date("period_end", precision="period_precision"),
+        fuzzy_date("period_end", "period_precision", derived=False),
         description="End of that period (IATI period-end).",
     )
     progress: float | None = strawberry.field(

@@ -1,8 +1,9 @@
 """The built-in dataset: honest to its documents, and seeded idempotently."""
 
-import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -10,17 +11,12 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.dataset import audit
 from db.dataset.loader import DATASET_FILE, read_dataset, seed_dataset
+from db.dataset.numbers import normalise, numbers_in
 from db.dataset.records import Dataset, all_sources
 from db.metadata import metadata
 from service.settings import Settings
-
-
-def _normalise(text: str) -> str:
-    """The normalisation db/dataset/README.md promises excerpts are quoted under."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = text.replace("\\", "").replace("**", "").replace("*", "")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _seeds_dir() -> Path:
@@ -33,11 +29,11 @@ def _seeds_dir() -> Path:
 def test_every_excerpt_is_quoted_from_its_document() -> None:
     seeds = _seeds_dir()
     dataset = read_dataset()
-    documents = {d.file: _normalise((seeds / d.file).read_text("utf-8")) for d in dataset.documents}
+    documents = {d.file: normalise((seeds / d.file).read_text("utf-8")) for d in dataset.documents}
     missing = [
         f"{where}: {source.excerpt[:60]!r} not in {source.document}"
         for source, where in all_sources(dataset)
-        if _normalise(source.excerpt) not in documents[source.document]
+        if normalise(source.excerpt) not in documents[source.document]
     ]
     assert missing == []
 
@@ -46,6 +42,126 @@ def test_every_document_of_the_seeds_is_cited() -> None:
     seeds = _seeds_dir()
     cited = {source.document for source, _ in all_sources(read_dataset())}
     assert cited == {p.name for p in seeds.glob("0*.txt")}
+
+
+def _documents(dataset: Dataset) -> audit.Documents:
+    return audit.Documents.read(_seeds_dir(), dataset)
+
+
+def test_every_stored_number_is_written_in_its_passages() -> None:
+    dataset = read_dataset()
+    assert audit.unwritten_numbers(dataset, _documents(dataset)) == []
+
+
+def test_every_derived_value_recomputes_from_its_inputs() -> None:
+    dataset = read_dataset()
+    assert audit.underived(dataset, _documents(dataset)) == []
+
+
+def test_every_date_has_the_precision_its_passage_gives() -> None:
+    dataset = read_dataset()
+    assert audit.imprecise_dates(dataset, _documents(dataset)) == []
+
+
+def _audit_rows() -> list[list[str]]:
+    text = (DATASET_FILE.parent / "README.md").read_text("utf-8")
+    audit_section = text.split("## Audit", 1)[1]
+    return [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in audit_section.splitlines()
+        if line.startswith("| 0")
+    ]
+
+
+def test_the_audit_table_is_what_the_dataset_quotes() -> None:
+    dataset = read_dataset()
+    docs = _documents(dataset)
+    counted = audit.statement_counts(dataset, docs)
+    table = {
+        row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in _audit_rows() if len(row) == 4
+    }
+    assert table == {f: (n, quoted, n - quoted) for f, (n, quoted) in counted.items()}
+    text = (DATASET_FILE.parent / "README.md").read_text("utf-8")
+    sums = [sum(column) for column in zip(*table.values(), strict=True)]
+    assert f"| total | {sums[0]} | {sums[1]} | {sums[2]} |" in text
+    listed = sorted((row[0], row[1][1:-1]) for row in _audit_rows() if len(row) == 3)
+    uncited = audit.uncited_statements(dataset, docs)
+    assert len(listed) == sum(len(pieces) for pieces in uncited.values())
+    for file, opening in listed:
+        assert any(piece.startswith(opening) for piece in uncited[file]), (file, opening)
+
+
+def _planted(change: Callable[[dict[str, Any]], None]) -> Dataset:
+    raw = yaml.safe_load(DATASET_FILE.read_text("utf-8"))
+    change(raw)
+    return Dataset.model_validate(raw)
+
+
+def _project(raw: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(p for p in raw["projects"] if p["code"] == code)
+
+
+def test_a_number_planted_without_its_passage_is_caught() -> None:
+    def plant(raw: dict[str, Any]) -> None:
+        _project(raw, "psei-india")["budget"] = {
+            "amount": "2500000",
+            "currency": "USD",
+            "qualifier": "EXACT",
+        }
+        _project(raw, "tunisia-ict-jobs")["duration_months"] = 36
+
+    dataset = _planted(plant)
+    assert audit.unwritten_numbers(dataset, _documents(dataset)) == [
+        "project tunisia-ict-jobs duration_months: 36 is in none of its passages",
+        "project psei-india budget: 2500000 is in none of its passages",
+    ]
+
+
+def test_a_derived_value_that_does_not_recompute_is_caught() -> None:
+    def plant(raw: dict[str, Any]) -> None:
+        _project(raw, "psei-india")["planned_end"]["value"] = "2023-03"
+        _project(raw, "cameroon-women-empowerment")["duration_months"] = 50
+
+    dataset = _planted(plant)
+    assert audit.underived(dataset, _documents(dataset)) == [
+        "project cameroon-women-empowerment duration_months: 50 from years {4}",
+        "project psei-india planned_end: 2023-03-01 does not recompute",
+    ]
+
+
+def test_a_date_coarser_than_its_passage_is_caught() -> None:
+    dataset = _planted(lambda raw: _project(raw, "psei-india").update(actual_start="2020"))
+    assert audit.imprecise_dates(dataset, _documents(dataset)) == [
+        "project psei-india actual_start: a year, but its passage names the month"
+    ]
+
+
+def test_a_derived_value_must_say_how() -> None:
+    def plant(raw: dict[str, Any]) -> None:
+        del _project(raw, "psei-india")["planned_end"]["derivation"]
+
+    with pytest.raises(ValidationError, match="needs a derivation"):
+        _planted(plant)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("benefits from US$2.4 million in support", "2400000"),
+        ("US$ 41.8 million between 2018 and 2022", "41800000"),
+        ("2,400,000", "2400000"),
+        ("The 26-month project", "26"),
+        ("The four-year project", "4"),
+        ("in five online platforms", "5"),
+        ("at least 65 per cent are women", "65"),
+        ("at least 65% are women", "65"),
+        ("0.30% of its GNI", "0.30"),
+        ("USD 12 billion", "12000000000"),
+        ("Phase I (2019-21)", "2021"),
+    ],
+)
+def test_numbers_are_read_as_the_documents_write_them(text: str, number: str) -> None:
+    assert Decimal(number) in numbers_in(text)
 
 
 def test_a_dangling_reference_is_reported_with_its_record() -> None:

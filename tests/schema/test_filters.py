@@ -76,7 +76,7 @@ async def test_start_order_puts_newest_first_and_unknown_dates_last(gql: Execute
 
 async def test_total_count_respects_the_filter(gql: Execute) -> None:
     page = await _page(gql, first=1, filter={"status": ["ACTIVE"]})
-    assert page["totalCount"] == 9
+    assert page["totalCount"] == 10
     assert len(page["edges"]) == 1
     assert page["pageInfo"]["hasNextPage"] is True
 
@@ -109,11 +109,8 @@ async def test_filters_compose_with_and_or_not(gql: Execute) -> None:
             "and": [{"partner": {"kinds": ["GOVERNMENT_MINISTRY"], "role": "FUNDING"}}],
         },
     )
-    assert _codes(page) == [
-        "asean-mutual-recognition-of-skills",
-        "myanmar-osh-legal-framework",
-        "sse-knowledge-base",
-    ]
+    # The ASEAN skills project in Myanmar names no funder: no passage says who funded it.
+    assert _codes(page) == ["myanmar-osh-legal-framework", "sse-knowledge-base"]
 
 
 async def test_partners_by_the_countries_of_their_projects(gql: Execute) -> None:

@@ -178,6 +178,38 @@ async def test_update_changes_only_the_fields_given(conn: AsyncConnection, gql: 
     assert change["after"] == {"title": "PSEI, renamed"}
 
 
+async def test_a_written_date_says_how_it_was_derived(conn: AsyncConnection, gql: Execute) -> None:
+    project_id, version = await _node_id(gql, "projects", "tunisia-ict-jobs")
+    koica = await _key_of(conn, "koica")
+    result = await gql(
+        """mutation($input: UpdateProjectInput!) { updateProject(input: $input) { project {
+          plannedEnd { value derived derivedHow } status statusDerived statusDerivedHow } } }""",
+        {
+            "input": {
+                "id": project_id,
+                "version": version,
+                "plannedEnd": {
+                    "value": "2025",
+                    "derived": True,
+                    "derivedHow": "start plus 3 years",
+                },
+                "status": "ACTIVE",
+                "statusAsOf": "2024-01-01",
+            }
+        },
+        key=koica,
+    )
+    assert result.errors is None, result.errors
+    project = result.data["updateProject"]["project"]
+    assert project["plannedEnd"] == {
+        "value": "2025",
+        "derived": True,
+        "derivedHow": "start plus 3 years",
+    }
+    # The dataset's status was derived; the partner's own status is a statement.
+    assert (project["statusDerived"], project["statusDerivedHow"]) == (False, None)
+
+
 async def test_a_stale_version_is_a_conflict_and_changes_nothing(
     conn: AsyncConnection, gql: Execute
 ) -> None:
@@ -241,6 +273,12 @@ RECORD_PROGRESS = """mutation($input: RecordOutcomeProgressInput!) {
 
 
 async def test_recording_outcome_progress(conn: AsyncConnection, gql: Execute) -> None:
+    await conn.execute(
+        sa.text(
+            "UPDATE outcome SET target = 5, target_qualifier = 'EXACT'"
+            " WHERE code = 'pdp-bulk-cargo-training-material'"
+        )
+    )
     outcome_id, version = await _node_id(gql, "outcomes", "pdp-bulk-cargo-training-material")
     moof = await _key_of(conn, "moof")
     result = await gql(

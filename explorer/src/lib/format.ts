@@ -38,10 +38,11 @@ export function formatMoney(m: Money): string {
   return `${qualifierWord(m.qualifier)}${m.currency} ${formatNumber(m.amount)}`;
 }
 
-/** ISO date text of the precision the source gives, "(derived)" when computed. */
+/** ISO date text of the precision the source gives, "(derived: how)" when computed. */
 export function formatFuzzyDate(d: FuzzyDate | null | undefined): string | null {
   if (!d) return null;
-  return d.derived ? `${d.value} (derived)` : d.value;
+  if (!d.derived) return d.value;
+  return d.derivedHow ? `${d.value} (derived: ${d.derivedHow})` : `${d.value} (derived)`;
 }
 
 /** SCREAMING_ENUM → "Screaming enum". */

@@ -22,6 +22,7 @@ export interface FuzzyDate {
   value: string;
   precision?: string;
   derived?: boolean;
+  derivedHow?: string | null;
 }
 
 export interface Source {
@@ -179,11 +180,13 @@ export interface Project {
   status: string | null;
   statusAsOf: string | null;
   statusDerived: boolean;
+  statusDerivedHow: string | null;
   plannedStart: FuzzyDate | null;
   plannedEnd: FuzzyDate | null;
   actualStart: FuzzyDate | null;
   actualEnd: FuzzyDate | null;
   durationMonths: number | null;
+  durationDerivedHow: string | null;
   budget: Money | null;
   programmes: { id: string; code: string; name: string; acronym: string | null }[];
   previousPhase: { id: string; title: string } | null;

@@ -31,14 +31,18 @@ function dates(p: Project): [string, Child][] {
   const end = formatFuzzyDate(p.actualEnd) ?? (p.plannedEnd ? `${formatFuzzyDate(p.plannedEnd)} (planned)` : null);
   out.push(["Start", start ?? "not stated"]);
   out.push(["End", end ?? "not stated"]);
-  if (p.durationMonths !== null) out.push(["Duration", `${p.durationMonths} months`]);
+  if (p.durationMonths !== null) {
+    const how = p.durationDerivedHow ? ` (derived: ${p.durationDerivedHow})` : "";
+    out.push(["Duration", `${p.durationMonths} months${how}`]);
+  }
   return out;
 }
 
 function statusText(p: Project): string {
   if (!p.status) return "Not stated";
   const asOf = p.statusAsOf ? ` as of ${p.statusAsOf}` : "";
-  return `${enumLabel(p.status)}${asOf}${p.statusDerived ? " (derived, not stated)" : ""}`;
+  const derived = p.statusDerivedHow ? ` (derived: ${p.statusDerivedHow})` : " (derived, not stated)";
+  return `${enumLabel(p.status)}${asOf}${p.statusDerived ? derived : ""}`;
 }
 
 function keyFacts(p: Project, data: ProjectData): HTMLElement {

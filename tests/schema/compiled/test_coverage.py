@@ -30,7 +30,7 @@ WITHOUT_RULES: dict[str, str] = {
     "OutcomeDimension": "name value",
     "ProgrammePartner": "role partner programme sources",
     "PartnerFact": "code topic statement asOf value unit partner countries sources",
-    "Agreement": "code kind title description signedOn periodStartYear periodEndYear "
+    "Agreement": "code kind title description signedOn periodStartYear periodEndYear officials "
     "programme parties projects sources",
     "Contribution": f"version {TIMESTAMPS} code kind amount periodStartYear periodEndYear "
     "donor recipient programme project sources",
