@@ -1,22 +1,23 @@
-"""coopgraph against PostGraphile v4 and the SQL floor, on generated data of a given scale.
+"""coopgraph against PostGraphile v4 and v5 and the SQL floor, on generated data of a scale.
 
     bench/run.sh [--scales 1] [--duration 20] [--concurrency 1,16] [--seed 1]
 
-(``bench/run.sh`` installs wrk, PostGraphile and the virtualenv where missing, then runs
-this.) For each scale it generates the data or reuses it (``bench/generate.py``), then:
+(``bench/run.sh`` installs wrk, both PostGraphiles and the virtualenv where missing, then
+runs this.) For each scale it generates the data or reuses it (``bench/generate.py``), then:
 
-1. starts coopgraph and PostGraphile on that database through a wire-protocol counter
-   (``bench/wire_count.py``), asks each question of ``bench/queries/`` of both and of the
-   floor, checks that they answer the same data (``bench/answers.py``) and counts the SQL
-   statements and round trips each request costs;
+1. starts coopgraph and PostGraphile v4 and v5 on that database through a wire-protocol
+   counter (``bench/wire_count.py``), asks each question of ``bench/queries/`` of them and of
+   the floor, checks that they answer the same data (``bench/answers.py``; v5, which runs
+   v4's documents, also against v4's answer) and counts the SQL statements and round trips
+   each request costs;
 2. starts them again directly, with the floor behind a minimal Starlette endpoint and
    behind a one-field Strawberry schema on FastAPI (``bench/floor_app.py``), and drives
    each question of each with wrk at every
    concurrency for ``--duration`` seconds after a warm-up, the floor statement also through
    asyncpg in a loop (``bench/load.py``);
 3. prints a Markdown table, also written to ``bench/results/``: requests/s, p50 and p99 per
-   question and system, coopgraph/PostGraphile, statements per request, the server
-   process's CPU time per request, peak memory.
+   question and system, coopgraph/PostGraphile v4 and v5, statements per request, the
+   server process's CPU time per request, peak memory.
 
 With several scales (``--scales 0.1,1,5``) a last table gives latency per scale.
 """
@@ -57,14 +58,17 @@ from load import Measurement, run_statement, run_wrk
 from scratch import REPO, Server, free_port
 from systems import (
     POSTGRAPHILE,
+    POSTGRAPHILE5,
     Cores,
     Pinned,
     Process,
     asyncpg_dsn,
+    node_for_postgraphile5,
     postgres_processes,
     start_coopgraph,
     start_floor,
     start_postgraphile,
+    start_postgraphile5,
     wait_until_answering,
 )
 from wire_count import KINDS, WireCounter
@@ -83,7 +87,9 @@ LABELS = {
     "q5": "Q5 aggregates by country, theme",
     "q6": "Q6 full-text search",
 }
-SYSTEMS = ("coopgraph", "PostGraphile", "floor: SQL", "floor: HTTP", "floor: GraphQL")
+POSTGRAPHILES = ("PostGraphile v4", "PostGraphile v5")
+"""Both answer the same documents (``q*.postgraphile.graphql``): v5 through its V4 preset."""
+SYSTEMS = ("coopgraph", *POSTGRAPHILES, "floor: SQL", "floor: HTTP", "floor: GraphQL")
 SERVERS = {"floor: HTTP": "floor", "floor: GraphQL": "floor GraphQL"}
 """The server process each floor behind a server runs in."""
 SETTLE_SECONDS = 120
@@ -134,7 +140,7 @@ def floor_graphql_body(question: Question, parameters: Parameters) -> dict[str, 
 
 
 def asks(question: Question, system: str) -> bool:
-    return system != "PostGraphile" or question.support is not Support.NONE
+    return system not in POSTGRAPHILES or question.support is not Support.NONE
 
 
 async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> tuple[Any, int]:
@@ -148,12 +154,13 @@ async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> tup
 async def check_answers(
     url: str, questions: list[Question], parameters: Parameters, logs: Path, cores: Cores | None
 ) -> dict[str, Check]:
-    """Ask every question of both servers and of the floor, compare, and count statements."""
+    """Ask every question of every server and of the floor, compare, and count statements."""
     counter = WireCounter(url)
     await counter.start()
     servers = {
         "coopgraph": start_coopgraph(counter.url("postgresql+asyncpg"), free_port(), logs, cores),
-        "PostGraphile": start_postgraphile(counter.url("postgres"), free_port(), logs, cores),
+        "PostGraphile v4": start_postgraphile(counter.url("postgres"), free_port(), logs, cores),
+        "PostGraphile v5": start_postgraphile5(counter.url("postgres"), free_port(), logs, cores),
     }
     checks: dict[str, Check] = {}
     floor: Any = await asyncpg.connect(asyncpg_dsn(url))
@@ -180,7 +187,8 @@ async def check_answers(
                     check.wire[system] = {k: v / COUNTED_REQUESTS for k, v in spent.items()}
                     check.bytes[system] = size
                     answers[system] = answer["data"]
-                    if system == "PostGraphile" and question.support is Support.PARTIAL:
+                    digest = Digest.of(answer["data"], question.ordered)
+                    if system in POSTGRAPHILES and question.support is Support.PARTIAL:
                         # The floor answers more than PostGraphile can: compare the part
                         # it answers with coopgraph's answer, compared in full with the floor.
                         check.problems[system] = partial_differences(
@@ -188,8 +196,14 @@ async def check_answers(
                         )
                     else:
                         check.problems[system] = Digest.of(expected, question.ordered).differences(
-                            Digest.of(answer["data"], question.ordered)
+                            digest
                         )
+                    if system == "PostGraphile v5":
+                        # The same document as v4's: the same data, whatever the floor says.
+                        v4 = Digest.of(answers["PostGraphile v4"], question.ordered)
+                        check.problems[system] += [
+                            f"against v4's: {problem}" for problem in v4.differences(digest)
+                        ]
     finally:
         await floor.close()
         for process in servers.values():
@@ -297,7 +311,8 @@ async def run_scale(
                 print(f"  {question.name}: {system}'s answer differs: {problem}", flush=True)
     servers = {
         "coopgraph": start_coopgraph(url, free_port(), logs, cores),
-        "PostGraphile": start_postgraphile(url, free_port(), logs, cores),
+        "PostGraphile v4": start_postgraphile(url, free_port(), logs, cores),
+        "PostGraphile v5": start_postgraphile5(url, free_port(), logs, cores),
         "floor": start_floor(url, free_port(), logs, cores),
         "floor GraphQL": start_floor(url, free_port(), logs, cores, kind="graphql"),
     }
@@ -335,11 +350,13 @@ def rate(m: Measurement) -> str:
     return f"{m.per_second:,.0f}" if m.per_second >= 10 else f"{m.per_second:.1f}"
 
 
-def ratio(result: ScaleResult, question: Question, concurrency: int) -> str:
+def ratio(result: ScaleResult, question: Question, concurrency: int, peer: str) -> str:
     ours = result.timings.get((question.name, concurrency, "coopgraph"))
-    theirs = result.timings.get((question.name, concurrency, "PostGraphile"))
-    if question.support is not Support.FULL or not ours or not theirs or not theirs.per_second:
+    theirs = result.timings.get((question.name, concurrency, peer))
+    if question.support is not Support.FULL:
         return f"— ({question.support.value})"
+    if not ours or not theirs or not ours.requests or not theirs.requests:
+        return "— (none finished)"
     return f"{ours.per_second / theirs.per_second:.2f}"
 
 
@@ -353,44 +370,44 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
         f"project id {p.project}, country `{p.country}`, status `{p.status}`, currency "
         f"`{p.currency}`, search `{p.text}`.",
         "",
-        "Each cell: requests/s / p50 ms / p99 ms. coopgraph/PostGraphile is the ratio of "
-        "requests/s (above 1: coopgraph serves more).",
+        "Each cell: requests/s / p50 ms / p99 ms. coopgraph/v4 and coopgraph/v5 are the "
+        "ratios of requests/s to PostGraphile's (above 1: coopgraph serves more).",
         "",
-        "| question | clients | coopgraph | PostGraphile | coopgraph/PostGraphile "
-        "| floor: SQL (asyncpg) | floor: HTTP (Starlette) | floor: GraphQL (Strawberry) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| question | clients | coopgraph | PostGraphile v4 | PostGraphile v5 | coopgraph/v4 "
+        "| coopgraph/v5 | floor: SQL (asyncpg) | floor: HTTP (Starlette) "
+        "| floor: GraphQL (Strawberry) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for question in questions:
         for c in concurrency:
             cells = [cell(result.timings.get((question.name, c, s))) for s in SYSTEMS]
+            ratios = [ratio(result, question, c, peer) for peer in POSTGRAPHILES]
             lines.append(
-                f"| {LABELS[question.name]} | {c} | {cells[0]} | {cells[1]} | "
-                f"{ratio(result, question, c)} | {cells[2]} | {cells[3]} | {cells[4]} |"
+                f"| {LABELS[question.name]} | {c} | {' | '.join(cells[:3])} | "
+                f"{' | '.join(ratios)} | {' | '.join(cells[3:])} |"
             )
     lines += [
         "",
         "Per request, counted on the wire between each server and PostgreSQL: statements "
         "run (queries + transaction control + pings) / round trips / statements prepared, "
         "and the answer's size; then the server process's CPU time per request at "
-        f"{min(concurrency)} client(s), PostgreSQL's aside (coopgraph / PostGraphile / floor "
-        "HTTP / floor GraphQL):",
+        f"{min(concurrency)} client(s), PostgreSQL's aside (coopgraph / PostGraphile v4 / v5 "
+        "/ floor HTTP / floor GraphQL):",
         "",
-        "| question | coopgraph | PostGraphile | floor | server CPU ms per request "
-        "| same data as the floor |",
-        "|---|---:|---:|---:|---:|---|",
+        "| question | coopgraph | PostGraphile v4 | PostGraphile v5 | floor "
+        "| server CPU ms per request | same data as the floor |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for question in questions:
         check = result.checks[question.name]
-        wire = [wire_cell(check, s) for s in ("coopgraph", "PostGraphile")]
+        wire = " | ".join(wire_cell(check, s) for s in ("coopgraph", *POSTGRAPHILES))
         floor = f"1 (1 + 0 + 0) / 1 / 0, {check.bytes['floor: SQL']:,} B"
         cpu = " / ".join(
             cpu_cell(result.timings.get((question.name, min(concurrency), s)))
-            for s in ("coopgraph", "PostGraphile", "floor: HTTP", "floor: GraphQL")
+            for s in ("coopgraph", *POSTGRAPHILES, "floor: HTTP", "floor: GraphQL")
         )
         same = verdict(question, check)
-        lines.append(
-            f"| {LABELS[question.name]} | {wire[0]} | {wire[1]} | {floor} | {cpu} | {same} |"
-        )
+        lines.append(f"| {LABELS[question.name]} | {wire} | {floor} | {cpu} | {same} |")
     peak = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in result.peak_rss_mb.items())
     before, after = result.load_average
     lines += [
@@ -405,7 +422,8 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
     for question in questions:
         if question.support is not Support.FULL:
             lines.append(
-                f"- PostGraphile, {question.name}, {question.support.value}: {question.reason}"
+                f"- PostGraphile v4 and v5, {question.name}, {question.support.value}: "
+                f"{question.reason}"
             )
     return "\n".join(lines)
 
@@ -425,12 +443,12 @@ def wire_cell(check: Check, system: str) -> str:
 
 def verdict(question: Question, check: Check) -> str:
     parts = []
-    for system in ("coopgraph", "PostGraphile"):
+    for system in ("coopgraph", *POSTGRAPHILES):
         if system not in check.problems:
             parts.append(f"{system}: cannot answer")
         elif check.problems[system]:
             parts.append(f"{system}: **differs** ({'; '.join(check.problems[system])[:300]})")
-        elif system == "PostGraphile" and question.support is Support.PARTIAL:
+        elif system in POSTGRAPHILES and question.support is Support.PARTIAL:
             parts.append(f"{system}: same counts as coopgraph (partial)")
         else:
             parts.append(f"{system}: yes")
@@ -464,9 +482,7 @@ def scaling_report(
 
 
 def environment(cores: Cores | None, args: argparse.Namespace, postgres: str) -> str:
-    postgraphile = json.loads(
-        (POSTGRAPHILE / "node_modules" / "postgraphile" / "package.json").read_text()
-    )["version"]
+    v4, v5 = (installed_version(folder) for folder in (POSTGRAPHILE, POSTGRAPHILE5))
     wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True
@@ -479,14 +495,21 @@ def environment(cores: Cores | None, args: argparse.Namespace, postgres: str) ->
             f"- nproc: {os.cpu_count()} ({pinning})",
             f"- {args.duration:g} s per run after {args.warmup:g} s of warm-up; "
             f"clients: {', '.join(map(str, args.concurrency))}; seed {args.seed}",
-            f"- coopgraph {commit}, Python {platform.python_version()}; PostGraphile "
-            f"{postgraphile} (Node {node_version()}); {postgres}; wrk {wrk}",
+            f"- coopgraph {commit}, Python {platform.python_version()}; PostGraphile {v4} "
+            f"(Node {node_version('node')}), PostGraphile {v5} (Node "
+            f"{node_version(node_for_postgraphile5())}); {postgres}; wrk {wrk}",
         ]
     )
 
 
-def node_version() -> str:
-    return subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+def installed_version(folder: Path) -> str:
+    package = folder / "node_modules" / "postgraphile" / "package.json"
+    version: str = json.loads(package.read_text())["version"]
+    return version
+
+
+def node_version(node: str) -> str:
+    return subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
 
 
 async def postgres_version(server: Server) -> str:

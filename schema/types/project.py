@@ -99,8 +99,8 @@ class Project(Entity):
     updated_at: datetime.datetime = strawberry.field(description=UPDATED_AT)
     code: str = compiled_field(
         column(),
-        description="Stable public code (tunisia-ict-jobs), unique; the key of `filter.codes` "
-        "and of IATI imports.",
+        description="Stable public code (tunisia-ict-jobs), unique among projects: what "
+        "`filter.codes` matches.",
     )
     title: str = compiled_field(column(), description="Full title, as the sources give it.")
     acronym: str | None = compiled_field(

@@ -79,11 +79,12 @@ async def test_a_mutation_by_get_is_refused(client: httpx.AsyncClient) -> None:
         "/graphql",
         params={"query": 'mutation { deleteOutcome(input: {id: "x", version: 1}) { deletedId } }'},
     )
-    assert response.status_code == 400
+    assert response.status_code == 405  # GraphQL over HTTP: a mutation is sent by POST
+    assert response.headers["allow"] == "POST"
     [error] = response.json()["errors"]
     assert error == {
-        "message": "mutations are not allowed when using GET",
-        "extensions": {"code": "BAD_REQUEST"},
+        "message": "Mutations are sent by POST.",
+        "extensions": {"code": "METHOD_NOT_ALLOWED"},
     }
 
 
