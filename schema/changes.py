@@ -161,6 +161,20 @@ def _visible(
     )
 
 
+ChangeTypes = Annotated[
+    list[RecordType] | None,
+    strawberry.argument(description="Only changes to these kinds of record; null: all."),
+]
+"""The ``types`` argument of the ``changes`` query and subscription, which take one shape."""
+ChangeProjects = Annotated[
+    list[strawberry.ID] | None,
+    strawberry.argument(
+        description="Only changes to these projects and their links, groups and outcomes "
+        "(global ids of projects); null: any."
+    ),
+]
+
+
 @strawberry.field(
     description="Committed writes in the order they happened, deletions included: a mirror "
     "replays them to stay in sync, resuming `since` the last `position` it read (the same "
@@ -170,17 +184,8 @@ def _visible(
 )
 async def changes(
     info: Info,
-    types: Annotated[
-        list[RecordType] | None,
-        strawberry.argument(description="Only changes to these kinds of record; null: all."),
-    ] = None,
-    project_ids: Annotated[
-        list[strawberry.ID] | None,
-        strawberry.argument(
-            description="Only changes to these projects and their links, groups and outcomes "
-            "(global ids of projects); null: any."
-        ),
-    ] = None,
+    types: ChangeTypes = None,
+    project_ids: ChangeProjects = None,
     since: Annotated[
         int | None,
         strawberry.argument(

@@ -21,7 +21,7 @@ from starlette.websockets import WebSocket
 
 from db.api_keys import is_live
 from db.changes import changes_after, projects_visible_to
-from schema.changes import Change, RecordType
+from schema.changes import Change, ChangeProjects, ChangeTypes
 from schema.context import Context, Principal
 from schema.error_codes import database_unreachable
 from schema.errors import not_found
@@ -125,17 +125,8 @@ class Subscription:
     async def changes(
         self,
         info: Info,
-        types: Annotated[
-            list[RecordType] | None,
-            strawberry.argument(description="Only changes to these kinds of record; null: all."),
-        ] = None,
-        project_ids: Annotated[
-            list[strawberry.ID] | None,
-            strawberry.argument(
-                description="Only changes to these projects and their links, groups and "
-                "outcomes (global ids of projects); null: any."
-            ),
-        ] = None,
+        types: ChangeTypes = None,
+        project_ids: ChangeProjects = None,
         since: Annotated[
             int | None,
             strawberry.argument(
