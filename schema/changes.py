@@ -96,7 +96,8 @@ class Change(relay.Node):
     )
     key_name: str = strawberry.field(description="The API key that wrote it.")
     record_type: str = strawberry.field(
-        description="Table written: partner, project, beneficiary_group, project_partner..."
+        description="Table written: partner, project, beneficiary_group, project_partner...",
+        deprecation_reason="Use `type`, the RecordType that `changes(types:)` takes.",
     )
     record_id: int = strawberry.field(description="The record's id within its table.")
     operation: ChangeOperation = strawberry.field(
@@ -107,6 +108,17 @@ class Change(relay.Node):
     )
     before: JSON | None = strawberry.field(description="Changed fields before; null on CREATE.")
     after: JSON | None = strawberry.field(description="Changed fields after; null on DELETE.")
+
+    @strawberry.field(
+        name="type",
+        description="The kind of record written, as `changes(types:)` names it; null only for "
+        "a table this schema has no RecordType for.",
+    )
+    def record_kind(self) -> RecordType | None:
+        try:
+            return RecordType(self.record_type)
+        except ValueError:
+            return None
 
     @strawberry.field(description="The record's global id, for records that have one.")
     def record_global_id(self) -> strawberry.ID | None:
