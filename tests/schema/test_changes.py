@@ -1,5 +1,6 @@
 """The ``changes`` query takes the subscription's arguments: ``types`` and ``since`` a
-position, and a change answers its ``type`` in the same enum; the old ``recordTypes``/``sinceTime`` stay for a release, deprecated."""
+position, and a change answers its ``type`` in the same enum; the old ``recordTypes``,
+``sinceTime`` and ``recordType`` stay for a release, deprecated."""
 
 from db.enums import KeyScope
 from schema.context import Principal
