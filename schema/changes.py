@@ -12,10 +12,11 @@ from strawberry.scalars import JSON
 
 from db.changes import IN_ORDER, change_condition, changes_by_id
 from db.enums import ChangeOperation
+from schema.descriptions import described_enum
 from schema.errors import bad_user_input
 from schema.filters import decode_ids
 from schema.info import Info
-from schema.pagination import Connection, Listing
+from schema.pagination import After, Connection, First, Listing
 from schema.permissions import CanReadChanges, principal_of
 
 RECORD_TYPES = {
@@ -27,10 +28,16 @@ RECORD_TYPES = {
     "contribution": "Contribution",
 }
 
-strawberry.enum(ChangeOperation)
+described_enum(
+    ChangeOperation,
+    "What a write did to a record.",
+    CREATE="The record was created; `after` holds its fields.",
+    UPDATE="Some fields changed; `before` and `after` hold only those.",
+    DELETE="The record was deleted: the tombstone a mirror deletes by; `before` holds its "
+    "last fields.",
+)
 
 
-@strawberry.enum(description="The kinds of record a change can be to (the audited tables).")
 class RecordType(Enum):
     PARTNER = "partner"
     PROGRAMME = "programme"
@@ -44,6 +51,24 @@ class RecordType(Enum):
     BENEFICIARY_GROUP = "beneficiary_group"
     OUTCOME = "outcome"
     CONTRIBUTION = "contribution"
+
+
+described_enum(
+    RecordType,
+    "The kinds of record a change can be to (the audited tables).",
+    PARTNER="A partner (organisation).",
+    PROGRAMME="A programme or phase.",
+    PROGRAMME_PARTNER="A partner's link to a programme in a role.",
+    PROJECT="A project's own fields.",
+    PROJECT_PARTNER="A partner's link to a project in a role, with its amount.",
+    PROJECT_PROGRAMME="A project's membership of a programme.",
+    PROJECT_COUNTRY="A project's link to a country in a role.",
+    PROJECT_REGION="A project's link to a recipient region.",
+    PROJECT_THEME="A project's link to a theme.",
+    BENEFICIARY_GROUP="A beneficiary group of a project.",
+    OUTCOME="An outcome of a project.",
+    CONTRIBUTION="A contribution between partners.",
+)
 
 
 def record_types_of(names: list[str]) -> tuple[str, ...]:
@@ -66,18 +91,34 @@ class Change(relay.Node):
     position: int = strawberry.field(
         description="Place in commit order; resume a `changes` subscription with `since`."
     )
-    at: datetime.datetime
+    at: datetime.datetime = strawberry.field(
+        description="When the write was committed, with its time zone."
+    )
     key_name: str = strawberry.field(description="The API key that wrote it.")
     record_type: str = strawberry.field(
-        description="Table written: partner, project, beneficiary_group, project_partner..."
+        description="Table written: partner, project, beneficiary_group, project_partner...",
+        deprecation_reason="Use `type`, the RecordType that `changes(types:)` takes.",
     )
     record_id: int = strawberry.field(description="The record's id within its table.")
-    operation: ChangeOperation
+    operation: ChangeOperation = strawberry.field(
+        description="CREATE, UPDATE or DELETE of the record."
+    )
     record_version: int | None = strawberry.field(
         description="The record's version after the write (for a DELETE, the version deleted)."
     )
     before: JSON | None = strawberry.field(description="Changed fields before; null on CREATE.")
     after: JSON | None = strawberry.field(description="Changed fields after; null on DELETE.")
+
+    @strawberry.field(
+        name="type",
+        description="The kind of record written, as `changes(types:)` names it; null only for "
+        "a table this schema has no RecordType for.",
+    )
+    def record_kind(self) -> RecordType | None:
+        try:
+            return RecordType(self.record_type)
+        except ValueError:
+            return None
 
     @strawberry.field(description="The record's global id, for records that have one.")
     def record_global_id(self) -> strawberry.ID | None:
@@ -132,6 +173,20 @@ def _visible(
     )
 
 
+ChangeTypes = Annotated[
+    list[RecordType] | None,
+    strawberry.argument(description="Only changes to these kinds of record; null: all."),
+]
+"""The ``types`` argument of the ``changes`` query and subscription, which take one shape."""
+ChangeProjects = Annotated[
+    list[strawberry.ID] | None,
+    strawberry.argument(
+        description="Only changes to these projects and their links, groups and outcomes "
+        "(global ids of projects); null: any."
+    ),
+]
+
+
 @strawberry.field(
     description="Committed writes in the order they happened, deletions included: a mirror "
     "replays them to stay in sync, resuming `since` the last `position` it read (the same "
@@ -141,17 +196,24 @@ def _visible(
 )
 async def changes(
     info: Info,
-    types: list[RecordType] | None = None,
-    project_ids: list[strawberry.ID] | None = None,
+    types: ChangeTypes = None,
+    project_ids: ChangeProjects = None,
     since: Annotated[
         int | None,
-        strawberry.argument(description="A change's `position`: only the changes after it."),
+        strawberry.argument(
+            description="A change's `position`, such as the last one a client has read: only "
+            "the changes after it. Null: from the first."
+        ),
     ] = None,
-    first: int | None = None,
-    after: str | None = None,
+    first: First = None,
+    after: After = None,
     record_types: Annotated[
         list[str] | None,
-        strawberry.argument(deprecation_reason="Use `types` (the RecordType enum)."),
+        strawberry.argument(
+            description="Only changes to these tables, by table name (project_partner) or "
+            "RecordType name; an unknown one is BAD_USER_INPUT.",
+            deprecation_reason="Use `types` (the RecordType enum).",
+        ),
     ] = None,
     since_time: Annotated[
         datetime.datetime | None,

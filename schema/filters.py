@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -32,6 +32,7 @@ from db.enums import (
     ProjectStatus,
 )
 from db.text_search import MAX_QUERY_LENGTH
+from schema.descriptions import described_enum
 from schema.errors import bad_user_input
 from schema.types import common  # noqa: F401  (registers the enums these inputs use)
 
@@ -40,41 +41,65 @@ T = TypeVar("T")
 
 @strawberry.input(description="Dates from `from` to `to`, both included; either may be left out.")
 class DateRange:
-    from_: datetime.date | None = strawberry.field(name="from", default=None)
-    to: datetime.date | None = None
+    from_: datetime.date | None = strawberry.field(
+        name="from", default=None, description="First day, included; null: no lower bound."
+    )
+    to: datetime.date | None = strawberry.field(
+        default=None, description="Last day, included; null: no upper bound."
+    )
 
 
 @strawberry.input(description="Years from `from` to `to`, both included.")
 class YearRange:
-    from_: int | None = strawberry.field(name="from", default=None)
-    to: int | None = None
+    from_: int | None = strawberry.field(
+        name="from", default=None, description="First year, included; null: no lower bound."
+    )
+    to: int | None = strawberry.field(
+        default=None, description="Last year, included; null: no upper bound."
+    )
 
 
 @strawberry.input(description="An amount in an ISO 4217 currency.")
 class MoneyInput:
-    amount: Decimal
-    currency: str
+    amount: Decimal = strawberry.field(description="Exact decimal, as a string.")
+    currency: str = strawberry.field(
+        description="ISO 4217 code; only amounts in this currency compare (no conversion)."
+    )
 
 
 @strawberry.input(description="Amounts in one currency: budgets in other currencies never match.")
 class MoneyRange:
-    currency: str
-    min: Decimal | None = None
-    max: Decimal | None = None
+    currency: str = strawberry.field(description="ISO 4217 code the amounts must be in.")
+    min: Decimal | None = strawberry.field(
+        default=None, description="Smallest amount, included; null: no lower bound."
+    )
+    max: Decimal | None = strawberry.field(
+        default=None, description="Largest amount, included; null: no upper bound."
+    )
 
 
 @strawberry.input(description="Conditions that one and the same partner link must meet.")
 class ProjectPartnerFilter:
-    ids: list[strawberry.ID] | None = None
-    codes: list[str] | None = None
-    acronyms: list[str] | None = None
-    kinds: list[PartnerKind] | None = None
+    ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The partner is one of these (global ids of partners)."
+    )
+    codes: list[str] | None = strawberry.field(
+        default=None, description="The partner's code is one of these."
+    )
+    acronyms: list[str] | None = strawberry.field(
+        default=None, description="The partner's acronym is one of these (exactly: KOICA)."
+    )
+    kinds: list[PartnerKind] | None = strawberry.field(
+        default=None, description="The partner is of one of these kinds."
+    )
     under: str | None = strawberry.field(
         default=None,
         description="A partner's code: that partner or any organisation under it "
         "(korea-government takes in MOFA, KOICA, MOEL, MOOF).",
     )
-    role: PartnerRole | None = None
+    role: PartnerRole | None = strawberry.field(
+        default=None, description="The link is in this role (FUNDING: funded by the partner)."
+    )
     amount_above: MoneyInput | None = strawberry.field(
         default=None,
         description="More than this amount: the partner's own amount where a source states "
@@ -84,20 +109,34 @@ class ProjectPartnerFilter:
 
 @strawberry.input(description="Conditions on projects; all given conditions must hold.")
 class ProjectFilter:
-    ids: list[strawberry.ID] | None = None
-    codes: list[str] | None = None
-    status: list[ProjectStatus] | None = None
+    ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The project is one of these (global ids of projects)."
+    )
+    codes: list[str] | None = strawberry.field(
+        default=None, description="The project's code is one of these."
+    )
+    status: list[ProjectStatus] | None = strawberry.field(
+        default=None,
+        description="Its status is one of these; projects of unknown status never match.",
+    )
     countries: list[str] | None = strawberry.field(default=None, description="ISO 3166 codes.")
     country_names: list[str] | None = strawberry.field(
         default=None,
         description="Country names, official or common (Türkiye, Turkey; Lao PDR, Laos).",
     )
-    country_role: CountryRole | None = None
+    country_role: CountryRole | None = strawberry.field(
+        default=None,
+        description="With `countries` or `countryNames`: the country is linked in this role; "
+        "alone: the project has a country in this role.",
+    )
     themes: list[str] | None = strawberry.field(default=None, description="Theme slugs.")
     programmes: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Programme ids; a programme takes in its phases' projects."
     )
-    partner: ProjectPartnerFilter | None = None
+    partner: ProjectPartnerFilter | None = strawberry.field(
+        default=None,
+        description="The project has a partner link meeting all of these conditions at once.",
+    )
     start: DateRange | None = strawberry.field(
         default=None, description="The actual start, else the planned one."
     )
@@ -109,24 +148,40 @@ class ProjectFilter:
         description="Running on this day: known or derived dates cover it. Projects whose "
         "dates cannot tell are left out and counted in `undatedLeftOut`.",
     )
-    budget: MoneyRange | None = None
+    budget: MoneyRange | None = strawberry.field(
+        default=None,
+        description="The budget is in the range and currency; projects without a budget, or "
+        "with one in another currency, never match.",
+    )
     search: str | None = strawberry.field(default=None, description="Full-text search.")
     updated_since: datetime.datetime | None = strawberry.field(
         default=None,
         description="Created or changed at or after this time (deletions: see `changes`).",
     )
-    and_: list["ProjectFilter"] | None = strawberry.field(name="and", default=None)
-    or_: list["ProjectFilter"] | None = strawberry.field(name="or", default=None)
-    not_: "ProjectFilter | None" = strawberry.field(name="not", default=None)
+    and_: list["ProjectFilter"] | None = strawberry.field(
+        name="and", default=None, description="Every one of these filters holds too."
+    )
+    or_: list["ProjectFilter"] | None = strawberry.field(
+        name="or", default=None, description="At least one of these filters holds too."
+    )
+    not_: "ProjectFilter | None" = strawberry.field(
+        name="not", default=None, description="This filter does not hold."
+    )
 
 
-@strawberry.enum(description="Sort direction; nulls come last either way.")
 class OrderDirection(Enum):
     ASC = "ASC"
     DESC = "DESC"
 
 
-@strawberry.enum
+described_enum(
+    OrderDirection,
+    "Sort direction; nulls come last either way.",
+    ASC="Smallest, earliest or A first.",
+    DESC="Largest, latest or Z first.",
+)
+
+
 class ProjectOrderField(Enum):
     CODE = "CODE"
     TITLE = "TITLE"
@@ -136,18 +191,53 @@ class ProjectOrderField(Enum):
     STATUS = "STATUS"
 
 
-@strawberry.input
+described_enum(
+    ProjectOrderField,
+    "What projects can be ordered by; ties are broken by id.",
+    CODE="Public code, alphabetically.",
+    TITLE="Title, alphabetically.",
+    START="Actual start, else planned start; undated projects last.",
+    END="Actual end, else planned (or derived) end; undated projects last.",
+    BUDGET="Budget amount as a number, whatever its currency (no conversion: filter "
+    "by `budget.currency` to compare like with like); projects without one last.",
+    STATUS="Status name, alphabetically; unknown status last.",
+)
+
+
+@strawberry.input(description="One sort key of a project listing.")
 class ProjectOrder:
-    field: ProjectOrderField
-    direction: OrderDirection = OrderDirection.ASC
+    field: ProjectOrderField = strawberry.field(description="What to sort by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="ASC (the default) or DESC."
+    )
 
 
-@strawberry.input
+ProjectFilterArgument = Annotated[
+    ProjectFilter | None,
+    strawberry.argument(description="Only the projects meeting every condition given."),
+]
+ProjectOrderArgument = Annotated[
+    list[ProjectOrder] | None,
+    strawberry.argument(
+        description="Sort keys, the first one first; ties are broken by id. Null: by code."
+    ),
+]
+
+
+@strawberry.input(description="Conditions on partners; all given conditions must hold.")
 class PartnerFilter:
-    ids: list[strawberry.ID] | None = None
-    codes: list[str] | None = None
-    acronyms: list[str] | None = None
-    kinds: list[PartnerKind] | None = None
+    ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The partner is one of these (global ids of partners)."
+    )
+    codes: list[str] | None = strawberry.field(
+        default=None, description="Its code is one of these."
+    )
+    acronyms: list[str] | None = strawberry.field(
+        default=None, description="Its acronym is one of these (exactly: KOICA)."
+    )
+    kinds: list[PartnerKind] | None = strawberry.field(
+        default=None, description="It is of one of these kinds."
+    )
     under: str | None = strawberry.field(
         default=None, description="A partner's code: that partner and every organisation under it."
     )
@@ -161,49 +251,71 @@ class PartnerFilter:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on programmes; all given conditions must hold.")
 class ProgrammeFilter:
-    codes: list[str] | None = None
+    codes: list[str] | None = strawberry.field(
+        default=None, description="Its code is one of these."
+    )
     partners: list[str] | None = strawberry.field(default=None, description="Partner codes.")
-    phases_of: str | None = strawberry.field(default=None, description="A programme's code.")
-    search: str | None = None
+    phases_of: str | None = strawberry.field(
+        default=None, description="A programme's code: only the phases of that programme."
+    )
+    search: str | None = strawberry.field(
+        default=None, description='Full-text search (words, "phrases", -excluded).'
+    )
     updated_since: datetime.datetime | None = strawberry.field(
         default=None,
         description="Created or changed at or after this time (deletions: see `changes`).",
     )
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on beneficiary groups; all given conditions must hold.")
 class BeneficiaryGroupFilter:
-    categories: list[BeneficiaryCategory] | None = None
-    countries: list[str] | None = None
-    project: ProjectFilter | None = None
-    search: str | None = None
+    categories: list[BeneficiaryCategory] | None = strawberry.field(
+        default=None, description="The group is in at least one of these categories."
+    )
+    countries: list[str] | None = strawberry.field(
+        default=None, description="The group is in one of these countries (ISO 3166 codes)."
+    )
+    project: ProjectFilter | None = strawberry.field(
+        default=None, description="The group's project matches this filter."
+    )
+    search: str | None = strawberry.field(
+        default=None, description='Full-text search (words, "phrases", -excluded).'
+    )
     updated_since: datetime.datetime | None = strawberry.field(
         default=None,
         description="Created or changed at or after this time (deletions: see `changes`).",
     )
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on outcomes; all given conditions must hold.")
 class OutcomeFilter:
-    kinds: list[OutcomeKind] | None = None
+    kinds: list[OutcomeKind] | None = strawberry.field(
+        default=None, description="Its kind is one of these (IATI result types)."
+    )
     on_track: bool | None = strawberry.field(
         default=None,
         description="true: actual has reached the target; false: it has not yet. Outcomes "
         "without both figures match neither.",
     )
-    project: ProjectFilter | None = None
-    search: str | None = None
+    project: ProjectFilter | None = strawberry.field(
+        default=None, description="The outcome's project matches this filter."
+    )
+    search: str | None = strawberry.field(
+        default=None, description='Full-text search (words, "phrases", -excluded).'
+    )
     updated_since: datetime.datetime | None = strawberry.field(
         default=None,
         description="Created or changed at or after this time (deletions: see `changes`).",
     )
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on contributions; all given conditions must hold.")
 class ContributionFilter:
-    kinds: list[ContributionKind] | None = None
+    kinds: list[ContributionKind] | None = strawberry.field(
+        default=None, description="Its kind is one of these."
+    )
     donors: list[str] | None = strawberry.field(default=None, description="Partner codes.")
     recipients: list[str] | None = strawberry.field(default=None, description="Partner codes.")
     years: YearRange | None = strawberry.field(
@@ -215,11 +327,18 @@ class ContributionFilter:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on agreements; all given conditions must hold.")
 class AgreementFilter:
-    kinds: list[AgreementKind] | None = None
-    parties: list[str] | None = strawberry.field(default=None, description="Partner codes.")
-    signed: DateRange | None = None
+    kinds: list[AgreementKind] | None = strawberry.field(
+        default=None, description="Its kind is one of these."
+    )
+    parties: list[str] | None = strawberry.field(
+        default=None, description="One of its parties has one of these partner codes."
+    )
+    signed: DateRange | None = strawberry.field(
+        default=None,
+        description="Signed (or carried out) within these days; undated agreements never match.",
+    )
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

@@ -40,6 +40,9 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
     )
 }
 _TEXT_IDS = {"Country", "Theme"}
+MAX_IDS = 100
+"""As many as a page holds: ``nodes(ids:)`` is a page of records chosen by their ids, and
+the cost limit counts it as that many."""
 
 
 def _parse(id: str, argument: str) -> relay.GlobalID | GraphQLError:
@@ -58,6 +61,8 @@ async def load_nodes(
     info: Info, ids: Sequence[str], argument: str
 ) -> list[relay.Node | GraphQLError]:
     """Each id's node, or the error that stands in its place."""
+    if len(ids) > MAX_IDS:
+        raise bad_user_input(f"At most {MAX_IDS} ids at a time.", argument=argument)
     parsed = [_parse(id, argument) for id in ids]
     by_type: dict[str, list[str]] = {}
     for global_id in parsed:

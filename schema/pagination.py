@@ -8,7 +8,7 @@ misread. ``totalCount`` is a resolver: it costs a ``COUNT`` only when a client s
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -22,6 +22,36 @@ from schema.info import Info
 NodeType = TypeVar("NodeType", bound=relay.Node)
 
 _PREFIX = "keyset"
+
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size, counted from the start or from `after`: at most the server's "
+        "COOPGRAPH_MAX_PAGE_SIZE (100 unless configured), else BAD_USER_INPUT. With neither "
+        "`first` nor `last`, COOPGRAPH_DEFAULT_PAGE_SIZE (20)."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="An `endCursor` (or edge `cursor`) of this listing in the same order: the "
+        "page starts after it. A cursor of another ordering is refused."
+    ),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size counted back from the end or from `before` (paging backward); "
+        "with `first`, the last `last` of the first `first`."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="A `startCursor` (or edge `cursor`) of this listing in the same order: "
+        "the page ends before it."
+    ),
+]
 
 
 @dataclass(frozen=True)

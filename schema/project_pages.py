@@ -15,9 +15,16 @@ from db.json_select import Json
 from db.orderings import project_ordering
 from schema.compiled.compiler import Compiler, Request, Rule, compiled_field
 from schema.compiled.connections import Span, connection, page_size
-from schema.filters import ProjectFilter, ProjectOrder, project_criteria, project_order
+from schema.filters import (
+    ProjectFilter,
+    ProjectFilterArgument,
+    ProjectOrder,
+    ProjectOrderArgument,
+    project_criteria,
+    project_order,
+)
 from schema.info import Info
-from schema.pagination import PageInfo, check_page_size, decode_cursor, encode_cursor
+from schema.pagination import After, First, PageInfo, check_page_size, decode_cursor, encode_cursor
 from schema.types.project import Project, ProjectConnection
 
 
@@ -73,10 +80,10 @@ def projects_connection_field(relation: str, key: str) -> Any:
     async def resolve(
         root: Any,
         info: Info,
-        filter: ProjectFilter | None = None,
-        order_by: list[ProjectOrder] | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: ProjectFilterArgument = None,
+        order_by: ProjectOrderArgument = None,
+        first: First = None,
+        after: After = None,
     ) -> ProjectConnection:
         return await project_page(
             info,

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -16,8 +16,8 @@ from schema.changes import Change, changes
 from schema.compiled.compiler import Compiler, Request, compiled_field
 from schema.compiled.connections import Span, connection, node_by_id, page_size, root_listing
 from schema.info import Info
-from schema.nodes import load_nodes
-from schema.pagination import Connection, Listing
+from schema.nodes import MAX_IDS, load_nodes
+from schema.pagination import After, Before, Connection, First, Last, Listing
 from schema.permissions import CanRead
 from schema.search import SearchHit, search
 from schema.stats import (
@@ -50,17 +50,20 @@ def root_connection(
     async def resolve(
         info: Info,
         filter: Any = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Any:
         listing = Listing(ordering, condition(filter), node.from_row)
         return await Connection.resolve_connection(
             listing, info=info, first=first, after=after, last=last, before=before
         )
 
-    resolve.__annotations__["filter"] = filter_type | None
+    resolve.__annotations__["filter"] = Annotated[
+        filter_type | None,
+        strawberry.argument(description="Only the records meeting every condition given."),
+    ]
     resolve.__annotations__["return"] = Connection[node]
     options: dict[str, Any] = {
         "resolver": resolve,
@@ -84,7 +87,10 @@ def root_projects(compiler: Compiler, root: None, request: Request) -> Json:
     return connection(compiler, request, ordering, where, size, span, filtered=filtered)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Reading the graph: records by global id, listings paged as Relay "
+    "connections, full-text search, aggregates and the audit trail of changes."
+)
 class Query:
     @compiled_field(
         node_by_id,
@@ -93,7 +99,17 @@ class Query:
         "path) for one that does not exist, or no longer does.",
         permission_classes=[CanRead],
     )
-    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A global id as any record's `id` answers it (opaque: base64 of "
+                "type and key); a malformed one is BAD_USER_INPUT."
+            ),
+        ],
+    ) -> relay.Node | None:
         [node] = await load_nodes(info, [id], "id")
         if isinstance(node, GraphQLError):
             raise node
@@ -102,10 +118,22 @@ class Query:
     @strawberry.federation.field(
         shareable=True,
         description="Records by their global ids, in the order asked; `null` (with an error "
-        "at that index) for each that does not exist. One query per type named.",
+        "at that index) for each that does not exist. One query per type named; at most "
+        f"{MAX_IDS} ids.",
         permission_classes=[CanRead],
+        directives=at_most(MAX_IDS),
     )
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="Global ids of any types, as records' `id` answer them; a "
+                "malformed one is BAD_USER_INPUT at its index."
+            ),
+        ],
+    ) -> list[relay.Node | None]:
         return cast(list[relay.Node | None], await load_nodes(info, ids, "ids"))
 
     partners: Connection[Partner] = root_connection(
@@ -161,12 +189,12 @@ class Query:
     async def projects(
         self,
         info: Info,
-        filter: filters.ProjectFilter | None = None,
-        order_by: list[filters.ProjectOrder] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: filters.ProjectFilterArgument = None,
+        order_by: filters.ProjectOrderArgument = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> ProjectConnection:
         criteria = filters.project_criteria(filter)
         ordering = orderings.project_ordering(filters.project_order(order_by))

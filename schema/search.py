@@ -26,10 +26,27 @@ class SearchHit:
     snippet: str = strawberry.field(
         description="The matching passage, matched words wrapped in <mark>…</mark>."
     )
-    node: SearchResult
+    node: SearchResult = strawberry.field(
+        description="The record found: a Project, Programme, Outcome or BeneficiaryGroup."
+    )
 
 
-async def search(info: Info, query: str, first: int = 20) -> list[SearchHit]:
+async def search(
+    info: Info,
+    query: Annotated[
+        str,
+        strawberry.argument(
+            description='Web-search syntax: words (all must match, stemmed: "train" finds '
+            '"training"), "quoted phrases", -excluded words, `or`.'
+        ),
+    ],
+    first: Annotated[
+        int,
+        strawberry.argument(
+            description="How many hits, best first: 0 to COOPGRAPH_MAX_PAGE_SIZE (100)."
+        ),
+    ] = 20,
+) -> list[SearchHit]:
     ctx = info.context
     text = checked_search(query, "query")
     if not 0 <= first <= ctx.settings.max_page_size:

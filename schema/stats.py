@@ -9,6 +9,7 @@ import strawberry
 from db import conditions
 from db.enums import PartnerRole, Qualifier
 from db.stats import ContributionGrouping, ProjectGrouping, contribution_stats, project_stats
+from schema.descriptions import described_enum
 from schema.filters import (
     ContributionFilter,
     ProjectFilter,
@@ -18,20 +19,46 @@ from schema.filters import (
 from schema.info import Info
 from schema.types.common import Money, plain_decimal
 
-strawberry.enum(ProjectGrouping, name="ProjectGroupBy", description="How to bucket projects.")
-strawberry.enum(ContributionGrouping, name="ContributionGroupBy")
+described_enum(
+    ProjectGrouping,
+    "How to bucket projects in `projectStats`; a project falls in every bucket it belongs to.",
+    COUNTRY="One bucket per country the project works in or with: key the ISO code, label "
+    "the name.",
+    THEME="One bucket per theme: key the slug, label the name.",
+    PARTNER="One bucket per partner linked in `partnerRole`: key the partner's code, label "
+    "its acronym (else its name).",
+    PROGRAMME="One bucket per programme: key the programme's code, label its name.",
+    STATUS="One bucket per status; projects without a stated status in one with key null.",
+    START_YEAR="One bucket per year of the actual start, else the planned one; projects "
+    "without a start date in one with key null.",
+)
+described_enum(
+    ContributionGrouping,
+    "How to bucket contributions in `contributionStats`.",
+    DONOR="One bucket per donor: key the partner's code, label its acronym (else its name).",
+    KIND="One bucket per kind of contribution: key and label the ContributionKind.",
+    PERIOD='One bucket per period of years: key and label "2016-2017".',
+)
 
 
 @strawberry.type(description="A sum in one currency: currencies are never added together.")
 class MoneyTotal:
-    amount: Money
+    amount: Money = strawberry.field(
+        description="The sum. Its qualifier is EXACT only when every term is, APPROXIMATE "
+        "when any term is (or bounds point both ways), else AT_LEAST or AT_MOST."
+    )
     records: int = strawberry.field(description="Projects or contributions summed.")
 
 
 @strawberry.type(description="A total of people with how exact it is.")
 class PeopleCount:
-    value: Decimal
-    qualifier: Qualifier
+    value: Decimal = strawberry.field(
+        description="Number of people; a decimal because a share of women times a count need "
+        "not be whole."
+    )
+    qualifier: Qualifier = strawberry.field(
+        description="How exact the total is: EXACT only when every term is."
+    )
 
 
 def _people(value: Any, qualifier: str | None) -> PeopleCount | None:
@@ -45,14 +72,16 @@ def _people(value: Any, qualifier: str | None) -> PeopleCount | None:
     "or no share of women are counted apart, never as zero."
 )
 class People:
-    groups: int
+    groups: int = strawberry.field(description="Beneficiary groups of the projects counted.")
     targeted: PeopleCount | None = strawberry.field(description="Sum of target counts.")
     reached: PeopleCount | None = strawberry.field(description="Sum of reached counts.")
     women_targeted: PeopleCount | None = strawberry.field(
         description="Women among the targeted, from each group's share: a share of at least "
         "65 % gives a lower bound. Only groups that state a share."
     )
-    groups_without_target: int
+    groups_without_target: int = strawberry.field(
+        description="Groups that state no target count, left out of `targeted`."
+    )
     groups_without_women_share: int = strawberry.field(
         description="Groups with a target but no share of women, left out of womenTargeted."
     )
@@ -64,17 +93,23 @@ class People:
 @strawberry.type(description="Projects in one bucket, or all of them (key null).")
 class ProjectBucket:
     key: str | None = strawberry.field(description="Code, slug, status or year; null if none.")
-    label: str
-    project_count: int
+    label: str = strawberry.field(
+        description="What a person reads: a country's or programme's name, a partner's "
+        'acronym; "All projects" for the total; "Not stated" where the key is null.'
+    )
+    project_count: int = strawberry.field(description="Projects in the bucket, each once.")
     amounts: list[MoneyTotal] = strawberry.field(
         description="Per currency: each project's budget where stated, else its funders' "
         "stated amounts."
     )
-    projects_without_amount: int
-    people: People
+    projects_without_amount: int = strawberry.field(
+        description="Projects with neither a budget nor a funder's stated amount: not "
+        "counted in `amounts`, never as zero."
+    )
+    people: People = strawberry.field(description="People of the bucket's projects.")
 
 
-@strawberry.type
+@strawberry.type(description="Aggregates of the projects matching a `projectStats` filter.")
 class ProjectStats:
     total: ProjectBucket = strawberry.field(description="Every matching project once.")
     buckets: list[ProjectBucket] = strawberry.field(
@@ -82,18 +117,29 @@ class ProjectStats:
     )
 
 
-@strawberry.type
+@strawberry.type(description="Contributions in one bucket, or all of them (key null).")
 class ContributionBucket:
-    key: str | None
-    label: str
-    contribution_count: int
-    amounts: list[MoneyTotal]
+    key: str | None = strawberry.field(
+        description="A donor's code, a kind or a period (2016-2017); null for the total."
+    )
+    label: str = strawberry.field(
+        description="What a person reads: a donor's acronym, a kind, a period; \"All "
+        'contributions" for the total.'
+    )
+    contribution_count: int = strawberry.field(description="Contributions in the bucket.")
+    amounts: list[MoneyTotal] = strawberry.field(
+        description="Per currency: contributions in different currencies are never added."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="Aggregates of the contributions matching a `contributionStats` filter."
+)
 class ContributionStats:
-    total: ContributionBucket
-    buckets: list[ContributionBucket]
+    total: ContributionBucket = strawberry.field(description="Every matching contribution.")
+    buckets: list[ContributionBucket] = strawberry.field(
+        description="One per `groupBy` value; empty without `groupBy`."
+    )
 
 
 def _money(row: Any) -> Money:
@@ -104,8 +150,14 @@ def _money(row: Any) -> Money:
 
 async def resolve_project_stats(
     info: Info,
-    filter: ProjectFilter | None = None,
-    group_by: ProjectGrouping | None = None,
+    filter: Annotated[
+        ProjectFilter | None,
+        strawberry.argument(description="The projects to count; all of them when null."),
+    ] = None,
+    group_by: Annotated[
+        ProjectGrouping | None,
+        strawberry.argument(description="How to bucket them; null: the total only."),
+    ] = None,
     partner_role: Annotated[
         PartnerRole | None,
         strawberry.argument(
@@ -164,8 +216,14 @@ async def resolve_project_stats(
 
 async def resolve_contribution_stats(
     info: Info,
-    filter: ContributionFilter | None = None,
-    group_by: ContributionGrouping | None = None,
+    filter: Annotated[
+        ContributionFilter | None,
+        strawberry.argument(description="The contributions to sum; all of them when null."),
+    ] = None,
+    group_by: Annotated[
+        ContributionGrouping | None,
+        strawberry.argument(description="How to bucket them; null: the total only."),
+    ] = None,
 ) -> ContributionStats:
     where = conditions.contribution_condition(contribution_criteria(filter))
     rows = await info.context.read(contribution_stats, where, group_by)

@@ -12,6 +12,7 @@ code, the same reason ends the stream as its last event: an error with the same 
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -20,7 +21,7 @@ from starlette.websockets import WebSocket
 
 from db.api_keys import is_live
 from db.changes import changes_after, projects_visible_to
-from schema.changes import Change, RecordType
+from schema.changes import Change, ChangeProjects, ChangeTypes
 from schema.context import Context, Principal
 from schema.error_codes import database_unreachable
 from schema.errors import not_found
@@ -110,7 +111,10 @@ async def _next(
             )
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live updates over WebSocket (graphql-transport-ws): committed changes as "
+    "they happen, and a project's state as it changes."
+)
 class Subscription:
     @strawberry.subscription(
         description="Each committed change, in commit order. With `since` (a change's "
@@ -121,9 +125,15 @@ class Subscription:
     async def changes(
         self,
         info: Info,
-        types: list[RecordType] | None = None,
-        project_ids: list[strawberry.ID] | None = None,
-        since: int | None = None,
+        types: ChangeTypes = None,
+        project_ids: ChangeProjects = None,
+        since: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The `position` of the last change a client has: the changes "
+                "after it are replayed from the audit trail first. Null: live changes only."
+            ),
+        ] = None,
     ) -> AsyncGenerator[Change, None]:
         principal = principal_of(info)
         context = info.context
@@ -175,7 +185,16 @@ class Subscription:
         "to it or to its links, beneficiary groups and outcomes; `null` once it is deleted.",
         permission_classes=[CanRead],
     )
-    async def project(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Project | None, None]:
+    async def project(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The project's global id; an unknown one ends with NOT_FOUND."
+            ),
+        ],
+    ) -> AsyncGenerator[Project | None, None]:
         [project_id] = decode_ids([id], "Project", "id") or ()
         context = info.context
         subscriber = _subscribe(info, context.principal)

@@ -6,7 +6,11 @@ import strawberry
 from schema.mutations import iati, partners, projects, results
 
 
-@strawberry.type
+@strawberry.type(
+    description="Writing the graph, with an API key sent as `Authorization: Bearer <key>`: "
+    "a write key bound to a partner writes that partner's projects, an admin key "
+    "everything. Each mutation is one transaction, recorded in `changes`."
+)
 class Mutation:
     create_project = projects.create_project
     update_project = projects.update_project

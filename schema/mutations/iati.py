@@ -6,7 +6,7 @@ no cookies (keys are Bearer tokens a page cannot attach on its own), so that att
 nothing to ride on.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -23,23 +23,31 @@ from schema.permissions import IsAdmin
 
 @strawberry.type(description="Something that stopped an activity, or the file, from importing.")
 class IatiProblem:
-    message: str
-    line: int | None
+    message: str = strawberry.field(description="What is wrong, for a person to fix.")
+    line: int | None = strawberry.field(
+        description="Line of the file where it is; null for a problem of the whole file."
+    )
     activity: str | None = strawberry.field(description="The activity's iati-identifier.")
-    file: str | None
+    file: str | None = strawberry.field(description="Name of the file uploaded.")
 
     @classmethod
     def of(cls, p: Problem) -> "IatiProblem":
         return cls(message=p.message, line=p.line, activity=p.activity, file=p.file)
 
 
-@strawberry.type
+@strawberry.type(description="What an IATI import did, activity by activity.")
 class IatiImportReport:
-    created: int
-    updated: int
-    unchanged: int
+    created: int = strawberry.field(description="Activities new to the service, now projects.")
+    updated: int = strawberry.field(
+        description="Activities already imported (same iati-identifier) that changed."
+    )
+    unchanged: int = strawberry.field(
+        description="Activities already imported and the same: a file imported twice."
+    )
     skipped: list[str] = strawberry.field(description="Activities left out for their problems.")
-    problems: list[IatiProblem]
+    problems: list[IatiProblem] = strawberry.field(
+        description="Problems of the activities skipped (with `skipInvalid`); empty otherwise."
+    )
 
 
 class _Refused(Exception):
@@ -61,7 +69,23 @@ def _problems(report: ImportReport) -> list[dict[str, Any]]:
     "problem) and nothing changes; `skipInvalid` imports the valid activities.",
     permission_classes=[IsAdmin],
 )
-async def import_iati(info: Info, file: Upload, skip_invalid: bool = False) -> IatiImportReport:
+async def import_iati(
+    info: Info,
+    file: Annotated[
+        Upload,
+        strawberry.argument(
+            description="The IATI activity XML, sent as a multipart upload (GraphQL multipart "
+            "request spec); at most COOPGRAPH_IATI_MAX_UPLOAD_BYTES, else PAYLOAD_TOO_LARGE."
+        ),
+    ],
+    skip_invalid: Annotated[
+        bool,
+        strawberry.argument(
+            description="Import the valid activities and report the others in `problems`, "
+            "instead of refusing the whole file."
+        ),
+    ] = False,
+) -> IatiImportReport:
     settings = info.context.settings
     size = getattr(file, "size", None)
     if size is not None and size > settings.iati_max_upload_bytes:

@@ -4,7 +4,7 @@ Over 400 lines, and kept whole: the three kinds of record share the conversion o
 to columns (``_columns``) and the check that what they point at exists (``_exists``).
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -14,8 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import queries as q
 from db import tables, writes
 from db.enums import ContributionKind, PartnerKind, PartnerRole
+from schema.descriptions import described
 from schema.info import Info
 from schema.mutations.inputs import (
+    ID_TO_WRITE,
+    UPDATE_INPUT,
+    VERSION_READ,
+    WRITE_INPUT,
     AmountInput,
     FuzzyDateInput,
     amount_columns,
@@ -39,8 +44,51 @@ from schema.types.funding import Contribution
 from schema.types.partner import Partner
 from schema.types.programme import Programme, ProgrammePartner
 
+PARTNER_FIELDS = {
+    "id": ID_TO_WRITE,
+    "version": VERSION_READ,
+    "code": "Stable key, unique among partners (koica); used by filters and IATI exports.",
+    "name": "Full name of the organisation.",
+    "kind": "What kind of organisation it is; it decides its IATI organisation type.",
+    "acronym": "Short name (KOICA); shown in place of the name where space is short.",
+    "parent_id": "The global id of the partner it is part of (KOICA → MOFA); not itself.",
+    "country": "ISO 3166-1 alpha-2 code of its home country; one of the service's countries.",
+    "website": "Its web address, as a full URL.",
+    "description": "What the organisation is and does, in a paragraph.",
+    "iati_identifier": "Its IATI organisation identifier (XM-DAC-41302 for the ILO).",
+}
+PROGRAMME_FIELDS = {
+    "id": ID_TO_WRITE,
+    "version": VERSION_READ,
+    "code": "Stable key, unique among programmes.",
+    "name": "Full name of the programme.",
+    "acronym": "Short name the sources use.",
+    "description": "What the programme does, in a paragraph.",
+    "start": "When it starts, as precisely as known.",
+    "end": "When it ends, as precisely as known; not before `start`.",
+    "parent_id": "The global id of the programme this one is a phase of; not itself.",
+    "programme_id": "The global id of the programme.",
+    "partner_id": "The global id of the partner.",
+    "role": "The partner's role in the programme (IATI participating-org role).",
+}
+CONTRIBUTION_FIELDS = {
+    "id": ID_TO_WRITE,
+    "version": VERSION_READ,
+    "code": "Stable key, unique among contributions.",
+    "donor_id": "The global id of the partner that gives.",
+    "recipient_id": "The global id of the partner that receives (the ILO, for one).",
+    "kind": "Assessed, voluntary core or voluntary earmarked.",
+    "amount": "The amount over the whole period, in the currency the source states.",
+    "period_start_year": "First year of the period the amount covers.",
+    "period_end_year": "Last year of that period (the same as the first for one year); "
+    "not before it.",
+    "programme_id": "The global id of the programme the contribution funds, if earmarked to one.",
+    "project_id": "The global id of the project the contribution funds, if earmarked to one.",
+}
 
-@strawberry.input
+
+@described(PARTNER_FIELDS)
+@strawberry.input(description="A new partner organisation.")
 class CreatePartnerInput:
     code: str
     name: str
@@ -53,7 +101,8 @@ class CreatePartnerInput:
     iati_identifier: str | None = None
 
 
-@strawberry.input
+@described(PARTNER_FIELDS)
+@strawberry.input(description=f"Changes to a partner. {UPDATE_INPUT}")
 class UpdatePartnerInput:
     id: strawberry.ID
     version: int
@@ -68,10 +117,10 @@ class UpdatePartnerInput:
     iati_identifier: str | None = strawberry.UNSET
 
 
-@strawberry.input
+@strawberry.input(description="The partner to delete, at the version read.")
 class DeletePartnerInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the partner to delete.")
+    version: int = strawberry.field(description=VERSION_READ)
     remove_links: bool = strawberry.field(
         default=False,
         description="Also remove the partner's project, programme and agreement links and "
@@ -80,7 +129,8 @@ class DeletePartnerInput:
     )
 
 
-@strawberry.input
+@described(PROGRAMME_FIELDS)
+@strawberry.input(description="A new programme, or a phase of one (with `parentId`).")
 class CreateProgrammeInput:
     code: str
     name: str
@@ -91,7 +141,8 @@ class CreateProgrammeInput:
     parent_id: strawberry.ID | None = None
 
 
-@strawberry.input
+@described(PROGRAMME_FIELDS)
+@strawberry.input(description=f"Changes to a programme. {UPDATE_INPUT}")
 class UpdateProgrammeInput:
     id: strawberry.ID
     version: int
@@ -104,14 +155,16 @@ class UpdateProgrammeInput:
     parent_id: strawberry.ID | None = strawberry.UNSET
 
 
-@strawberry.input
+@described(PROGRAMME_FIELDS)
+@strawberry.input(description="A partner's link to a programme in one role.")
 class ProgrammePartnerLinkInput:
     programme_id: strawberry.ID
     partner_id: strawberry.ID
     role: PartnerRole
 
 
-@strawberry.input
+@described(CONTRIBUTION_FIELDS)
+@strawberry.input(description="A new contribution from a donor to an organisation.")
 class CreateContributionInput:
     code: str
     donor_id: strawberry.ID
@@ -124,7 +177,8 @@ class CreateContributionInput:
     project_id: strawberry.ID | None = None
 
 
-@strawberry.input
+@described(CONTRIBUTION_FIELDS)
+@strawberry.input(description=f"Changes to a contribution. {UPDATE_INPUT}")
 class UpdateContributionInput:
     id: strawberry.ID
     version: int
@@ -134,25 +188,33 @@ class UpdateContributionInput:
     period_end_year: int | None = strawberry.UNSET
 
 
-@strawberry.type
+@strawberry.type(description="What a partner mutation wrote.")
 class PartnerPayload:
-    partner: Partner
+    partner: Partner = strawberry.field(
+        description="The partner as stored now, with its new `version`."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What a programme mutation wrote.")
 class ProgrammePayload:
-    programme: Programme
+    programme: Programme = strawberry.field(
+        description="The programme as stored now, with its new `version`."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What linking or unlinking a programme's partner wrote.")
 class ProgrammePartnerPayload:
     link: ProgrammePartner | None = strawberry.field(description="Null after an unlink.")
-    programme: Programme
+    programme: Programme = strawberry.field(
+        description="The programme after the write, to refresh its `partners` in a cache."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What a contribution mutation wrote.")
 class ContributionPayload:
-    contribution: Contribution
+    contribution: Contribution = strawberry.field(
+        description="The contribution as stored now, with its new `version`."
+    )
 
 
 _REQUIRED = {"code", "name", "kind", "title", "amount", "period_start_year", "period_end_year"}
@@ -202,7 +264,9 @@ async def _check_partner(
 
 
 @strawberry.mutation(description="Create a partner organisation.", permission_classes=[IsAdmin])
-async def create_partner(info: Info, input: CreatePartnerInput) -> PartnerPayload:
+async def create_partner(
+    info: Info, input: Annotated[CreatePartnerInput, strawberry.argument(description=WRITE_INPUT)]
+) -> PartnerPayload:
     problems = Problems.checking(input)
     columns = _columns(given(input), problems, {"parent_id": "Partner"})
 
@@ -215,7 +279,9 @@ async def create_partner(info: Info, input: CreatePartnerInput) -> PartnerPayloa
 
 
 @strawberry.mutation(description="Change some fields of a partner.", permission_classes=[IsAdmin])
-async def update_partner(info: Info, input: UpdatePartnerInput) -> PartnerPayload:
+async def update_partner(
+    info: Info, input: Annotated[UpdatePartnerInput, strawberry.argument(description=WRITE_INPUT)]
+) -> PartnerPayload:
     problems = Problems.checking(input)
     partner_id, version, values = update_of(problems, input, "Partner")
     columns = _columns(values, problems, {"parent_id": "Partner"})
@@ -233,7 +299,9 @@ async def update_partner(info: Info, input: UpdatePartnerInput) -> PartnerPayloa
     "`removeLinks` asks for its links to go too.",
     permission_classes=[IsAdmin],
 )
-async def delete_partner(info: Info, input: DeletePartnerInput) -> DeletePayload:
+async def delete_partner(
+    info: Info, input: Annotated[DeletePartnerInput, strawberry.argument(description=WRITE_INPUT)]
+) -> DeletePayload:
     problems = Problems.checking(input)
     partner_id = record_id_of(problems, input.id, "Partner")
 
@@ -269,7 +337,9 @@ async def _check_programme(
 @strawberry.mutation(
     description="Create a programme or a phase of one.", permission_classes=[IsAdmin]
 )
-async def create_programme(info: Info, input: CreateProgrammeInput) -> ProgrammePayload:
+async def create_programme(
+    info: Info, input: Annotated[CreateProgrammeInput, strawberry.argument(description=WRITE_INPUT)]
+) -> ProgrammePayload:
     problems = Problems.checking(input)
     columns = _columns(given(input), problems, {"parent_id": "Programme"})
 
@@ -282,7 +352,9 @@ async def create_programme(info: Info, input: CreateProgrammeInput) -> Programme
 
 
 @strawberry.mutation(description="Change some fields of a programme.", permission_classes=[IsAdmin])
-async def update_programme(info: Info, input: UpdateProgrammeInput) -> ProgrammePayload:
+async def update_programme(
+    info: Info, input: Annotated[UpdateProgrammeInput, strawberry.argument(description=WRITE_INPUT)]
+) -> ProgrammePayload:
     problems = Problems.checking(input)
     programme_id, version, values = update_of(problems, input, "Programme")
     columns = _columns(values, problems, {"parent_id": "Programme"})
@@ -302,7 +374,9 @@ async def update_programme(info: Info, input: UpdateProgrammeInput) -> Programme
     "phases become programmes of their own.",
     permission_classes=[IsAdmin],
 )
-async def delete_programme(info: Info, input: DeleteInput) -> DeletePayload:
+async def delete_programme(
+    info: Info, input: Annotated[DeleteInput, strawberry.argument(description=WRITE_INPUT)]
+) -> DeletePayload:
     problems = Problems.checking(input)
     programme_id = record_id_of(problems, input.id, "Programme")
 
@@ -354,7 +428,8 @@ async def _programme_link_id(
     description="Give a partner a role in a programme.", permission_classes=[IsAdmin]
 )
 async def link_programme_partner(
-    info: Info, input: ProgrammePartnerLinkInput
+    info: Info,
+    input: Annotated[ProgrammePartnerLinkInput, strawberry.argument(description=WRITE_INPUT)],
 ) -> ProgrammePartnerPayload:
     problems = Problems.checking(input)
     programme_id, partner_id = _programme_link(input, problems)
@@ -383,7 +458,8 @@ async def link_programme_partner(
     description="Remove a partner's role from a programme.", permission_classes=[IsAdmin]
 )
 async def unlink_programme_partner(
-    info: Info, input: ProgrammePartnerLinkInput
+    info: Info,
+    input: Annotated[ProgrammePartnerLinkInput, strawberry.argument(description=WRITE_INPUT)],
 ) -> ProgrammePartnerPayload:
     problems = Problems.checking(input)
     programme_id, partner_id = _programme_link(input, problems)
@@ -428,7 +504,10 @@ async def _check_contribution(
 
 
 @strawberry.mutation(description="Record a contribution.", permission_classes=[IsAdmin])
-async def create_contribution(info: Info, input: CreateContributionInput) -> ContributionPayload:
+async def create_contribution(
+    info: Info,
+    input: Annotated[CreateContributionInput, strawberry.argument(description=WRITE_INPUT)],
+) -> ContributionPayload:
     problems = Problems.checking(input)
     columns = _columns(given(input), problems, _CONTRIBUTION_IDS)
 
@@ -443,7 +522,10 @@ async def create_contribution(info: Info, input: CreateContributionInput) -> Con
 @strawberry.mutation(
     description="Change some fields of a contribution.", permission_classes=[IsAdmin]
 )
-async def update_contribution(info: Info, input: UpdateContributionInput) -> ContributionPayload:
+async def update_contribution(
+    info: Info,
+    input: Annotated[UpdateContributionInput, strawberry.argument(description=WRITE_INPUT)],
+) -> ContributionPayload:
     problems = Problems.checking(input)
     contribution_id, version, values = update_of(problems, input, "Contribution")
     columns = _columns(values, problems, _CONTRIBUTION_IDS)
@@ -459,5 +541,7 @@ async def update_contribution(info: Info, input: UpdateContributionInput) -> Con
 
 
 @strawberry.mutation(description="Delete a contribution.", permission_classes=[IsAdmin])
-async def delete_contribution(info: Info, input: DeleteInput) -> DeletePayload:
+async def delete_contribution(
+    info: Info, input: Annotated[DeleteInput, strawberry.argument(description=WRITE_INPUT)]
+) -> DeletePayload:
     return await delete_record(info, input, "Contribution", q.contribution)

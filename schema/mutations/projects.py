@@ -6,7 +6,7 @@ link mutations share its checks (``_missing``, ``_link_amount``).
 """
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -16,8 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import queries as q
 from db import tables, writes
 from db.enums import CountryRole, PartnerRole, ProjectStatus
+from schema.descriptions import described
 from schema.info import Info
 from schema.mutations.inputs import (
+    ID_TO_WRITE,
+    UPDATE_INPUT,
+    VERSION_READ,
+    WRITE_INPUT,
     AmountInput,
     FuzzyDateInput,
     amount_columns,
@@ -47,7 +52,37 @@ from schema.types.project import Project, ProjectPartner
 _DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
 
 
-@strawberry.input
+PROJECT_FIELDS = {
+    "id": ID_TO_WRITE,
+    "version": VERSION_READ,
+    "code": "Stable public code, unique among projects (tunisia-ict-jobs).",
+    "title": "Full title, as the sources give it; not blank.",
+    "acronym": "Short name the sources use.",
+    "summary": "What the project does, in a paragraph.",
+    "status": "Where the project stands; needs `statusAsOf`.",
+    "status_as_of": "The day `status` was true on, as the source dates it.",
+    "planned_start": "Planned start, as precisely as known (IATI activity-date 1).",
+    "planned_end": "Planned end (IATI activity-date 3); not before the planned start. Mark it "
+    "`derived` when computed from the start and duration.",
+    "actual_start": "Actual start (IATI activity-date 2).",
+    "actual_end": "Actual end (IATI activity-date 4); not before the actual start.",
+    "duration_months": "Duration in months, as the source states it; positive.",
+    "budget": "Total budget in the currency the source states it.",
+    "previous_phase_id": "The global id of the project this one continues.",
+    "programme_ids": "Global ids of the programmes it belongs to.",
+    "partners": "Its partners, each in a role; a partner in two roles is given twice.",
+    "countries": "The countries it works in (RECIPIENT) or with (PARTICIPANT).",
+    "beneficiary_groups": "The groups of people it targets; codes unique within the project.",
+    "outcomes": "Its results; codes unique within the project.",
+    "project_id": "The global id of the project.",
+    "partner_id": "The global id of the partner.",
+    "role": "The partner's role in the project: one link per partner and role.",
+    "amount": "For funders: the amount they give, as the source states it.",
+}
+
+
+@described(PROJECT_FIELDS)
+@strawberry.input(description="A partner in one role, written with a new project.")
 class ProjectPartnerInput:
     partner_id: strawberry.ID
     role: PartnerRole
@@ -56,12 +91,18 @@ class ProjectPartnerInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A country a new project works in or with.")
 class ProjectCountryInput:
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
-    role: CountryRole = CountryRole.RECIPIENT
+    country: str = strawberry.field(
+        description="ISO 3166-1 alpha-2 code, one of the service's countries (`countries`)."
+    )
+    role: CountryRole = strawberry.field(
+        default=CountryRole.RECIPIENT,
+        description="RECIPIENT (the default) receives the aid; PARTICIPANT takes part only.",
+    )
 
 
+@described(PROJECT_FIELDS)
 @strawberry.input(description="A project with all its parts, written in one transaction.")
 class CreateProjectInput:
     code: str
@@ -85,7 +126,11 @@ class CreateProjectInput:
     outcomes: list[NewOutcomeInput] = strawberry.field(default_factory=list)
 
 
-@strawberry.input(description="The fields to change; the others are left as they are.")
+@described(PROJECT_FIELDS)
+@strawberry.input(
+    description=f"Changes to a project's own fields (its links have mutations of their own). "
+    f"{UPDATE_INPUT}"
+)
 class UpdateProjectInput:
     id: strawberry.ID
     version: int
@@ -104,7 +149,8 @@ class UpdateProjectInput:
     previous_phase_id: strawberry.ID | None = strawberry.UNSET
 
 
-@strawberry.input
+@described(PROJECT_FIELDS)
+@strawberry.input(description="A partner to link to a project in a role.")
 class LinkProjectPartnerInput:
     project_id: strawberry.ID
     partner_id: strawberry.ID
@@ -112,22 +158,27 @@ class LinkProjectPartnerInput:
     amount: AmountInput | None = None
 
 
-@strawberry.input
+@described(PROJECT_FIELDS)
+@strawberry.input(description="The link to remove: a partner's role in a project.")
 class UnlinkProjectPartnerInput:
     project_id: strawberry.ID
     partner_id: strawberry.ID
     role: PartnerRole
 
 
-@strawberry.type
+@strawberry.type(description="What a project mutation wrote.")
 class ProjectPayload:
-    project: Project
+    project: Project = strawberry.field(
+        description="The project as stored now, with its new `version`."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What linking or unlinking a project's partner wrote.")
 class ProjectPartnerPayload:
     link: ProjectPartner | None = strawberry.field(description="Null after an unlink.")
-    project: Project
+    project: Project = strawberry.field(
+        description="The project after the write, to refresh its `partners` in a cache."
+    )
 
 
 def project_columns(values: dict[str, Any], problems: Problems, path: str) -> dict[str, Any]:
@@ -189,7 +240,9 @@ def _link_amount(
     "beneficiary groups and outcomes: all of it, or nothing.",
     permission_classes=[CanWriteProject],
 )
-async def create_project(info: Info, input: CreateProjectInput) -> ProjectPayload:
+async def create_project(
+    info: Info, input: Annotated[CreateProjectInput, strawberry.argument(description=WRITE_INPUT)]
+) -> ProjectPayload:
     problems = Problems.checking(input)
     nested = ("programme_ids", "partners", "countries", "themes", "beneficiary_groups", "outcomes")
     scalars = {k: v for k, v in given(input).items() if k not in nested}
@@ -303,7 +356,9 @@ async def create_project(info: Info, input: CreateProjectInput) -> ProjectPayloa
 @strawberry.mutation(
     description="Change some fields of a project.", permission_classes=[CanWriteProject]
 )
-async def update_project(info: Info, input: UpdateProjectInput) -> ProjectPayload:
+async def update_project(
+    info: Info, input: Annotated[UpdateProjectInput, strawberry.argument(description=WRITE_INPUT)]
+) -> ProjectPayload:
     problems = Problems.checking(input)
     project_id, version, values = update_of(problems, input, "Project")
     columns = project_columns(values, problems, "input")
@@ -335,7 +390,9 @@ async def update_project(info: Info, input: UpdateProjectInput) -> ProjectPayloa
     "a tombstone in `changes`.",
     permission_classes=[CanWriteProject],
 )
-async def delete_project(info: Info, input: DeleteInput) -> DeletePayload:
+async def delete_project(
+    info: Info, input: Annotated[DeleteInput, strawberry.argument(description=WRITE_INPUT)]
+) -> DeletePayload:
     problems = Problems.checking(input)
     project_id = record_id_of(problems, input.id, "Project")
 
@@ -361,7 +418,10 @@ async def delete_project(info: Info, input: DeleteInput) -> DeletePayload:
     description="Give a partner a role in a project (for a funder, with its amount).",
     permission_classes=[CanWriteProject],
 )
-async def link_project_partner(info: Info, input: LinkProjectPartnerInput) -> ProjectPartnerPayload:
+async def link_project_partner(
+    info: Info,
+    input: Annotated[LinkProjectPartnerInput, strawberry.argument(description=WRITE_INPUT)],
+) -> ProjectPartnerPayload:
     problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     partner_id = problems.global_id(input.partner_id, "Partner", "input.partnerId")
@@ -405,7 +465,8 @@ async def link_project_partner(info: Info, input: LinkProjectPartnerInput) -> Pr
     description="Remove a partner's role from a project.", permission_classes=[CanWriteProject]
 )
 async def unlink_project_partner(
-    info: Info, input: UnlinkProjectPartnerInput
+    info: Info,
+    input: Annotated[UnlinkProjectPartnerInput, strawberry.argument(description=WRITE_INPUT)],
 ) -> ProjectPartnerPayload:
     problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")

@@ -1,6 +1,6 @@
 """Mutations of beneficiary groups and outcomes, and recording an outcome's progress."""
 
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -10,8 +10,13 @@ from db import queries as q
 from db import tables, writes
 from db.columns import folded
 from db.enums import BeneficiaryCategory, OutcomeKind
+from schema.descriptions import described
 from schema.info import Info
 from schema.mutations.inputs import (
+    ID_TO_WRITE,
+    UPDATE_INPUT,
+    VERSION_READ,
+    WRITE_INPUT,
     CountInput,
     FigureInput,
     FuzzyDateInput,
@@ -24,25 +29,58 @@ from schema.mutations.running import run_write
 from schema.permissions import CanWriteProject
 from schema.types.results import BeneficiaryGroup, Outcome
 
+GROUP_FIELDS = {
+    "id": ID_TO_WRITE,
+    "version": VERSION_READ,
+    "project_id": "The global id of the project the group belongs to.",
+    "code": "A code unique within the project (tvet-trainees); it orders the project's groups.",
+    "description": "Who the people are, in the source's words.",
+    "categories": "Every category the group belongs to (young women: WOMEN and YOUTH).",
+    "target_count": "How many people the project means to reach, as the source states it.",
+    "reached_count": "How many it has reached so far, as the source states it.",
+    "women_share": "The share of women, in percent (0 to 100).",
+    "country": "ISO 3166-1 alpha-2 code of the country the group is in; one of the "
+    "service's countries. Null for a group across countries.",
+    "location": "Where within the country, in words (a province, a city, a camp).",
+}
+OUTCOME_FIELDS = {
+    "id": ID_TO_WRITE,
+    "version": VERSION_READ,
+    "project_id": "The global id of the project the outcome belongs to.",
+    "code": "A code unique within the project; it orders the project's outcomes.",
+    "kind": "OUTPUT, OUTCOME or IMPACT (IATI result type).",
+    "statement": "The result sought, in the source's words.",
+    "indicator": "What is measured to tell it (IATI indicator title).",
+    "unit": "Unit of the baseline, target and actual figures (people, %, enterprises).",
+    "baseline": "The figure before the project (IATI baseline value).",
+    "target": "The figure the project aims for by the end of the period.",
+    "actual": "The figure reached, as last reported.",
+    "period_start": "Start of the period the target and actual figures cover.",
+    "period_end": "End of that period; not before its start.",
+}
 
-@strawberry.input
+
+@described(GROUP_FIELDS)
+@strawberry.input(description="A beneficiary group, written with its project.")
 class NewBeneficiaryGroupInput:
     code: str
     description: str
     categories: list[BeneficiaryCategory]
     target_count: CountInput | None = None
     reached_count: CountInput | None = None
-    women_share: FigureInput | None = strawberry.field(default=None, description="Percent.")
+    women_share: FigureInput | None = None
     country: str | None = None
     location: str | None = None
 
 
-@strawberry.input
+@described(GROUP_FIELDS)
+@strawberry.input(description="A beneficiary group to add to an existing project.")
 class CreateBeneficiaryGroupInput(NewBeneficiaryGroupInput):
     project_id: strawberry.ID
 
 
-@strawberry.input
+@described(GROUP_FIELDS)
+@strawberry.input(description=f"Changes to a beneficiary group. {UPDATE_INPUT}")
 class UpdateBeneficiaryGroupInput:
     id: strawberry.ID
     version: int
@@ -56,7 +94,10 @@ class UpdateBeneficiaryGroupInput:
     location: str | None = strawberry.UNSET
 
 
-@strawberry.input
+@described(OUTCOME_FIELDS)
+@strawberry.input(
+    description="An outcome (IATI result with one indicator), written with its project."
+)
 class NewOutcomeInput:
     code: str
     kind: OutcomeKind
@@ -70,12 +111,14 @@ class NewOutcomeInput:
     period_end: FuzzyDateInput | None = None
 
 
-@strawberry.input
+@described(OUTCOME_FIELDS)
+@strawberry.input(description="An outcome to add to an existing project.")
 class CreateOutcomeInput(NewOutcomeInput):
     project_id: strawberry.ID
 
 
-@strawberry.input
+@described(OUTCOME_FIELDS)
+@strawberry.input(description=f"Changes to an outcome. {UPDATE_INPUT}")
 class UpdateOutcomeInput:
     id: strawberry.ID
     version: int
@@ -91,6 +134,7 @@ class UpdateOutcomeInput:
     period_end: FuzzyDateInput | None = strawberry.UNSET
 
 
+@described(OUTCOME_FIELDS)
 @strawberry.input(description="A new actual value of an outcome, for a period.")
 class RecordOutcomeProgressInput:
     id: strawberry.ID
@@ -100,25 +144,32 @@ class RecordOutcomeProgressInput:
     period_end: FuzzyDateInput | None = None
 
 
-@strawberry.input
+@strawberry.input(description="The record to delete, at the version read.")
 class DeleteInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the record to delete.")
+    version: int = strawberry.field(description=VERSION_READ)
 
 
-@strawberry.type
+@strawberry.type(description="What a beneficiary-group mutation wrote.")
 class BeneficiaryGroupPayload:
-    beneficiary_group: BeneficiaryGroup
+    beneficiary_group: BeneficiaryGroup = strawberry.field(
+        description="The group as stored now, with its new `version`."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What an outcome mutation wrote.")
 class OutcomePayload:
-    outcome: Outcome
+    outcome: Outcome = strawberry.field(
+        description="The outcome as stored now, with its new `version`."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What a delete removed.")
 class DeletePayload:
-    deleted_id: strawberry.ID
+    deleted_id: strawberry.ID = strawberry.field(
+        description="The global id of the deleted record: drop it from a client's cache. "
+        "`changes` keeps its tombstone."
+    )
 
 
 def group_columns(values: dict[str, Any], problems: Problems, path: str) -> dict[str, Any]:
@@ -243,7 +294,8 @@ async def delete_record(
     description="Add a beneficiary group to a project.", permission_classes=[CanWriteProject]
 )
 async def create_beneficiary_group(
-    info: Info, input: CreateBeneficiaryGroupInput
+    info: Info,
+    input: Annotated[CreateBeneficiaryGroupInput, strawberry.argument(description=WRITE_INPUT)],
 ) -> BeneficiaryGroupPayload:
     problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
@@ -273,7 +325,8 @@ async def create_beneficiary_group(
     description="Change some fields of a beneficiary group.", permission_classes=[CanWriteProject]
 )
 async def update_beneficiary_group(
-    info: Info, input: UpdateBeneficiaryGroupInput
+    info: Info,
+    input: Annotated[UpdateBeneficiaryGroupInput, strawberry.argument(description=WRITE_INPUT)],
 ) -> BeneficiaryGroupPayload:
     problems = Problems.checking(input)
     group_id, version, values = update_of(problems, input, "BeneficiaryGroup")
@@ -296,14 +349,18 @@ async def update_beneficiary_group(
 @strawberry.mutation(
     description="Delete a beneficiary group.", permission_classes=[CanWriteProject]
 )
-async def delete_beneficiary_group(info: Info, input: DeleteInput) -> DeletePayload:
+async def delete_beneficiary_group(
+    info: Info, input: Annotated[DeleteInput, strawberry.argument(description=WRITE_INPUT)]
+) -> DeletePayload:
     return await delete_record(info, input, "BeneficiaryGroup", q.beneficiary_group)
 
 
 @strawberry.mutation(
     description="Add an outcome to a project.", permission_classes=[CanWriteProject]
 )
-async def create_outcome(info: Info, input: CreateOutcomeInput) -> OutcomePayload:
+async def create_outcome(
+    info: Info, input: Annotated[CreateOutcomeInput, strawberry.argument(description=WRITE_INPUT)]
+) -> OutcomePayload:
     problems = Problems.checking(input)
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     values = given(input)
@@ -344,7 +401,9 @@ async def _update_outcome(
 @strawberry.mutation(
     description="Change some fields of an outcome.", permission_classes=[CanWriteProject]
 )
-async def update_outcome(info: Info, input: UpdateOutcomeInput) -> OutcomePayload:
+async def update_outcome(
+    info: Info, input: Annotated[UpdateOutcomeInput, strawberry.argument(description=WRITE_INPUT)]
+) -> OutcomePayload:
     problems = Problems.checking(input)
     outcome_id, version, values = update_of(problems, input, "Outcome")
     return await _update_outcome(
@@ -356,7 +415,10 @@ async def update_outcome(info: Info, input: UpdateOutcomeInput) -> OutcomePayloa
     description="Record how far an outcome has come: its actual value, for a period.",
     permission_classes=[CanWriteProject],
 )
-async def record_outcome_progress(info: Info, input: RecordOutcomeProgressInput) -> OutcomePayload:
+async def record_outcome_progress(
+    info: Info,
+    input: Annotated[RecordOutcomeProgressInput, strawberry.argument(description=WRITE_INPUT)],
+) -> OutcomePayload:
     problems = Problems.checking(input)
     outcome_id = record_id_of(problems, input.id, "Outcome")
     values: dict[str, Any] = {"actual": input.actual}
@@ -369,5 +431,7 @@ async def record_outcome_progress(info: Info, input: RecordOutcomeProgressInput)
 
 
 @strawberry.mutation(description="Delete an outcome.", permission_classes=[CanWriteProject])
-async def delete_outcome(info: Info, input: DeleteInput) -> DeletePayload:
+async def delete_outcome(
+    info: Info, input: Annotated[DeleteInput, strawberry.argument(description=WRITE_INPUT)]
+) -> DeletePayload:
     return await delete_record(info, input, "Outcome", q.outcome)

@@ -10,7 +10,16 @@ from strawberry import relay
 from db.enums import AgreementKind, ContributionKind
 from schema.context import load_one
 from schema.info import Info
-from schema.types.common import PROJECTS, FuzzyDate, Money, Source, at_most
+from schema.types.common import (
+    CREATED_AT,
+    PROJECTS,
+    SOURCES,
+    UPDATED_AT,
+    FuzzyDate,
+    Money,
+    Source,
+    at_most,
+)
 from schema.types.node import Entity
 
 if TYPE_CHECKING:
@@ -31,13 +40,21 @@ class Contribution(Entity):
     version: int = strawberry.field(
         description="Bumped by every update; an update or delete must state the version it read."
     )
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    code: str
-    kind: ContributionKind
-    amount: Money
-    period_start_year: int
-    period_end_year: int
+    created_at: datetime.datetime = strawberry.field(description=CREATED_AT)
+    updated_at: datetime.datetime = strawberry.field(description=UPDATED_AT)
+    code: str = strawberry.field(description="Stable key, unique among contributions.")
+    kind: ContributionKind = strawberry.field(
+        description="Assessed, voluntary core or voluntary earmarked."
+    )
+    amount: Money = strawberry.field(
+        description="The amount over the whole period, in the currency the source states."
+    )
+    period_start_year: int = strawberry.field(
+        description="First year of the period the amount covers."
+    )
+    period_end_year: int = strawberry.field(
+        description="Last year of that period (equal to the first for a single year)."
+    )
     donor_id: strawberry.Private[int]
     recipient_id: strawberry.Private[int]
     programme_id: strawberry.Private[int | None]
@@ -63,27 +80,27 @@ class Contribution(Entity):
             project_id=row["project_id"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The partner that gives.")
     async def donor(self, info: Info) -> PartnerRef:
         return await load_one(info.context.loaders.partner, self.donor_id)
 
-    @strawberry.field
+    @strawberry.field(description="The partner that receives (the ILO, for one).")
     async def recipient(self, info: Info) -> PartnerRef:
         return await load_one(info.context.loaders.partner, self.recipient_id)
 
-    @strawberry.field
+    @strawberry.field(description="The programme it is earmarked to; null if none.")
     async def programme(self, info: Info) -> ProgrammeRef | None:
         if self.programme_id is None:
             return None
         return await info.context.loaders.programme.load(self.programme_id)
 
-    @strawberry.field
+    @strawberry.field(description="The project it is earmarked to; null if none.")
     async def project(self, info: Info) -> ProjectRef | None:
         if self.project_id is None:
             return None
         return await info.context.loaders.project.load(self.project_id)
 
-    @strawberry.field
+    @strawberry.field(description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["contribution_id"].load(self.id)
 
@@ -93,16 +110,24 @@ class Contribution(Entity):
 )
 class Agreement(Entity):
     id: relay.NodeID[int]
-    code: str
-    kind: AgreementKind
-    title: str
-    description: str | None
+    code: str = strawberry.field(description="Stable key, unique among agreements.")
+    kind: AgreementKind = strawberry.field(
+        description="Memorandum, agreement, evaluation or assessment."
+    )
+    title: str = strawberry.field(description="Its title, as the sources give it.")
+    description: str | None = strawberry.field(
+        description="What it covers, in a paragraph; null when not written."
+    )
     signed_on: FuzzyDate | None = strawberry.field(description="Date signed or carried out.")
     officials: list[str] = strawberry.field(
         description="Officials the record's passages name (signing, or pictured), as named."
     )
-    period_start_year: int | None
-    period_end_year: int | None
+    period_start_year: int | None = strawberry.field(
+        description="First year it covers; null when the sources do not say."
+    )
+    period_end_year: int | None = strawberry.field(
+        description="Last year it covers; null when open-ended or not stated."
+    )
     programme_id: strawberry.Private[int | None]
 
     @classmethod
@@ -120,13 +145,13 @@ class Agreement(Entity):
             programme_id=row["programme_id"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The programme it concerns; null if none.")
     async def programme(self, info: Info) -> ProgrammeRef | None:
         if self.programme_id is None:
             return None
         return await info.context.loaders.programme.load(self.programme_id)
 
-    @strawberry.field
+    @strawberry.field(description="The partners that signed it, or for which it was done.")
     async def parties(self, info: Info) -> list[PartnerRef]:
         return await info.context.loaders.parties_by_agreement.load(self.id)
 
@@ -134,6 +159,6 @@ class Agreement(Entity):
     async def projects(self, info: Info) -> list[ProjectRef]:
         return await info.context.loaders.projects_by_agreement.load(self.id)
 
-    @strawberry.field
+    @strawberry.field(description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["agreement_id"].load(self.id)

@@ -13,10 +13,20 @@ from schema.compiled.builders import by_id, children, column, reference, sources
 from schema.compiled.compiler import compiled_field
 from schema.compiled.connections import NodeTable
 from schema.context import load_one
-from schema.filters import ProjectFilter, ProjectOrder, project_criteria
+from schema.filters import ProjectFilterArgument, ProjectOrderArgument, project_criteria
 from schema.info import Info
+from schema.pagination import After, First
 from schema.project_pages import project_page, projects_of
-from schema.types.common import PROJECTS, FuzzyDate, Quantity, Source, at_most
+from schema.types.common import (
+    CREATED_AT,
+    PROJECTS,
+    SOURCES,
+    UPDATED_AT,
+    FuzzyDate,
+    Quantity,
+    Source,
+    at_most,
+)
 from schema.types.node import Entity, LoadedNode
 from schema.types.project import ProjectConnection
 
@@ -25,6 +35,12 @@ if TYPE_CHECKING:
     from schema.types.programme import Programme
     from schema.types.project import Project
     from schema.types.reference import Country
+
+
+RoleArgument = Annotated[
+    PartnerRole | None,
+    strawberry.argument(description="Only projects this partner is linked to in this role."),
+]
 
 
 @strawberry.federation.type(
@@ -39,14 +55,20 @@ class Partner(Entity):
         column(),
         description="Bumped by every update; an update or delete must state the version it read.",
     )
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
+    created_at: datetime.datetime = strawberry.field(description=CREATED_AT)
+    updated_at: datetime.datetime = strawberry.field(description=UPDATED_AT)
     code: str = compiled_field(column(), description="Stable key.")
-    name: str = compiled_field(column())
-    acronym: str | None = compiled_field(column())
-    kind: PartnerKind = compiled_field(column())
-    website: str | None = compiled_field(column())
-    description: str | None = compiled_field(column())
+    name: str = compiled_field(column(), description="Full name of the organisation.")
+    acronym: str | None = compiled_field(
+        column(), description="Short name (KOICA, MOEL); null when it has none."
+    )
+    kind: PartnerKind = compiled_field(
+        column(), description="What kind of organisation it is; decides its IATI type."
+    )
+    website: str | None = compiled_field(column(), description="Its web address, a full URL.")
+    description: str | None = compiled_field(
+        column(), description="What the organisation is and does; null when not written."
+    )
     iati_identifier: str | None = compiled_field(
         column(), description="IATI organisation identifier."
     )
@@ -75,7 +97,10 @@ class Partner(Entity):
             country_code=row["country_code"],
         )
 
-    @compiled_field(reference(queries.country, "country_code", key="code"))
+    @compiled_field(
+        reference(queries.country, "country_code", key="code"),
+        description="Its home country; null for international organisations.",
+    )
     async def country(
         self, info: Info
     ) -> Annotated["Country", strawberry.lazy("schema.types.reference")] | None:
@@ -107,8 +132,8 @@ class Partner(Entity):
     async def projects(
         self,
         info: Info,
-        role: PartnerRole | None = None,
-        filter: ProjectFilter | None = None,
+        role: RoleArgument = None,
+        filter: ProjectFilterArgument = None,
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
         loaders = info.context.loaders
         loader = (
@@ -134,11 +159,11 @@ class Partner(Entity):
     async def projects_connection(
         self,
         info: Info,
-        role: PartnerRole | None = None,
-        filter: ProjectFilter | None = None,
-        order_by: list[ProjectOrder] | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        role: RoleArgument = None,
+        filter: ProjectFilterArgument = None,
+        order_by: ProjectOrderArgument = None,
+        first: First = None,
+        after: After = None,
     ) -> ProjectConnection:
         return await project_page(
             info,
@@ -169,7 +194,7 @@ class Partner(Entity):
     async def facts(self, info: Info) -> list["PartnerFact"]:
         return await info.context.loaders.facts_by_partner.load(self.id)
 
-    @compiled_field(sources("partner_id"))
+    @compiled_field(sources("partner_id"), description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["partner_id"].load(self.id)
 
@@ -180,12 +205,21 @@ class Partner(Entity):
 )
 class PartnerFact(LoadedNode):
     id: relay.NodeID[int]
-    code: str
-    topic: str
-    statement: str
-    as_of: FuzzyDate | None
-    value: Quantity | None
-    unit: str | None
+    code: str = strawberry.field(description="Stable key of the fact, unique among facts.")
+    topic: str = strawberry.field(
+        description="What the fact is about, as a heading (ILO membership, Ratified ILO "
+        "Conventions, ODA volume)."
+    )
+    statement: str = strawberry.field(description="The fact, in the source's words.")
+    as_of: FuzzyDate | None = strawberry.field(
+        description="When it was true, as precisely as the source says; null if undated."
+    )
+    value: Quantity | None = strawberry.field(
+        description="A figure the fact states, in `unit`; null for a fact without one."
+    )
+    unit: str | None = strawberry.field(
+        description='Unit of `value` (Conventions, countries, "% of GNI"); null without one.'
+    )
     partner_id: strawberry.Private[int]
 
     @classmethod
@@ -201,7 +235,7 @@ class PartnerFact(LoadedNode):
             partner_id=row["partner_id"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The partner the fact is about.")
     async def partner(self, info: Info) -> Partner:
         return await load_one(info.context.loaders.partner, self.partner_id)
 
@@ -211,6 +245,6 @@ class PartnerFact(LoadedNode):
     ) -> list[Annotated["Country", strawberry.lazy("schema.types.reference")]]:
         return await info.context.loaders.countries_by_fact.load(self.id)
 
-    @strawberry.field
+    @strawberry.field(description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["partner_fact_id"].load(self.id)

@@ -13,10 +13,18 @@ from schema.compiled.builders import column, fuzzy_date, reference, sources
 from schema.compiled.compiler import compiled_field
 from schema.compiled.connections import NodeTable
 from schema.context import load_one
-from schema.filters import ProjectFilter, project_criteria
+from schema.filters import ProjectFilterArgument, project_criteria
 from schema.info import Info
 from schema.project_pages import projects_connection_field
-from schema.types.common import PROJECTS, FuzzyDate, Source, at_most
+from schema.types.common import (
+    CREATED_AT,
+    PROJECTS,
+    SOURCES,
+    UPDATED_AT,
+    FuzzyDate,
+    Source,
+    at_most,
+)
 from schema.types.node import Entity
 from schema.types.project import ProjectConnection
 
@@ -35,14 +43,23 @@ class Programme(Entity):
         column(),
         description="Bumped by every update; an update or delete must state the version it read.",
     )
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    code: str = compiled_field(column())
-    name: str = compiled_field(column())
-    acronym: str | None = compiled_field(column())
-    description: str | None = compiled_field(column())
-    start_date: FuzzyDate | None = compiled_field(fuzzy_date("start_date"))
-    end_date: FuzzyDate | None = compiled_field(fuzzy_date("end_date"))
+    created_at: datetime.datetime = strawberry.field(description=CREATED_AT)
+    updated_at: datetime.datetime = strawberry.field(description=UPDATED_AT)
+    code: str = compiled_field(column(), description="Stable key, unique among programmes.")
+    name: str = compiled_field(column(), description="Full name, as the sources give it.")
+    acronym: str | None = compiled_field(
+        column(), description="Short name the sources use; null when they give none."
+    )
+    description: str | None = compiled_field(
+        column(), description="What the programme does; null when not written."
+    )
+    start_date: FuzzyDate | None = compiled_field(
+        fuzzy_date("start_date"), description="When it starts, as precisely as a source says."
+    )
+    end_date: FuzzyDate | None = compiled_field(
+        fuzzy_date("end_date"),
+        description="When it ends, as precisely as a source says; null if open or unknown.",
+    )
     areas_of_work: list[str] = compiled_field(
         column(), description="The areas of work a source lists, in its order."
     )
@@ -78,16 +95,25 @@ class Programme(Entity):
     async def phases(self, info: Info) -> list["Programme"]:
         return await info.context.loaders.programme_phases.load(self.id)
 
-    @strawberry.field
+    @strawberry.field(description="Partners that fund or run it, each link with its role.")
     async def partners(
-        self, info: Info, role: PartnerRole | None = None
+        self,
+        info: Info,
+        role: Annotated[
+            PartnerRole | None,
+            strawberry.argument(description="Only links in this role; null: any."),
+        ] = None,
     ) -> list["ProgrammePartner"]:
         links = await info.context.loaders.partners_by_programme.load(self.id)
         return [link for link in links if role is None or link.role == role]
 
-    @strawberry.field(directives=at_most(PROJECTS))
+    @strawberry.field(
+        directives=at_most(PROJECTS),
+        description="Its own projects, by code; its phases' projects are theirs (the "
+        "`programmes` filter of `projects` takes in phases).",
+    )
     async def projects(
-        self, info: Info, filter: ProjectFilter | None = None
+        self, info: Info, filter: ProjectFilterArgument = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
         loaders = info.context.loaders
         if filter is None:
@@ -96,14 +122,16 @@ class Programme(Entity):
 
     projects_connection: ProjectConnection = projects_connection_field("programme", "id")
 
-    @compiled_field(sources("programme_id"))
+    @compiled_field(sources("programme_id"), description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["programme_id"].load(self.id)
 
 
 @strawberry.type(description="A partner's role in a programme.")
 class ProgrammePartner:
-    role: PartnerRole
+    role: PartnerRole = strawberry.field(
+        description="The partner's role (IATI participating-org role); one link per role."
+    )
     row_id: strawberry.Private[int]
     partner_id: strawberry.Private[int]
     programme_id: strawberry.Private[int]
@@ -117,16 +145,16 @@ class ProgrammePartner:
             programme_id=row["programme_id"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The partner linked.")
     async def partner(
         self, info: Info
     ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")]:
         return await load_one(info.context.loaders.partner, self.partner_id)
 
-    @strawberry.field
+    @strawberry.field(description="The programme it is linked to.")
     async def programme(self, info: Info) -> Programme:
         return await load_one(info.context.loaders.programme, self.programme_id)
 
-    @strawberry.field
+    @strawberry.field(description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["programme_partner_id"].load(self.row_id)

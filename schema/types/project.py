@@ -33,7 +33,15 @@ from schema.compiled.connections import NodeTable
 from schema.context import load_one
 from schema.info import Info
 from schema.pagination import Connection
-from schema.types.common import FuzzyDate, Money, Source, enum_or_none
+from schema.types.common import (
+    CREATED_AT,
+    SOURCES,
+    UPDATED_AT,
+    FuzzyDate,
+    Money,
+    Source,
+    enum_or_none,
+)
 from schema.types.node import Entity
 
 if TYPE_CHECKING:
@@ -87,29 +95,59 @@ class Project(Entity):
         column(),
         description="Bumped by every update; an update or delete must state the version it read.",
     )
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    code: str = compiled_field(column(), description="Stable public code.")
-    title: str = compiled_field(column())
-    acronym: str | None = compiled_field(column())
-    summary: str | None = compiled_field(column())
+    created_at: datetime.datetime = strawberry.field(description=CREATED_AT)
+    updated_at: datetime.datetime = strawberry.field(description=UPDATED_AT)
+    code: str = compiled_field(
+        column(),
+        description="Stable public code (tunisia-ict-jobs), unique among projects: what "
+        "`filter.codes` matches.",
+    )
+    title: str = compiled_field(column(), description="Full title, as the sources give it.")
+    acronym: str | None = compiled_field(
+        column(), description="Short name the sources use; null when they give none."
+    )
+    summary: str | None = compiled_field(
+        column(), description="What the project does, in a paragraph; null when not written."
+    )
     status: ProjectStatus | None = compiled_field(
         column(),
         description="As a source states it on statusAsOf, or derived (statusDerived); "
         "null if unknown.",
     )
-    status_as_of: datetime.date | None = compiled_field(column())
-    status_derived: bool = compiled_field(column())
+    status_as_of: datetime.date | None = compiled_field(
+        column(),
+        description="The day `status` was true on (a source's date); null when status is.",
+    )
+    status_derived: bool = compiled_field(
+        column(),
+        description="True when `status` is inferred rather than stated; `statusDerivedHow` "
+        "says how.",
+    )
     status_derived_how: str | None = compiled_field(
         column("status_derivation"),
         description="How a derived status was derived; null when stated.",
     )
-    planned_start: FuzzyDate | None = compiled_field(fuzzy_date("planned_start", derived=True))
-    planned_end: FuzzyDate | None = compiled_field(fuzzy_date("planned_end", derived=True))
-    actual_start: FuzzyDate | None = compiled_field(fuzzy_date("actual_start", derived=True))
-    actual_end: FuzzyDate | None = compiled_field(fuzzy_date("actual_end", derived=True))
+    planned_start: FuzzyDate | None = compiled_field(
+        fuzzy_date("planned_start", derived=True),
+        description="Planned start (IATI activity-date 1); null when no source gives it.",
+    )
+    planned_end: FuzzyDate | None = compiled_field(
+        fuzzy_date("planned_end", derived=True),
+        description="Planned end (IATI activity-date 3); may be derived from the start and "
+        "`durationMonths` (then `derived` is true).",
+    )
+    actual_start: FuzzyDate | None = compiled_field(
+        fuzzy_date("actual_start", derived=True),
+        description="Actual start (IATI activity-date 2); null until a source says it began.",
+    )
+    actual_end: FuzzyDate | None = compiled_field(
+        fuzzy_date("actual_end", derived=True),
+        description="Actual end (IATI activity-date 4); null while running or not stated.",
+    )
     duration_months: int | None = compiled_field(
-        column(), description="Duration the source states, or derived from it (durationDerivedHow)."
+        column(),
+        description="Duration in months, as a source states it or derived from one "
+        "(`durationDerivedHow`); null when none does.",
     )
     duration_derived_how: str | None = compiled_field(
         column("duration_months_derivation"),
@@ -117,7 +155,8 @@ class Project(Entity):
     )
     budget: Money | None = compiled_field(
         money("budget_amount", "budget_currency", "budget_amount_qualifier"),
-        description="The project's budget, where stated.",
+        description="The project's total budget in the currency a source states it (IATI "
+        "budget); null when no source gives one, never zero.",
     )
     previous_phase_id: strawberry.Private[int | None]
 
@@ -156,7 +195,8 @@ class Project(Entity):
             "programme_id",
             "id",
             by_name,
-        )
+        ),
+        description="Programmes the project belongs to, by name.",
     )
     async def programmes(
         self, info: Info
@@ -182,7 +222,14 @@ class Project(Entity):
     @compiled_field(
         project_partners, description="Partners and their roles; for funders, the amount given."
     )
-    async def partners(self, info: Info, role: PartnerRole | None = None) -> list["ProjectPartner"]:
+    async def partners(
+        self,
+        info: Info,
+        role: Annotated[
+            PartnerRole | None,
+            strawberry.argument(description="Only links in this role; null: any."),
+        ] = None,
+    ) -> list["ProjectPartner"]:
         links = await info.context.loaders.partners_by_project.load(self.id)
         return [link for link in links if role is None or link.role == role]
 
@@ -190,7 +237,12 @@ class Project(Entity):
         project_countries, description="Countries the project works in (RECIPIENT) or with."
     )
     async def countries(
-        self, info: Info, role: CountryRole | None = None
+        self,
+        info: Info,
+        role: Annotated[
+            CountryRole | None,
+            strawberry.argument(description="Only countries linked in this role; null: any."),
+        ] = None,
     ) -> list[Annotated["Country", strawberry.lazy("schema.types.reference")]]:
         links = await info.context.loaders.countries_by_project.load(self.id)
         codes = list(dict.fromkeys(x.country_code for x in links if role in (None, x.role)))
@@ -202,7 +254,12 @@ class Project(Entity):
         description="Country links with their roles and the sources naming them.",
     )
     async def country_links(
-        self, info: Info, role: CountryRole | None = None
+        self,
+        info: Info,
+        role: Annotated[
+            CountryRole | None,
+            strawberry.argument(description="Only links in this role; null: any."),
+        ] = None,
     ) -> list["ProjectCountry"]:
         links = await info.context.loaders.countries_by_project.load(self.id)
         return [x for x in links if role in (None, x.role)]
@@ -219,20 +276,27 @@ class Project(Entity):
         return await info.context.loaders.regions_by_project.load(self.id)
 
     @compiled_field(
-        linked(queries.theme, queries.project_theme, "project_id", "theme_slug", "slug", by_name)
+        linked(queries.theme, queries.project_theme, "project_id", "theme_slug", "slug", by_name),
+        description="Themes the project works on, by name (IATI sectors, reporting vocabulary).",
     )
     async def themes(
         self, info: Info
     ) -> list[Annotated["Theme", strawberry.lazy("schema.types.reference")]]:
         return await info.context.loaders.themes_by_project.load(self.id)
 
-    @compiled_field(children(queries.beneficiary_group, "project_id", by_code))
+    @compiled_field(
+        children(queries.beneficiary_group, "project_id", by_code),
+        description="The groups of people the project targets or reached, by code.",
+    )
     async def beneficiary_groups(
         self, info: Info
     ) -> list[Annotated["BeneficiaryGroup", strawberry.lazy("schema.types.results")]]:
         return await info.context.loaders.groups_by_project.load(self.id)
 
-    @compiled_field(children(queries.outcome, "project_id", by_code))
+    @compiled_field(
+        children(queries.outcome, "project_id", by_code),
+        description="Its results (IATI result and indicator), by code.",
+    )
     async def outcomes(
         self, info: Info
     ) -> list[Annotated["Outcome", strawberry.lazy("schema.types.results")]]:
@@ -244,17 +308,20 @@ class Project(Entity):
     ) -> list[Annotated["Agreement", strawberry.lazy("schema.types.funding")]]:
         return await info.context.loaders.agreements_by_project.load(self.id)
 
-    @compiled_field(sources("project_id"))
+    @compiled_field(sources("project_id"), description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_id"].load(self.id)
 
 
 @strawberry.type(description="A partner's role in a project (IATI participating-org).")
 class ProjectPartner:
-    role: PartnerRole = compiled_field(column())
+    role: PartnerRole = compiled_field(
+        column(), description="The role of this link; a partner in two roles has two links."
+    )
     amount: Money | None = compiled_field(
         money("amount", "currency", "amount_qualifier"),
-        description="For funders: the amount they give.",
+        description="For funders: the amount they give, where a source states it; null "
+        "otherwise (the project's `budget` may still be known).",
     )
     row_id: strawberry.Private[int]
     partner_id: strawberry.Private[int]
@@ -270,27 +337,32 @@ class ProjectPartner:
             project_id=row["project_id"],
         )
 
-    @compiled_field(reference(queries.partner, "partner_id"))
+    @compiled_field(reference(queries.partner, "partner_id"), description="The partner linked.")
     async def partner(
         self, info: Info
     ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")]:
         return await load_one(info.context.loaders.partner, self.partner_id)
 
-    @compiled_field(reference(queries.project, "project_id"))
+    @compiled_field(
+        reference(queries.project, "project_id"), description="The project it is linked to."
+    )
     async def project(self, info: Info) -> Project:
         return await load_one(info.context.loaders.project, self.project_id)
 
-    @compiled_field(sources("project_partner_id"))
+    @compiled_field(sources("project_partner_id"), description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_partner_id"].load(self.row_id)
 
 
 @strawberry.type(description="A country a project works in or with, cited: sources may disagree.")
 class ProjectCountry:
-    role: CountryRole = compiled_field(column())
+    role: CountryRole = compiled_field(
+        column(), description="RECIPIENT (receives the aid) or PARTICIPANT (takes part)."
+    )
     percentage: Decimal | None = compiled_field(
         decimal_text("percentage"),
-        description="Share of the project in this country (IATI recipient-country percentage).",
+        description="Share of the project in this country, in percent (IATI recipient-country "
+        "percentage); null when no source splits the project by country.",
     )
     row_id: strawberry.Private[int]
     country_code: strawberry.Private[str]
@@ -304,13 +376,18 @@ class ProjectCountry:
             country_code=row["country_code"],
         )
 
-    @compiled_field(reference(queries.country, "country_code", key="code"))
+    @compiled_field(
+        reference(queries.country, "country_code", key="code"), description="The country linked."
+    )
     async def country(
         self, info: Info
     ) -> Annotated["Country", strawberry.lazy("schema.types.reference")]:
         return await load_one(info.context.loaders.country, self.country_code)
 
-    @compiled_field(sources("project_country_id"))
+    @compiled_field(
+        sources("project_country_id"),
+        description="The passages naming this country for the project: sources may disagree.",
+    )
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_country_id"].load(self.row_id)
 

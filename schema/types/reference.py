@@ -8,7 +8,7 @@ from strawberry import relay
 
 from schema.compiled.builders import column
 from schema.compiled.compiler import compiled_field
-from schema.filters import ProjectFilter, project_criteria
+from schema.filters import ProjectFilterArgument, project_criteria
 from schema.info import Info
 from schema.project_pages import projects_connection_field
 from schema.types.common import PROJECTS, at_most
@@ -26,10 +26,15 @@ if TYPE_CHECKING:
 class Country(Entity):
     int_ids: ClassVar[bool] = False
     code: relay.NodeID[str]
-    name: str = compiled_field(column())
-    official_name: str | None = compiled_field(column())
+    name: str = compiled_field(column(), description="Common English name (Viet Nam, Türkiye).")
+    official_name: str | None = compiled_field(
+        column(), description="Official name (Republic of Cameroon); null when none is recorded."
+    )
     region: str = compiled_field(column(), description="UN M49 region.")
-    alternative_names: list[str] = compiled_field(column())
+    alternative_names: list[str] = compiled_field(
+        column(),
+        description="Other names it is found by in `countryNames` filters (Vietnam; Laos).",
+    )
 
     @compiled_field(column("code"), name="code", description="ISO 3166-1 alpha-2 code.")
     def iso_code(self) -> str:
@@ -49,7 +54,7 @@ class Country(Entity):
         description="Projects that work in or with this country.", directives=at_most(PROJECTS)
     )
     async def projects(
-        self, info: Info, filter: ProjectFilter | None = None
+        self, info: Info, filter: ProjectFilterArgument = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
         loaders = info.context.loaders
         if filter is None:
@@ -61,8 +66,10 @@ class Country(Entity):
 
 @strawberry.type(description="A recipient region that is not a country: ASEAN, global...")
 class Region:
-    code: str = compiled_field(column())
-    name: str = compiled_field(column())
+    code: str = compiled_field(column(), description="Stable key of the region (ASEAN, GLOBAL).")
+    name: str = compiled_field(
+        column(), description="Its name (Association of Southeast Asian Nations)."
+    )
 
     @classmethod
     def from_row(cls, row: RowMapping) -> "Region":
@@ -73,9 +80,14 @@ class Region:
 class Theme(Entity):
     int_ids: ClassVar[bool] = False
     slug: relay.NodeID[str]
-    name: str = compiled_field(column())
+    name: str = compiled_field(column(), description="Its name, for people.")
 
-    @compiled_field(column("slug"), name="slug")
+    @compiled_field(
+        column("slug"),
+        name="slug",
+        description="Stable key (employment-policy), used by the `themes` filter; DAC sectors "
+        "from IATI files are dac-<code>.",
+    )
     def slug_field(self) -> str:
         return self.slug
 
@@ -83,9 +95,11 @@ class Theme(Entity):
     def from_row(cls, row: RowMapping) -> "Theme":
         return cls(slug=row["slug"], name=row["name"])
 
-    @strawberry.field(directives=at_most(PROJECTS))
+    @strawberry.field(
+        directives=at_most(PROJECTS), description="Projects that work on this theme, by code."
+    )
     async def projects(
-        self, info: Info, filter: ProjectFilter | None = None
+        self, info: Info, filter: ProjectFilterArgument = None
     ) -> list[Annotated["Project", strawberry.lazy("schema.types.project")]]:
         loaders = info.context.loaders
         if filter is None:

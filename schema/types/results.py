@@ -14,7 +14,7 @@ from schema.compiled.compiler import compiled_field
 from schema.compiled.connections import NodeTable
 from schema.context import load_one
 from schema.info import Info
-from schema.types.common import Count, FuzzyDate, Quantity, Source
+from schema.types.common import CREATED_AT, SOURCES, UPDATED_AT, Count, FuzzyDate, Quantity, Source
 from schema.types.node import Entity
 
 if TYPE_CHECKING:
@@ -32,23 +32,39 @@ class BeneficiaryGroup(Entity):
         column(),
         description="Bumped by every update; an update or delete must state the version it read.",
     )
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    code: str = compiled_field(column())
-    description: str = compiled_field(column())
-    categories: list[BeneficiaryCategory] = compiled_field(column())
-    target_count: Count | None = compiled_field(count("target_count"))
-    reached_count: Count | None = compiled_field(count("reached_count"))
+    created_at: datetime.datetime = strawberry.field(description=CREATED_AT)
+    updated_at: datetime.datetime = strawberry.field(description=UPDATED_AT)
+    code: str = compiled_field(
+        column(), description="Key of the group, unique within its project; orders the groups."
+    )
+    description: str = compiled_field(column(), description="Who they are, in the source's words.")
+    categories: list[BeneficiaryCategory] = compiled_field(
+        column(), description="Every category the group is in (young women: WOMEN and YOUTH)."
+    )
+    target_count: Count | None = compiled_field(
+        count("target_count"),
+        description="How many people the project means to reach; null when no source says.",
+    )
+    reached_count: Count | None = compiled_field(
+        count("reached_count"),
+        description="How many it has reached, as last reported; null until a source says.",
+    )
     women_share: Quantity | None = compiled_field(
-        quantity("women_share"), description="Share of women, in percent."
+        quantity("women_share"),
+        description="Share of women, in percent (65 = 65 %); null when no source says.",
+    )
+    location: str | None = compiled_field(
+        column(), description="Where within the country, in words; null when not stated."
     )
     population_count: Count | None = compiled_field(
         count("population_count"),
         description="The stated size of the population the group is drawn from (population "
         "says what it counts); neither a target nor a reach.",
     )
-    population: str | None = compiled_field(column())
-    location: str | None = compiled_field(column())
+    population: str | None = compiled_field(
+        column(),
+        description="What `populationCount` counts, in the source's words; null without it.",
+    )
     project_id: strawberry.Private[int]
     country_code: strawberry.Private[str | None]
 
@@ -72,13 +88,18 @@ class BeneficiaryGroup(Entity):
             country_code=row["country_code"],
         )
 
-    @compiled_field(reference(queries.project, "project_id"))
+    @compiled_field(
+        reference(queries.project, "project_id"), description="The project the group is of."
+    )
     async def project(
         self, info: Info
     ) -> Annotated["Project", strawberry.lazy("schema.types.project")]:
         return await load_one(info.context.loaders.project, self.project_id)
 
-    @compiled_field(reference(queries.country, "country_code", key="code"))
+    @compiled_field(
+        reference(queries.country, "country_code", key="code"),
+        description="The country the group is in; null for a group across countries.",
+    )
     async def country(
         self, info: Info
     ) -> Annotated["Country", strawberry.lazy("schema.types.reference")] | None:
@@ -86,15 +107,15 @@ class BeneficiaryGroup(Entity):
             return None
         return await info.context.loaders.country.load(self.country_code)
 
-    @compiled_field(sources("beneficiary_group_id"))
+    @compiled_field(sources("beneficiary_group_id"), description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["beneficiary_group_id"].load(self.id)
 
 
 @strawberry.type(description="One breakdown of an outcome's figures (IATI dimension).")
 class OutcomeDimension:
-    name: str
-    value: str
+    name: str = strawberry.field(description="What is broken down by (sex, age, country).")
+    value: str = strawberry.field(description="The part these figures are of (female, 15-24).")
 
 
 @strawberry.federation.type(
@@ -107,26 +128,50 @@ class Outcome(Entity):
         column(),
         description="Bumped by every update; an update or delete must state the version it read.",
     )
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    code: str = compiled_field(column())
-    kind: OutcomeKind = compiled_field(column())
-    statement: str = compiled_field(column())
-    indicator: str | None = compiled_field(column())
-    unit: str | None = compiled_field(column())
-    measure: IndicatorMeasure | None = compiled_field(column())
+    created_at: datetime.datetime = strawberry.field(description=CREATED_AT)
+    updated_at: datetime.datetime = strawberry.field(description=UPDATED_AT)
+    code: str = compiled_field(
+        column(), description="Key of the outcome, unique within its project; orders them."
+    )
+    kind: OutcomeKind = compiled_field(
+        column(), description="OUTPUT, OUTCOME or IMPACT (IATI result type)."
+    )
+    statement: str = compiled_field(
+        column(), description="The result sought, in the source's words (IATI result title)."
+    )
+    indicator: str | None = compiled_field(
+        column(), description="What is measured to tell it (IATI indicator title); null if none."
+    )
+    unit: str | None = compiled_field(
+        column(), description="Unit of baseline, target and actual (people, enterprises)."
+    )
+    measure: IndicatorMeasure | None = compiled_field(
+        column(), description="How to read the figures (IATI indicator measure); null if unknown."
+    )
     dimensions: list["OutcomeDimension"] = strawberry.field(
         description="What the figures are broken down by (e.g. sex = female); empty for totals."
     )
-    baseline: Quantity | None = compiled_field(quantity("baseline"))
-    baseline_year: int | None = compiled_field(column())
-    target: Quantity | None = compiled_field(quantity("target"))
-    actual: Quantity | None = compiled_field(quantity("actual"))
+    baseline: Quantity | None = compiled_field(
+        quantity("baseline"),
+        description="The figure before the project, in `unit` (IATI baseline); null if unknown.",
+    )
+    baseline_year: int | None = compiled_field(
+        column(), description="The year the baseline was measured; null if not stated."
+    )
+    target: Quantity | None = compiled_field(
+        quantity("target"), description="The figure aimed for, in `unit`; null if not stated."
+    )
+    actual: Quantity | None = compiled_field(
+        quantity("actual"),
+        description="The figure reached, as last reported, in `unit`; null until reported.",
+    )
     period_start: FuzzyDate | None = compiled_field(
-        fuzzy_date("period_start", "period_precision", derived=False)
+        fuzzy_date("period_start", "period_precision", derived=False),
+        description="Start of the period target and actual cover (IATI period-start).",
     )
     period_end: FuzzyDate | None = compiled_field(
-        fuzzy_date("period_end", "period_precision", derived=False)
+        fuzzy_date("period_end", "period_precision", derived=False),
+        description="End of that period (IATI period-end).",
     )
     progress: float | None = strawberry.field(
         description="How far along: actual over target (1.0 = target reached), where both "
@@ -160,12 +205,14 @@ class Outcome(Entity):
             project_id=row["project_id"],
         )
 
-    @compiled_field(reference(queries.project, "project_id"))
+    @compiled_field(
+        reference(queries.project, "project_id"), description="The project the outcome is of."
+    )
     async def project(
         self, info: Info
     ) -> Annotated["Project", strawberry.lazy("schema.types.project")]:
         return await load_one(info.context.loaders.project, self.project_id)
 
-    @compiled_field(sources("outcome_id"))
+    @compiled_field(sources("outcome_id"), description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["outcome_id"].load(self.id)

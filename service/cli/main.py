@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import gc
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -209,11 +210,16 @@ class DrainingServer(uvicorn.Server):
         super().__init__(config)
         self.app = app
 
-    def handle_exit(self, sig: int, frame: Any) -> None:
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """The listeners close before the hub drains, as uvicorn's own shutdown begins: a
+        client told to resume elsewhere (1012, ``SHUTTING_DOWN``) cannot reach this process
+        again, however fast it reconnects."""
+        for server in self.servers:
+            server.close()
         hub = getattr(self.app.state, "change_hub", None)
         if hub is not None:
-            asyncio.get_event_loop().call_soon_threadsafe(hub.drain)
-        super().handle_exit(sig, frame)
+            hub.drain()
+        await super().shutdown(sockets)
 
 
 if __name__ == "__main__":

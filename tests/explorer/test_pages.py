@@ -187,7 +187,7 @@ async def test_graphiql_runs_from_the_services_own_files(page: Watched, site: Si
     any request to another), the example query loaded, the headers editor there for a key."""
     await page.page.goto(f"{site.base}/graphql")
     await expect(page.page.locator(".graphiql-container")).to_be_visible(timeout=15000)
-    await expect(page.page.get_by_text("projects(role: FUNDING)").first).to_be_visible()
+    await expect(page.page.get_by_text("projectsConnection(role: FUNDING").first).to_be_visible()
     await page.page.get_by_role("button", name=re.compile("headers", re.IGNORECASE)).first.click()
     await page.page.get_by_role("button", name=re.compile("execute", re.IGNORECASE)).first.click()
     await expect(page.page.locator(".result-window")).to_contain_text('"partners"', timeout=15000)

@@ -1,5 +1,6 @@
 """The ``changes`` query takes the subscription's arguments: ``types`` and ``since`` a
-position; the old ``recordTypes``/``sinceTime`` stay for a release, deprecated."""
+position, and a change answers its ``type`` in the same enum; the old ``recordTypes``,
+``sinceTime`` and ``recordType`` stay for a release, deprecated."""
 
 from db.enums import KeyScope
 from schema.context import Principal
@@ -9,7 +10,7 @@ ADMIN = Principal("curator", KeyScope.ADMIN, None)
 RENAME = """mutation ($v: Int!, $t: String!) { updateProject(input:
   {id: "UHJvamVjdDox", version: $v, title: $t}) { project { version } } }"""
 CHANGES = """query ($types: [RecordType!], $since: Int) { changes(types: $types, since: $since)
-  { edges { node { position recordType after } } } }"""
+  { edges { node { position type recordType after } } } }"""
 
 
 async def _rename(gql: Execute, version: int, title: str) -> None:
@@ -24,7 +25,7 @@ async def test_types_and_since_a_position_as_in_the_subscription(gql: Execute) -
     assert everything.errors is None
     nodes = [e["node"] for e in everything.data["changes"]["edges"]]
     assert [n["after"]["title"] for n in nodes][-3:] == ["one", "two", "three"]
-    assert {n["recordType"] for n in nodes} == {"project"}
+    assert {(n["type"], n["recordType"]) for n in nodes} == {("PROJECT", "project")}
     since = nodes[-3]["position"]
     later = await gql(CHANGES, {"types": ["PROJECT"], "since": since}, key=ADMIN)
     titles = [e["node"]["after"]["title"] for e in later.data["changes"]["edges"]]

@@ -34,7 +34,7 @@ WITHOUT_RULES: dict[str, str] = {
     "programme parties projects sources",
     "Contribution": f"version {TIMESTAMPS} code kind amount periodStartYear periodEndYear "
     "donor recipient programme project sources",
-    "Change": "position at keyName recordType recordId operation recordVersion before after "
+    "Change": "position at keyName recordType type recordId operation recordVersion before after "
     "recordGlobalId",
     "SearchHit": "rank snippet node",
     "ProjectStats": "total buckets",
