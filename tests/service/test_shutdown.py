@@ -30,30 +30,41 @@ async def _admin_key(url: str) -> str:
         await engine.dispose()
 
 
-async def test_sigterm_lets_the_write_in_flight_finish_and_refuses_new_work(
-    fresh_database_url: str, unused_tcp_port: int
-) -> None:
-    key = await _admin_key(fresh_database_url)
-    env = {**os.environ, "DATABASE_URL": fresh_database_url, "COOPGRAPH_SEED_ON_START": "false"}
-    process = await asyncio.create_subprocess_exec(
+async def _serve(database_url: str, port: int) -> asyncio.subprocess.Process:
+    """``coopgraph serve`` as a deployment runs it, on an already migrated database."""
+    env = {**os.environ, "DATABASE_URL": database_url, "COOPGRAPH_SEED_ON_START": "false"}
+    return await asyncio.create_subprocess_exec(
         COOPGRAPH,
         "serve",
         "--port",
-        str(unused_tcp_port),
+        str(port),
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
+
+
+async def _until_ready(client: httpx.AsyncClient) -> None:
+    """Up to a minute: a loaded machine starts the service slowly."""
+    for _ in range(600):
+        try:
+            if (await client.get("/readyz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
+
+
+async def test_sigterm_lets_the_write_in_flight_finish_and_refuses_new_work(
+    fresh_database_url: str, unused_tcp_port: int
+) -> None:
+    key = await _admin_key(fresh_database_url)
+    process = await _serve(fresh_database_url, unused_tcp_port)
     address = f"127.0.0.1:{unused_tcp_port}"
     engine = create_engine(fresh_database_url)
     try:
         async with httpx.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
-            for _ in range(600):  # up to a minute on a loaded machine
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.1)
+            await _until_ready(client)
             async with live(address, key) as subscriber, engine.connect() as blocker:
                 await subscriber.subscribe(
                     "1", f'subscription {{ project(id: "{PROJECT_ID}") {{ version }} }}'
@@ -111,25 +122,11 @@ async def test_sigterm_ends_an_http_subscription_with_the_reason(
     """uvicorn waits for HTTP answers to finish; a graphql-sse subscription never would, so
     it is ended at once with a last event saying why, as a WebSocket gets 1012."""
     key = await _admin_key(fresh_database_url)
-    env = {**os.environ, "DATABASE_URL": fresh_database_url, "COOPGRAPH_SEED_ON_START": "false"}
-    process = await asyncio.create_subprocess_exec(
-        COOPGRAPH,
-        "serve",
-        "--port",
-        str(unused_tcp_port),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    process = await _serve(fresh_database_url, unused_tcp_port)
     address = f"127.0.0.1:{unused_tcp_port}"
     try:
         async with httpx.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
-            for _ in range(600):  # up to a minute on a loaded machine
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.1)
+            await _until_ready(client)
             query = "subscription { changes { position } }"
             headers = {"Accept": "text/event-stream", "Authorization": f"Bearer {key}"}
             async with client.stream(
