@@ -549,7 +549,10 @@ def environment(cores: Cores | None, args: argparse.Namespace, postgres: str) ->
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
-    pinning = cores.describe() if cores else "one core: nothing pinned"
+    if cores:
+        pinning = cores.describe()
+    else:
+        pinning = "one core: nothing pinned" if args.pin else "nothing pinned (--no-pin)"
     return "\n".join(
         [
             f"# coopgraph benchmark, {datetime.now():%Y-%m-%d %H:%M}",
