@@ -41,6 +41,7 @@ from db.api_keys import authenticate
 from db.enums import KeyScope
 from schema.build import build_schema
 from schema.context import Context, Principal
+from schema.extensions.compiled_reads import answer_known_query
 from schema.extensions.limits import QueryLimits
 from service.http.error_bodies import error_response
 from service.http.graphql_media import (
@@ -234,6 +235,15 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
     ) -> ExecutionResult:
         """A plain HTTP request runs a query, or a mutation sent by POST; a subscription is
         refused naming the transports that serve it, a mutation by GET answers 405."""
+        known = await answer_known_query(
+            self.schema,
+            context,
+            request_data.query,
+            request_data.operation_name,
+            request_data.variables,
+        )
+        if known is not None:
+            return ExecutionResult(data=known, errors=None)
         method = request_adapter.method
         allowed = {OperationType.QUERY}
         if method == "POST":
