@@ -173,6 +173,7 @@ async def variables_for(conn: AsyncConnection, name: str) -> dict[str, Any]:
     text = SHIPPED[name]
     values: dict[str, Any] = {
         "partner": "koica",
+        "smallPartner": "koica",
         "country": "VN",
         "status": "ACTIVE",
         "currency": "USD",
