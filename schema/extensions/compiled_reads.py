@@ -116,8 +116,14 @@ async def answer_known_query(
     """The ``data`` of a request whose statement is kept (see the module's docstring), or
     ``None``: the pipeline is to answer it. With tracing on, every request takes the
     pipeline, whose spans the operator asked for."""
-    if query is None or not context.settings.compiled_reads or context.settings.tracing:
-        return None
+    if (
+        not isinstance(query, str)
+        or not isinstance(operation_name, str | None)
+        or not isinstance(variables, dict | None)
+        or not context.settings.compiled_reads
+        or context.settings.tracing
+    ):
+        return None  # what the pipeline refuses (an operation name that is not a string)
     started = time.perf_counter()
     rendered = STATEMENTS.lookup(
         _statement_key(schema, query, operation_name, variables, _reader(context))

@@ -67,3 +67,13 @@ async def test_a_statement_kept_for_public_reads_is_not_used_where_reads_need_a_
         for _ in range(2):
             answer = await ask(other, variables)
             assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_request_fields_of_the_wrong_type_are_refused_by_the_pipeline(
+    conn: AsyncConnection, client: httpx.AsyncClient
+) -> None:
+    variables = {"id": await first_project(conn)}
+    await ask(client, variables)
+    for name in ({"Lookup": 1}, ["Lookup"]):
+        body = {"query": NODE, "variables": variables, "operationName": name}
+        assert (await client.post("/graphql", json=body)).status_code == 400
