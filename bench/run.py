@@ -84,6 +84,7 @@ statements), then requests whose statements are counted."""
 LABELS = {
     "q1": "Q1 page of 50 projects, nested",
     "q2": "Q2 partner → 100 projects → outcomes",
+    "q2b": "Q2b small partner → its projects → outcomes",
     "q3": "Q3 node: one project, everything",
     "q4": "Q4 filtered, ordered page",
     "q5": "Q5 aggregates by country, theme",

@@ -7,7 +7,7 @@ import answers
 import run
 from load import Measurement
 
-PARAMETERS = answers.Parameters("krica", 1, "ZW", "ACTIVE", "USD", answers.SEARCH_TEXT)
+PARAMETERS = answers.Parameters("krica", 1, "ZW", "ACTIVE", "USD", answers.SEARCH_TEXT, "kofih")
 
 
 def measured(requests: int) -> Measurement:
