@@ -19,7 +19,7 @@ from schema.info import Info
 from schema.nodes import MAX_IDS, load_nodes
 from schema.pagination import After, Before, Connection, First, Last, Listing
 from schema.permissions import CanRead
-from schema.search import SearchHit, search
+from schema.search import SearchHit, search_field
 from schema.stats import (
     ContributionStats,
     ProjectStats,
@@ -213,12 +213,7 @@ class Query:
             connection.count_undated = count_undated
         return connection
 
-    search: list[SearchHit] = strawberry.field(
-        resolver=search,
-        permission_classes=[CanRead],
-        description="Projects, programmes, outcomes and beneficiary groups matching a "
-        'full-text search (web-search syntax: words, "phrases", -excluded), best first.',
-    )
+    search: list[SearchHit] = search_field
 
     project_stats: ProjectStats = strawberry.field(
         resolver=resolve_project_stats,

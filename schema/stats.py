@@ -8,7 +8,13 @@ import strawberry
 
 from db import conditions
 from db.enums import PartnerRole, Qualifier
-from db.stats import ContributionGrouping, ProjectGrouping, contribution_stats, project_stats
+from db.stats import (
+    ContributionGrouping,
+    ProjectGrouping,
+    contribution_stats,
+    project_stats,
+    summarised_project_stats,
+)
 from schema.descriptions import described_enum
 from schema.filters import (
     ContributionFilter,
@@ -165,8 +171,12 @@ async def resolve_project_stats(
         ),
     ] = PartnerRole.FUNDING,
 ) -> ProjectStats:
-    where = conditions.project_condition(project_criteria(filter))
-    rows = await info.context.read(project_stats, where, group_by, partner_role)
+    if filter is None:
+        # Every project: the aggregates the database keeps as the data changes.
+        rows = await info.context.read(summarised_project_stats, group_by, partner_role)
+    else:
+        where = conditions.project_condition(project_criteria(filter))
+        rows = await info.context.read(project_stats, where, group_by, partner_role)
     amounts: dict[tuple[bool, str | None], list[MoneyTotal]] = defaultdict(list)
     for row in rows.amounts:
         amounts[row["total"], row["key"]].append(

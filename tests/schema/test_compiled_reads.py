@@ -118,6 +118,20 @@ WRITTEN = {
     "project filter by partner link": """{
       projects(filter: {partner: {codes: ["koica"], role: FUNDING}}, first: 50) {
         totalCount edges { node { code partners { role partner { code } } } } } }""",
+    "search, every kind": """{
+      search(query: "employment or cooperatives or training", first: 100) {
+        rank snippet
+        node { __typename
+          ... on Project { id code title budget { amount currency } countries { code } }
+          ... on Programme { id code name startDate { value } }
+          ... on Outcome { id code statement target { value } project { code } }
+          ... on BeneficiaryGroup { id code targetCount { value qualifier } project { code } }
+        } } }""",
+    "search, nothing found": '{ search(query: "zzzqqq") { rank snippet node { __typename } } }',
+    "search, no hits asked": '{ search(query: "cooperatives", first: 0) { snippet } }',
+    "search beside a page": """{
+      search(query: "cooperatives", first: 3) { snippet node { ... on Project { code } } }
+      projects(first: 2) { edges { node { code } } } }""",
 }
 
 
@@ -206,10 +220,10 @@ async def test_written_queries_answer_the_same_in_one_statement(
     assert count == 1
 
 
-async def test_the_benchmark_questions_q1_to_q4_compile_to_one_statement(
+async def test_the_benchmark_questions_q1_to_q4_and_q6_compile_to_one_statement(
     conn: AsyncConnection, statements: StatementCounter
 ) -> None:
-    for question in ("q1", "q2", "q3", "q4"):
+    for question in ("q1", "q2", "q3", "q4", "q6"):
         name = f"queries/{question}.coopgraph.graphql"
         _, count = await both(conn, statements, SHIPPED[name], await variables_for(conn, name))
         assert count == 1, question
@@ -317,6 +331,8 @@ async def test_node_of_every_compiled_type(
         ("{ projects(first: -1) { edges { node { code } } } }", "BAD_USER_INPUT"),
         ('{ projects(filter: {countries: ["Korea"]}) { totalCount } }', "BAD_USER_INPUT"),
         ('{ projects(after: "nonsense") { totalCount } }', "BAD_USER_INPUT"),
+        ('{ search(query: "  ") { rank } }', "BAD_USER_INPUT"),
+        ('{ search(query: "cooperatives", first: 101) { rank } }', "BAD_USER_INPUT"),
         (
             "{ projects { edges { node { partners { partner { "
             + "parent { " * 10

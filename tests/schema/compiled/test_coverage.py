@@ -12,8 +12,8 @@ TIMESTAMPS = "createdAt updatedAt"
 renders that text in SQL."""
 
 WITHOUT_RULES: dict[str, str] = {
-    # Root fields other than node, projects, partners and programmes.
-    "Query": "_entities _service beneficiaryGroups outcomes contributions agreements search "
+    # Root fields other than node, projects, partners, programmes and search.
+    "Query": "_entities _service beneficiaryGroups outcomes contributions agreements "
     "projectStats contributionStats changes countries themes nodes",
     "_Service": "sdl",
     # Record fields kept for the resolvers: timestamps, the plain lists beside each
@@ -36,7 +36,6 @@ WITHOUT_RULES: dict[str, str] = {
     "donor recipient programme project sources",
     "Change": "position at keyName recordType type recordId operation recordVersion before after "
     "recordGlobalId",
-    "SearchHit": "rank snippet node",
     "ProjectStats": "total buckets",
     "ProjectBucket": "key label projectCount amounts projectsWithoutAmount people",
     "ContributionStats": "total buckets",
