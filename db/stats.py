@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from db import queries as q
 from db.conditions import Condition
 from db.enums import PartnerRole, Qualifier
-from db.tables.statistics import BUCKET, MONEY, summary_bucket, summary_bucket_money
+from db.tables.statistics import BUCKET, MONEY, TALLIES, summary_bucket, summary_bucket_money
 
 
 class ProjectGrouping(StrEnum):
@@ -353,14 +353,12 @@ def _summed(column: ColumnElement[Any]) -> ColumnElement[Any]:
     return sa.cast(sa.func.sum(column), column.type)
 
 
-async def summarised_project_stats(
-    conn: AsyncConnection, grouping: ProjectGrouping | None, role: PartnerRole | None
-) -> ProjectStatsRows:
-    """``project_stats`` of every project, read from the aggregates the database keeps
-    (``db/tables/statistics.py``) instead of grouping the projects: what it costs depends on
-    the number of buckets, not of projects."""
+def summary_buckets(grouping: ProjectGrouping | None, role: PartnerRole | None) -> sa.Select[Any]:
+    """The buckets of every project from the aggregates the database keeps, as
+    ``project_stats`` gives them (``total``, ``key``, ``label``, counts and people), the
+    total last, the others by label."""
+    b = summary_bucket
     kinds = [TOTAL] if grouping is None else [TOTAL, summary_grouping(grouping, role)]
-    b, m = summary_bucket, summary_bucket_money
     sums = (
         sa.select(b.c.grouped_by, b.c.ref, *(_summed(b.c[name]).label(name) for name in BUCKET))
         .where(b.c.grouped_by.in_(kinds))
@@ -372,15 +370,13 @@ async def summarised_project_stats(
     c = sums.c
 
     def people(name: str) -> list[ColumnElement[Any]]:
-        tallies = [
-            c[f"{name}_{t}"] for t in ("terms", "exact", "approximate", "at_least", "at_most")
-        ]
+        tallies = [c[f"{name}_{t}"] for t in TALLIES]
         return [
             sa.case((tallies[0] == 0, sa.null()), else_=c[name]).label(name),
             tallied_qualifier(*tallies).label(f"{name}_qualifier"),
         ]
 
-    buckets = (
+    return (
         sa.select(
             (c.grouped_by == TOTAL).label("total"),
             key.label("key"),
@@ -400,6 +396,13 @@ async def summarised_project_stats(
         .select_from(source)
         .order_by(c.grouped_by == TOTAL, label, key)
     )
+
+
+def summary_amounts(grouping: ProjectGrouping | None, role: PartnerRole | None) -> sa.Select[Any]:
+    """Each bucket's amounts per currency from the aggregates the database keeps: ``total``,
+    ``key``, ``currency``, ``amount``, ``qualifier`` and ``projects``, by currency."""
+    m = summary_bucket_money
+    kinds = [TOTAL] if grouping is None else [TOTAL, summary_grouping(grouping, role)]
     money = (
         sa.select(
             m.c.grouped_by,
@@ -413,21 +416,27 @@ async def summarised_project_stats(
         .subquery("sums")
     )
     source, key, _ = _labelled(money, grouping)
-    amounts = (
+    return (
         sa.select(
             (money.c.grouped_by == TOTAL).label("total"),
             key.label("key"),
             money.c.currency,
             money.c.amount,
-            tallied_qualifier(
-                *(money.c[t] for t in ("terms", "exact", "approximate", "at_least", "at_most"))
-            ).label("qualifier"),
+            tallied_qualifier(*(money.c[t] for t in TALLIES)).label("qualifier"),
             money.c.records.label("projects"),
         )
         .select_from(source)
         .order_by(money.c.currency)
     )
+
+
+async def summarised_project_stats(
+    conn: AsyncConnection, grouping: ProjectGrouping | None, role: PartnerRole | None
+) -> ProjectStatsRows:
+    """``project_stats`` of every project, read from the aggregates the database keeps
+    (``db/tables/statistics.py``) instead of grouping the projects: what it costs depends on
+    the number of buckets, not of projects."""
     return ProjectStatsRows(
-        buckets=(await conn.execute(buckets)).mappings().all(),
-        amounts=(await conn.execute(amounts)).mappings().all(),
+        buckets=(await conn.execute(summary_buckets(grouping, role))).mappings().all(),
+        amounts=(await conn.execute(summary_amounts(grouping, role))).mappings().all(),
     )

@@ -23,8 +23,8 @@ from schema.search import SearchHit, search_field
 from schema.stats import (
     ContributionStats,
     ProjectStats,
+    project_stats_field,
     resolve_contribution_stats,
-    resolve_project_stats,
 )
 from schema.types.common import COUNTRIES, THEMES, at_most
 from schema.types.funding import Agreement, Contribution
@@ -215,12 +215,7 @@ class Query:
 
     search: list[SearchHit] = search_field
 
-    project_stats: ProjectStats = strawberry.field(
-        resolver=resolve_project_stats,
-        permission_classes=[CanRead],
-        description="Counts, amounts and people of the projects matching `filter`, in total "
-        "and per `groupBy` bucket.",
-    )
+    project_stats: ProjectStats = project_stats_field
     contribution_stats: ContributionStats = strawberry.field(
         resolver=resolve_contribution_stats,
         permission_classes=[CanRead],

@@ -137,18 +137,20 @@ MONEY_TERMS = _tallies("money", "true", "money.qualifier")
 
 COUNT = f"""
 CREATE FUNCTION summary_count(ids integer[], sign integer) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO summary_bucket (grouped_by, ref, projects, projects_without_amount, {_list(PEOPLE)})
   SELECT m.grouped_by, m.ref, sign * count(*), sign * count(*) FILTER (WHERE NOT f.has_amount),
          {_signed_sums(list(PEOPLE), "f")}
   FROM summary_membership m JOIN summary_project f USING (project_id)
-  WHERE m.project_id = ANY(ids)
+  WHERE m.project_id IN (SELECT unnest(ids))
   GROUP BY m.grouped_by, m.ref;
   INSERT INTO summary_bucket_money (grouped_by, ref, currency, records, {_list(MONEY)})
   SELECT m.grouped_by, m.ref, pm.currency, sign * count(*), {_signed_sums(list(MONEY), "pm")}
   FROM summary_membership m JOIN summary_project_money pm USING (project_id)
-  WHERE m.project_id = ANY(ids)
+  WHERE m.project_id IN (SELECT unnest(ids))
   GROUP BY m.grouped_by, m.ref, pm.currency;
+END
 $$
 """
 
@@ -168,12 +170,12 @@ BEGIN
   -- In id order, so two writers of the same projects queue rather than deadlock.
   PERFORM pg_advisory_xact_lock({PROJECT_LOCK}, id) FROM unnest(ids) AS id;
   SELECT array_agg(grouped_by), array_agg(ref) INTO groupings, refs
-  FROM summary_membership WHERE project_id = ANY(ids);
+  FROM summary_membership WHERE project_id IN (SELECT unnest(ids));
 
   PERFORM summary_count(ids, -1);
-  DELETE FROM summary_membership WHERE project_id = ANY(ids);
-  DELETE FROM summary_project_money WHERE project_id = ANY(ids);
-  DELETE FROM summary_project WHERE project_id = ANY(ids);
+  DELETE FROM summary_membership WHERE project_id IN (SELECT unnest(ids));
+  DELETE FROM summary_project_money WHERE project_id IN (SELECT unnest(ids));
+  DELETE FROM summary_project WHERE project_id IN (SELECT unnest(ids));
 
   -- Each project's amount per currency: its budget where stated, else its funders' stated
   -- amounts (db/stats.py's _money).
@@ -182,11 +184,11 @@ BEGIN
   FROM (
     SELECT p.id AS project_id, p.budget_currency AS currency, p.budget_amount AS amount,
            p.budget_amount_qualifier::text AS qualifier
-    FROM project p WHERE p.id = ANY(ids) AND p.budget_amount IS NOT NULL
+    FROM project p WHERE p.id IN (SELECT unnest(ids)) AND p.budget_amount IS NOT NULL
     UNION ALL
     SELECT pp.project_id, pp.currency, pp.amount, pp.amount_qualifier::text
     FROM project_partner pp JOIN project p ON p.id = pp.project_id
-    WHERE pp.project_id = ANY(ids) AND pp.amount IS NOT NULL AND pp.role::text = 'FUNDING'
+    WHERE pp.project_id IN (SELECT unnest(ids)) AND pp.amount IS NOT NULL AND pp.role::text = 'FUNDING'
       AND p.budget_amount IS NULL
   ) money
   GROUP BY money.project_id, money.currency;
@@ -199,30 +201,30 @@ BEGIN
     SELECT {", ".join(PEOPLE_OF_A_PROJECT)}
     FROM beneficiary_group g WHERE g.project_id = p.id
   ) people
-  WHERE p.id = ANY(ids);
+  WHERE p.id IN (SELECT unnest(ids));
 
   INSERT INTO summary_membership (project_id, grouped_by, ref)
-  SELECT p.id, 'TOTAL', '' FROM project p WHERE p.id = ANY(ids)
+  SELECT p.id, 'TOTAL', '' FROM project p WHERE p.id IN (SELECT unnest(ids))
   UNION
-  SELECT p.id, 'STATUS', coalesce(p.status::text, '') FROM project p WHERE p.id = ANY(ids)
+  SELECT p.id, 'STATUS', coalesce(p.status::text, '') FROM project p WHERE p.id IN (SELECT unnest(ids))
   UNION
   SELECT p.id, 'START_YEAR', coalesce(extract(year FROM p.effective_start)::integer::text, '')
-  FROM project p WHERE p.id = ANY(ids)
+  FROM project p WHERE p.id IN (SELECT unnest(ids))
   UNION
   SELECT l.project_id, 'COUNTRY', l.country_code
-  FROM project_country l JOIN project p ON p.id = l.project_id WHERE l.project_id = ANY(ids)
+  FROM project_country l JOIN project p ON p.id = l.project_id WHERE l.project_id IN (SELECT unnest(ids))
   UNION
   SELECT l.project_id, 'THEME', l.theme_slug
-  FROM project_theme l JOIN project p ON p.id = l.project_id WHERE l.project_id = ANY(ids)
+  FROM project_theme l JOIN project p ON p.id = l.project_id WHERE l.project_id IN (SELECT unnest(ids))
   UNION
   SELECT l.project_id, 'PROGRAMME', l.programme_id::text
-  FROM project_programme l JOIN project p ON p.id = l.project_id WHERE l.project_id = ANY(ids)
+  FROM project_programme l JOIN project p ON p.id = l.project_id WHERE l.project_id IN (SELECT unnest(ids))
   UNION
   SELECT l.project_id, 'PARTNER', l.partner_id::text
-  FROM project_partner l JOIN project p ON p.id = l.project_id WHERE l.project_id = ANY(ids)
+  FROM project_partner l JOIN project p ON p.id = l.project_id WHERE l.project_id IN (SELECT unnest(ids))
   UNION
   SELECT l.project_id, 'PARTNER_' || l.role::text, l.partner_id::text
-  FROM project_partner l JOIN project p ON p.id = l.project_id WHERE l.project_id = ANY(ids);
+  FROM project_partner l JOIN project p ON p.id = l.project_id WHERE l.project_id IN (SELECT unnest(ids));
 
   PERFORM summary_count(ids, 1);
 
@@ -231,7 +233,7 @@ BEGIN
     WITH touched AS (
       SELECT k.grouped_by, k.ref FROM unnest(groupings, refs) AS k(grouped_by, ref)
       UNION
-      SELECT grouped_by, ref FROM summary_membership WHERE project_id = ANY(ids)
+      SELECT grouped_by, ref FROM summary_membership WHERE project_id IN (SELECT unnest(ids))
     ), gone AS (
       DELETE FROM summary_bucket b USING touched t
       WHERE b.grouped_by = t.grouped_by AND b.ref = t.ref RETURNING b.*
@@ -244,7 +246,7 @@ BEGIN
     WITH touched AS (
       SELECT k.grouped_by, k.ref FROM unnest(groupings, refs) AS k(grouped_by, ref)
       UNION
-      SELECT grouped_by, ref FROM summary_membership WHERE project_id = ANY(ids)
+      SELECT grouped_by, ref FROM summary_membership WHERE project_id IN (SELECT unnest(ids))
     ), gone AS (
       DELETE FROM summary_bucket_money b USING touched t
       WHERE b.grouped_by = t.grouped_by AND b.ref = t.ref RETURNING b.*
