@@ -13,8 +13,8 @@ without code of its own. No code writes them.
 - ``summary_bucket`` and ``summary_bucket_money``: partial sums per bucket. A write adds
   rows (what its projects counted for, negated, then what they count for now) rather than
   updating one row per bucket, so concurrent writers never wait on the total's row or
-  deadlock on it; the writer holding the compaction lock then folds each bucket it touched
-  back into one row. A bucket's figures are the sum of its rows.
+  deadlock on it; now and then a writer folds them back into one row per bucket
+  (``summary_compact``). A bucket's figures are the sum of its rows.
 
 Qualifiers are kept as tallies of their terms (how many are exact, approximate, at least,
 at most), from which ``db.stats`` combines a sum's qualifier as ``combined_qualifier``

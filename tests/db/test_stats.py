@@ -55,6 +55,8 @@ async def run(conn: AsyncConnection, sql: str) -> None:
 
 async def test_the_seeded_dataset(conn: AsyncConnection) -> None:
     await assert_summaries_hold(conn)
+    await run(conn, "SELECT summary_compact()")
+    await assert_summaries_hold(conn)
     one_row = await conn.execute(
         sa.text("SELECT count(*), count(DISTINCT (grouped_by, ref)) FROM summary_bucket")
     )
@@ -126,6 +128,7 @@ async def test_deletes(conn: AsyncConnection) -> None:
     await assert_summaries_hold(conn)
     await run(conn, "DELETE FROM project")
     await assert_summaries_hold(conn)
+    await run(conn, "SELECT summary_compact()")
     left = await conn.execute(sa.text("SELECT count(*) FROM summary_bucket"))
     assert left.scalar_one() == 0
 

@@ -8,10 +8,12 @@ the changed projects' ids and calls ``summary_refresh``, which, under a lock per
 projects counted for (their stored snapshot), computes them again from the tables, and adds
 what they count for now. Buckets are partial sums (rows added, never updated), so writers
 of different projects never wait for each other on a shared row (the total's, a top
-funder's); the writer that holds the compaction lock (one at a time, never waited for)
-folds each bucket it touched back into one row. Compaction is left to transactions in READ
-COMMITTED (the service's), whose statements each see what committed before them. TRUNCATE
-is not followed: empty the tables with DELETE.
+funder's). Now and then (one refresh in 32 at random, and after a write of 1,000 projects
+or more) ``summary_compact`` folds them back into one row per bucket, by the writer that
+holds the compaction lock (one at a time, never waited for; only in READ COMMITTED, the
+service's, whose statements each see what committed before them). The functions plan their
+statements once per session (generic plans): a custom plan of the wide aggregates costs
+more than running them. TRUNCATE is not followed: empty the tables with DELETE.
 
 Revision ID: 0011
 Revises: 0007
@@ -46,6 +48,8 @@ MONEY: dict[str, Any] = {"amount": sa.Numeric, **dict.fromkeys(TALLIES, sa.BigIn
 PROJECT_LOCK = 22011
 """Advisory lock class of ``pg_advisory_xact_lock(class, project id)``."""
 COMPACTION_LOCK = 22012
+COMPACT_EVERY = 32
+"""One refresh in this many, at random, compacts the partial sums."""
 
 # The columns whose change changes what a row counts for, per table (and the column naming
 # its project); a change elsewhere (a title, a version) refreshes nothing.
@@ -135,9 +139,29 @@ def _sums(names: Sequence[str]) -> str:
 
 MONEY_TERMS = _tallies("money", "true", "money.qualifier")
 
+COMPACT = f"""
+CREATE FUNCTION summary_compact() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed'
+     OR NOT pg_try_advisory_xact_lock({COMPACTION_LOCK}, 0) THEN
+    RETURN;
+  END IF;
+  WITH gone AS (DELETE FROM summary_bucket RETURNING *)
+  INSERT INTO summary_bucket (grouped_by, ref, projects, projects_without_amount, {_list(PEOPLE)})
+  SELECT grouped_by, ref, sum(projects), sum(projects_without_amount), {_sums(list(PEOPLE))}
+  FROM gone GROUP BY grouped_by, ref HAVING sum(projects) <> 0;
+  WITH gone AS (DELETE FROM summary_bucket_money RETURNING *)
+  INSERT INTO summary_bucket_money (grouped_by, ref, currency, records, {_list(MONEY)})
+  SELECT grouped_by, ref, currency, sum(records), {_sums(list(MONEY))}
+  FROM gone GROUP BY grouped_by, ref, currency HAVING sum(records) <> 0;
+END
+$$
+"""
+
 COUNT = f"""
 CREATE FUNCTION summary_count(ids integer[], sign integer) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   INSERT INTO summary_bucket (grouped_by, ref, projects, projects_without_amount, {_list(PEOPLE)})
   SELECT m.grouped_by, m.ref, sign * count(*), sign * count(*) FILTER (WHERE NOT f.has_amount),
@@ -156,11 +180,9 @@ $$
 
 REFRESH = f"""
 CREATE FUNCTION summary_refresh(changed integer[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   ids integer[];
-  groupings text[];
-  refs text[];
 BEGIN
   SELECT array_agg(DISTINCT id ORDER BY id) INTO ids FROM unnest(changed) AS id
   WHERE id IS NOT NULL;
@@ -169,9 +191,6 @@ BEGIN
   END IF;
   -- In id order, so two writers of the same projects queue rather than deadlock.
   PERFORM pg_advisory_xact_lock({PROJECT_LOCK}, id) FROM unnest(ids) AS id;
-  SELECT array_agg(grouped_by), array_agg(ref) INTO groupings, refs
-  FROM summary_membership WHERE project_id IN (SELECT unnest(ids));
-
   PERFORM summary_count(ids, -1);
   DELETE FROM summary_membership WHERE project_id IN (SELECT unnest(ids));
   DELETE FROM summary_project_money WHERE project_id IN (SELECT unnest(ids));
@@ -228,32 +247,10 @@ BEGIN
 
   PERFORM summary_count(ids, 1);
 
-  IF current_setting('transaction_isolation') = 'read committed'
-     AND pg_try_advisory_xact_lock({COMPACTION_LOCK}, 0) THEN
-    WITH touched AS (
-      SELECT k.grouped_by, k.ref FROM unnest(groupings, refs) AS k(grouped_by, ref)
-      UNION
-      SELECT grouped_by, ref FROM summary_membership WHERE project_id IN (SELECT unnest(ids))
-    ), gone AS (
-      DELETE FROM summary_bucket b USING touched t
-      WHERE b.grouped_by = t.grouped_by AND b.ref = t.ref RETURNING b.*
-    )
-    INSERT INTO summary_bucket (grouped_by, ref, projects, projects_without_amount,
-                                {_list(PEOPLE)})
-    SELECT grouped_by, ref, sum(projects), sum(projects_without_amount), {_sums(list(PEOPLE))}
-    FROM gone GROUP BY grouped_by, ref HAVING sum(projects) <> 0;
-
-    WITH touched AS (
-      SELECT k.grouped_by, k.ref FROM unnest(groupings, refs) AS k(grouped_by, ref)
-      UNION
-      SELECT grouped_by, ref FROM summary_membership WHERE project_id IN (SELECT unnest(ids))
-    ), gone AS (
-      DELETE FROM summary_bucket_money b USING touched t
-      WHERE b.grouped_by = t.grouped_by AND b.ref = t.ref RETURNING b.*
-    )
-    INSERT INTO summary_bucket_money (grouped_by, ref, currency, records, {_list(MONEY)})
-    SELECT grouped_by, ref, currency, sum(records), {_sums(list(MONEY))}
-    FROM gone GROUP BY grouped_by, ref, currency HAVING sum(records) <> 0;
+  -- Now and then (and after a bulk write), fold the partial sums back into one row per
+  -- bucket: amortised over the writes, and a read sums a few rows more meanwhile.
+  IF cardinality(ids) >= 1000 OR random() < 1.0 / {COMPACT_EVERY} THEN
+    PERFORM summary_compact();
   END IF;
 END
 $$
@@ -338,7 +335,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_summary_bucket_money_grouping_ref", "summary_bucket_money", ["grouped_by", "ref"]
     )
-    for function in (COUNT, REFRESH, CHANGED):
+    for function in (COMPACT, COUNT, REFRESH, CHANGED):
         op.execute(function)
     for table, (project_column, watched) in WATCHED.items():
         for statement in _triggers(table, project_column, watched):
@@ -353,6 +350,7 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION summary_changed()")
     op.execute("DROP FUNCTION summary_refresh(integer[])")
     op.execute("DROP FUNCTION summary_count(integer[], integer)")
+    op.execute("DROP FUNCTION summary_compact()")
     for table in (
         "summary_bucket_money",
         "summary_bucket",
