@@ -849,8 +849,12 @@ async def load(raw: Any, tables: dict[str, Table]) -> None:
     again afterwards, the same as before: checking a key or growing a GIN index row by row
     costs twice what checking and building them set-based does. Adding a key back validates
     every row, and unique and check constraints stay on throughout, so the data is held to
-    every constraint all the same."""
+    every constraint all the same. The statistics summaries' triggers (migration 0011) are
+    off meanwhile too, and the summaries counted once at the end, set-based: each COPY would
+    otherwise count again every project it touches."""
     foreign_keys, indexes = await raw.fetch(FOREIGN_KEYS), await raw.fetch(PLAIN_INDEXES)
+    for name in tables:
+        await raw.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
     for key in foreign_keys:
         await raw.execute(f'ALTER TABLE {key["table"]} DROP CONSTRAINT "{key["name"]}"')
     for index in indexes:
@@ -867,6 +871,9 @@ async def load(raw: Any, tables: dict[str, Table]) -> None:
         await raw.execute(
             f'ALTER TABLE {key["table"]} ADD CONSTRAINT "{key["name"]}" {key["definition"]}'
         )
+    for name in tables:
+        await raw.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
+    await raw.execute("SELECT summary_refresh(array_agg(id)) FROM project")
 
 
 async def fill(url: str, scale: float, seed: int) -> Report:

@@ -17,6 +17,7 @@ are in MB (10^6 bytes), memory in MiB. Exits 1 if an import reports problems or 
 re-import changes anything.
 
     .venv/bin/python bench/iati_import.py [--activities 20000] [--seed 1] [--keep-file PATH]
+        [--without-summaries]
 """
 
 import argparse
@@ -31,6 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from scratch import Server
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -116,9 +118,24 @@ def generate(path: Path, activities: int, seed: int) -> float:
     return time.perf_counter() - start
 
 
-async def prepare(engine: AsyncEngine) -> dict[str, int]:
+SUMMARISED = (
+    "project",
+    "project_partner",
+    "project_country",
+    "project_theme",
+    "project_programme",
+    "beneficiary_group",
+)
+"""The tables whose triggers keep the statistics summaries (migration 0011)."""
+
+
+async def prepare(engine: AsyncEngine, *, summaries: bool) -> dict[str, int]:
     async with engine.begin() as conn:
         await upgrade_to_head(conn)
+        if not summaries:
+            for table in SUMMARISED:
+                for trigger in ("summary_inserted", "summary_updated", "summary_deleted"):
+                    await conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
         return await seed_dataset(conn, read_dataset())
 
 
@@ -210,7 +227,7 @@ async def benchmark(
         engine = create_engine(server.url(DATABASE))
         try:
             start = time.perf_counter()
-            seeded = await prepare(engine)
+            seeded = await prepare(engine, summaries=not args.without_summaries)
             print(
                 f"database {DATABASE}: migrated and seeded ({sum(seeded.values())} rows) "
                 f"in {time.perf_counter() - start:.1f} s",
@@ -242,6 +259,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument(
         "--keep-file", type=Path, help="write the generated file here and keep it afterwards"
+    )
+    parser.add_argument(
+        "--without-summaries",
+        action="store_true",
+        help="with the statistics summaries' triggers off: what keeping them costs",
     )
     args = parser.parse_args()
     if args.activities < 1:

@@ -27,8 +27,9 @@ SEARCHABLE: dict[str, tuple[sa.Table, sa.ColumnElement[Any]]] = {
 }
 
 
-async def search_records(conn: AsyncConnection, text: str, limit: int) -> Sequence[RowMapping]:
-    """The best ``limit`` matches of every kind: ``kind``, ``id``, ``rank`` and ``snippet``."""
+def best_matches(text: str, limit: int) -> sa.Subquery:
+    """The best ``limit`` matches of every kind, best first: ``kind``, ``id``, ``rank`` and
+    the ``document`` a snippet is cut from."""
     hits = sa.union_all(
         *(
             sa.select(
@@ -40,22 +41,29 @@ async def search_records(conn: AsyncConnection, text: str, limit: int) -> Sequen
             for kind, (table, document) in SEARCHABLE.items()
         )
     ).subquery("hits")
-    # Highlighting is the costly part: only the rows that make the page are highlighted.
-    best = (
-        sa.select(hits)
-        .order_by(hits.c.rank.desc(), hits.c.kind, hits.c.id)
-        .limit(limit)
-        .subquery("best")
+    return sa.select(hits).order_by(*best_first(hits)).limit(limit).subquery("best")
+
+
+def best_first(hits: sa.FromClause) -> list[sa.ColumnElement[Any]]:
+    return [hits.c.rank.desc(), hits.c.kind, hits.c.id]
+
+
+def snippet(document: sa.ColumnElement[Any], text: str) -> sa.ColumnElement[str]:
+    """The document's matching passage. Highlighting is the costly part: only the rows that
+    make the page are highlighted."""
+    return sa.func.ts_headline(
+        sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig"),
+        document,
+        search_query(text),
+        HIGHLIGHT,
+        type_=sa.Text,
     )
+
+
+async def search_records(conn: AsyncConnection, text: str, limit: int) -> Sequence[RowMapping]:
+    """The best ``limit`` matches of every kind: ``kind``, ``id``, ``rank`` and ``snippet``."""
+    best = best_matches(text, limit)
     stmt = sa.select(
-        best.c.kind,
-        best.c.id,
-        best.c.rank,
-        sa.func.ts_headline(
-            sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig"),
-            best.c.document,
-            search_query(text),
-            HIGHLIGHT,
-        ).label("snippet"),
-    ).order_by(best.c.rank.desc(), best.c.kind, best.c.id)
+        best.c.kind, best.c.id, best.c.rank, snippet(best.c.document, text).label("snippet")
+    ).order_by(*best_first(best))
     return (await conn.execute(stmt)).mappings().all()

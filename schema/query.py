@@ -19,12 +19,12 @@ from schema.info import Info
 from schema.nodes import MAX_IDS, load_nodes
 from schema.pagination import After, Before, Connection, First, Last, Listing
 from schema.permissions import CanRead
-from schema.search import SearchHit, search
+from schema.search import SearchHit, search_field
 from schema.stats import (
     ContributionStats,
     ProjectStats,
+    project_stats_field,
     resolve_contribution_stats,
-    resolve_project_stats,
 )
 from schema.types.common import COUNTRIES, THEMES, at_most
 from schema.types.funding import Agreement, Contribution
@@ -213,19 +213,9 @@ class Query:
             connection.count_undated = count_undated
         return connection
 
-    search: list[SearchHit] = strawberry.field(
-        resolver=search,
-        permission_classes=[CanRead],
-        description="Projects, programmes, outcomes and beneficiary groups matching a "
-        'full-text search (web-search syntax: words, "phrases", -excluded), best first.',
-    )
+    search: list[SearchHit] = search_field
 
-    project_stats: ProjectStats = strawberry.field(
-        resolver=resolve_project_stats,
-        permission_classes=[CanRead],
-        description="Counts, amounts and people of the projects matching `filter`, in total "
-        "and per `groupBy` bucket.",
-    )
+    project_stats: ProjectStats = project_stats_field
     contribution_stats: ContributionStats = strawberry.field(
         resolver=resolve_contribution_stats,
         permission_classes=[CanRead],

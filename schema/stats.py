@@ -1,14 +1,34 @@
-"""Aggregate fields: ``projectStats`` and ``contributionStats``, computed in SQL."""
+"""Aggregate fields: ``projectStats`` and ``contributionStats``, computed in SQL.
+
+``projectStats`` of every project (no ``filter``) reads the aggregates the database keeps as
+the data changes (``db/tables/statistics.py``); with a filter, it groups the matching
+projects. On the compiled path (rules beside the fields) the unfiltered answer is one
+statement building its JSON from those aggregates; a filtered one goes to the resolvers.
+"""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 import strawberry
+from sqlalchemy.sql import FromClause
 
 from db import conditions
 from db.enums import PartnerRole, Qualifier
-from db.stats import ContributionGrouping, ProjectGrouping, contribution_stats, project_stats
+from db.json_select import EMPTY_LIST, Json, trimmed_decimal, unless_null
+from db.stats import (
+    ContributionGrouping,
+    ProjectGrouping,
+    contribution_stats,
+    project_stats,
+    summarised_project_stats,
+    summary_amounts,
+    summary_buckets,
+)
+from schema.compiled.builders import Values, column, from_values, money
+from schema.compiled.compiler import CannotCompile, Compiler, Request, compiled_field
 from schema.descriptions import described_enum
 from schema.filters import (
     ContributionFilter,
@@ -17,7 +37,73 @@ from schema.filters import (
     project_criteria,
 )
 from schema.info import Info
+from schema.permissions import CanRead
 from schema.types.common import Money, plain_decimal
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """The scope of ``ProjectStats`` on the compiled path: the buckets and their amounts per
+    currency, each computed once (CTEs)."""
+
+    buckets: sa.CTE
+    amounts: sa.CTE
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """The scope of a ``ProjectBucket`` (and its ``People``): its row, and the amounts."""
+
+    row: FromClause
+    amounts: sa.CTE
+
+
+def bucket_column(name: str) -> Any:
+    return lambda compiler, bucket, request: bucket.row.c[name]
+
+
+def people_count(name: str) -> Any:
+    """``_people``: the figure with its qualifier, null when either is."""
+
+    def rule(compiler: Compiler, bucket: Bucket, request: Request) -> Json:
+        value, qualifier = bucket.row.c[name], bucket.row.c[f"{name}_qualifier"]
+        values: Values = {"value": trimmed_decimal(value), "qualifier": qualifier}
+        built = compiler.object(request.returns.name, values, request.nodes, request.path)
+        return unless_null(built, value, qualifier)
+
+    return rule
+
+
+def bucket_amounts(compiler: Compiler, bucket: Bucket, request: Request) -> Json:
+    """The bucket's amounts by currency: every bucket's list built once (a materialised CTE,
+    which PostgreSQL would otherwise inline into each bucket's lookup), then looked up."""
+    amounts = bucket.amounts
+    built = compiler.object(request.returns.name, amounts, request.nodes, request.path)
+    lists = (
+        sa.select(
+            amounts.c.total,
+            amounts.c.key,
+            sa.func.json_agg(
+                sa.dialects.postgresql.aggregate_order_by(built, amounts.c.currency)
+            ).label("amounts"),
+        )
+        .group_by(amounts.c.total, amounts.c.key)
+        .cte()
+        .prefix_with("MATERIALIZED")
+    )
+    found = (
+        sa.select(lists.c.amounts)
+        .where(
+            lists.c.total == bucket.row.c.total, lists.c.key.is_not_distinct_from(bucket.row.c.key)
+        )
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(found, EMPTY_LIST)
+
+
+def bucket_people(compiler: Compiler, bucket: Bucket, request: Request) -> Json:
+    return compiler.object(request.returns.name, bucket, request.nodes, request.path)
+
 
 described_enum(
     ProjectGrouping,
@@ -43,21 +129,25 @@ described_enum(
 
 @strawberry.type(description="A sum in one currency: currencies are never added together.")
 class MoneyTotal:
-    amount: Money = strawberry.field(
+    amount: Money = compiled_field(
+        money("amount", "currency", "qualifier"),
         description="The sum. Its qualifier is EXACT only when every term is, APPROXIMATE "
-        "when any term is (or bounds point both ways), else AT_LEAST or AT_MOST."
+        "when any term is (or bounds point both ways), else AT_LEAST or AT_MOST.",
     )
-    records: int = strawberry.field(description="Projects or contributions summed.")
+    records: int = compiled_field(
+        column("projects"), description="Projects or contributions summed."
+    )
 
 
 @strawberry.type(description="A total of people with how exact it is.")
 class PeopleCount:
-    value: Decimal = strawberry.field(
+    value: Decimal = compiled_field(
+        from_values(),
         description="Number of people; a decimal because a share of women times a count need "
-        "not be whole."
+        "not be whole.",
     )
-    qualifier: Qualifier = strawberry.field(
-        description="How exact the total is: EXACT only when every term is."
+    qualifier: Qualifier = compiled_field(
+        from_values(), description="How exact the total is: EXACT only when every term is."
     )
 
 
@@ -72,48 +162,69 @@ def _people(value: Any, qualifier: str | None) -> PeopleCount | None:
     "or no share of women are counted apart, never as zero."
 )
 class People:
-    groups: int = strawberry.field(description="Beneficiary groups of the projects counted.")
-    targeted: PeopleCount | None = strawberry.field(description="Sum of target counts.")
-    reached: PeopleCount | None = strawberry.field(description="Sum of reached counts.")
-    women_targeted: PeopleCount | None = strawberry.field(
+    groups: int = compiled_field(
+        bucket_column("groups"), description="Beneficiary groups of the projects counted."
+    )
+    targeted: PeopleCount | None = compiled_field(
+        people_count("targeted"), description="Sum of target counts."
+    )
+    reached: PeopleCount | None = compiled_field(
+        people_count("reached"), description="Sum of reached counts."
+    )
+    women_targeted: PeopleCount | None = compiled_field(
+        people_count("women"),
         description="Women among the targeted, from each group's share: a share of at least "
-        "65 % gives a lower bound. Only groups that state a share."
+        "65 % gives a lower bound. Only groups that state a share.",
     )
-    groups_without_target: int = strawberry.field(
-        description="Groups that state no target count, left out of `targeted`."
+    groups_without_target: int = compiled_field(
+        bucket_column("groups_without_target"),
+        description="Groups that state no target count, left out of `targeted`.",
     )
-    groups_without_women_share: int = strawberry.field(
-        description="Groups with a target but no share of women, left out of womenTargeted."
+    groups_without_women_share: int = compiled_field(
+        bucket_column("groups_without_share"),
+        description="Groups with a target but no share of women, left out of womenTargeted.",
     )
-    targeted_without_women_share: int = strawberry.field(
-        description="Their targeted people, left out of womenTargeted."
+    targeted_without_women_share: int = compiled_field(
+        lambda compiler, bucket, request: sa.func.coalesce(bucket.row.c.targeted_without_share, 0),
+        description="Their targeted people, left out of womenTargeted.",
     )
 
 
 @strawberry.type(description="Projects in one bucket, or all of them (key null).")
 class ProjectBucket:
-    key: str | None = strawberry.field(description="Code, slug, status or year; null if none.")
-    label: str = strawberry.field(
+    key: str | None = compiled_field(
+        bucket_column("key"), description="Code, slug, status or year; null if none."
+    )
+    label: str = compiled_field(
+        bucket_column("label"),
         description="What a person reads: a country's or programme's name, a partner's "
-        'acronym; "All projects" for the total; "Not stated" where the key is null.'
+        'acronym; "All projects" for the total; "Not stated" where the key is null.',
     )
-    project_count: int = strawberry.field(description="Projects in the bucket, each once.")
-    amounts: list[MoneyTotal] = strawberry.field(
+    project_count: int = compiled_field(
+        bucket_column("projects"), description="Projects in the bucket, each once."
+    )
+    amounts: list[MoneyTotal] = compiled_field(
+        bucket_amounts,
         description="Per currency: each project's budget where stated, else its funders' "
-        "stated amounts."
+        "stated amounts.",
     )
-    projects_without_amount: int = strawberry.field(
+    projects_without_amount: int = compiled_field(
+        bucket_column("projects_without_amount"),
         description="Projects with neither a budget nor a funder's stated amount: not "
-        "counted in `amounts`, never as zero."
+        "counted in `amounts`, never as zero.",
     )
-    people: People = strawberry.field(description="People of the bucket's projects.")
+    people: People = compiled_field(bucket_people, description="People of the bucket's projects.")
 
 
 @strawberry.type(description="Aggregates of the projects matching a `projectStats` filter.")
 class ProjectStats:
-    total: ProjectBucket = strawberry.field(description="Every matching project once.")
-    buckets: list[ProjectBucket] = strawberry.field(
-        description="A project is in every bucket it belongs to (all its countries...)."
+    total: ProjectBucket = compiled_field(
+        lambda compiler, scope, request: stats_total(compiler, scope, request),
+        description="Every matching project once.",
+    )
+    buckets: list[ProjectBucket] = compiled_field(
+        lambda compiler, scope, request: stats_buckets(compiler, scope, request),
+        description="A project is in every bucket it belongs to (all its countries...).",
     )
 
 
@@ -165,8 +276,12 @@ async def resolve_project_stats(
         ),
     ] = PartnerRole.FUNDING,
 ) -> ProjectStats:
-    where = conditions.project_condition(project_criteria(filter))
-    rows = await info.context.read(project_stats, where, group_by, partner_role)
+    if filter is None:
+        # Every project: the aggregates the database keeps as the data changes.
+        rows = await info.context.read(summarised_project_stats, group_by, partner_role)
+    else:
+        where = conditions.project_condition(project_criteria(filter))
+        rows = await info.context.read(project_stats, where, group_by, partner_role)
     amounts: dict[tuple[bool, str | None], list[MoneyTotal]] = defaultdict(list)
     for row in rows.amounts:
         amounts[row["total"], row["key"]].append(
@@ -244,3 +359,63 @@ async def resolve_contribution_stats(
     return ContributionStats(
         total=total, buckets=[b for (is_total, _), b in buckets.items() if not is_total]
     )
+
+
+COUNTED = ("projects", "projects_without_amount", "groups", "groups_without_target")
+
+
+def stats_total(compiler: Compiler, scope: Buckets, request: Request) -> Json:
+    """The total's row, or the resolver's empty total where no project is counted."""
+    b = scope.buckets
+    row = (
+        sa.select(
+            *(
+                sa.literal(True).label(c.name)
+                if c.name == "total"
+                else sa.literal("All projects").label(c.name)
+                if c.name == "label"
+                else sa.func.coalesce(sa.func.max(c), 0).label(c.name)
+                if c.name in (*COUNTED, "groups_without_share")
+                else sa.func.max(c).label(c.name)
+                for c in b.c
+            )
+        )
+        .where(b.c.total)
+        .subquery("total_row")
+    )
+    built = compiler.object(
+        request.returns.name, Bucket(row, scope.amounts), request.nodes, request.path
+    )
+    return sa.select(built).select_from(row).scalar_subquery()
+
+
+def stats_buckets(compiler: Compiler, scope: Buckets, request: Request) -> Json:
+    b = scope.buckets
+    row = sa.select(b).where(sa.not_(b.c.total)).subquery("bucket")
+    built = compiler.object(
+        request.returns.name, Bucket(row, scope.amounts), request.nodes, request.path
+    )
+    aggregated = sa.func.json_agg(
+        sa.dialects.postgresql.aggregate_order_by(built, row.c.label, row.c.key)
+    )
+    return sa.func.coalesce(sa.select(aggregated).select_from(row).scalar_subquery(), EMPTY_LIST)
+
+
+def project_stats_rule(compiler: Compiler, root: None, request: Request) -> Json:
+    """``projectStats`` of every project on the compiled path: the kept aggregates, as the
+    resolver reads them; with a filter, the resolvers group the matching projects."""
+    arguments = compiler.arguments(request)
+    if arguments.get("filter") is not None:
+        raise CannotCompile("a filtered projectStats groups its projects")
+    grouping, role = arguments.get("group_by"), arguments.get("partner_role")
+    scope = Buckets(summary_buckets(grouping, role).cte(), summary_amounts(grouping, role).cte())
+    return compiler.object(request.returns.name, scope, request.nodes, request.path)
+
+
+project_stats_field: ProjectStats = compiled_field(
+    project_stats_rule,
+    resolver=resolve_project_stats,
+    permission_classes=[CanRead],
+    description="Counts, amounts and people of the projects matching `filter`, in total "
+    "and per `groupBy` bucket.",
+)

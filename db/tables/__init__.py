@@ -22,6 +22,13 @@ from db.tables.projects import (
 )
 from db.tables.reference import Country, Region, Theme
 from db.tables.results import BeneficiaryGroup, Outcome
+from db.tables.statistics import (
+    summary_bucket,
+    summary_bucket_money,
+    summary_membership,
+    summary_project,
+    summary_project_money,
+)
 
 __all__ = [
     "Agreement",
@@ -49,4 +56,9 @@ __all__ = [
     "Region",
     "SourceDocument",
     "Theme",
+    "summary_bucket",
+    "summary_bucket_money",
+    "summary_membership",
+    "summary_project",
+    "summary_project_money",
 ]

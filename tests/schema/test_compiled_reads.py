@@ -118,6 +118,43 @@ WRITTEN = {
     "project filter by partner link": """{
       projects(filter: {partner: {codes: ["koica"], role: FUNDING}}, first: 50) {
         totalCount edges { node { code partners { role partner { code } } } } } }""",
+    "search, every kind": """{
+      search(query: "employment or cooperatives or training", first: 100) {
+        rank snippet
+        node { __typename
+          ... on Project { id code title budget { amount currency } countries { code } }
+          ... on Programme { id code name startDate { value } }
+          ... on Outcome { id code statement target { value } project { code } }
+          ... on BeneficiaryGroup { id code targetCount { value qualifier } project { code } }
+        } } }""",
+    "search, nothing found": '{ search(query: "zzzqqq") { rank snippet node { __typename } } }',
+    "statistics, everything": """{
+      total: projectStats {
+        total { key label projectCount projectsWithoutAmount
+          amounts { records amount { amount currency qualifier } }
+          people { groups targeted { value qualifier } reached { value qualifier }
+            womenTargeted { value qualifier } groupsWithoutTarget groupsWithoutWomenShare
+            targetedWithoutWomenShare } }
+        buckets { key } }
+      byCountry: projectStats(groupBy: COUNTRY) {
+        total { projectCount }
+        buckets { key label projectCount projectsWithoutAmount
+          amounts { records amount { amount currency qualifier } }
+          people { groups targeted { value qualifier } womenTargeted { value qualifier }
+            targetedWithoutWomenShare } } }
+      byTheme: projectStats(groupBy: THEME) { buckets { key label amounts { records } } }
+      byFunder: projectStats(groupBy: PARTNER) { buckets { key label projectCount } }
+      byPartner: projectStats(groupBy: PARTNER, partnerRole: null) { buckets { key label } }
+      byImplementer: projectStats(groupBy: PARTNER, partnerRole: IMPLEMENTING) {
+        buckets { key projectCount } }
+      byProgramme: projectStats(groupBy: PROGRAMME) { buckets { key label projectCount } }
+      byStatus: projectStats(groupBy: STATUS) { buckets { key label projectCount } }
+      byYear: projectStats(groupBy: START_YEAR) {
+        buckets { key label projectCount people { reached { value } } } } }""",
+    "search, no hits asked": '{ search(query: "cooperatives", first: 0) { snippet } }',
+    "search beside a page": """{
+      search(query: "cooperatives", first: 3) { snippet node { ... on Project { code } } }
+      projects(first: 2) { edges { node { code } } } }""",
 }
 
 
@@ -236,10 +273,10 @@ async def test_skip_and_include_answer_the_same_in_one_statement(
     assert count == 1
 
 
-async def test_the_benchmark_questions_q1_to_q4_compile_to_one_statement(
+async def test_the_benchmark_questions_compile_to_one_statement(
     conn: AsyncConnection, statements: StatementCounter
 ) -> None:
-    for question in ("q1", "q2", "q3", "q4"):
+    for question in ("q1", "q2", "q3", "q4", "q5", "q6"):
         name = f"queries/{question}.coopgraph.graphql"
         _, count = await both(conn, statements, SHIPPED[name], await variables_for(conn, name))
         assert count == 1, question
@@ -347,6 +384,8 @@ async def test_node_of_every_compiled_type(
         ("{ projects(first: -1) { edges { node { code } } } }", "BAD_USER_INPUT"),
         ('{ projects(filter: {countries: ["Korea"]}) { totalCount } }', "BAD_USER_INPUT"),
         ('{ projects(after: "nonsense") { totalCount } }', "BAD_USER_INPUT"),
+        ('{ search(query: "  ") { rank } }', "BAD_USER_INPUT"),
+        ('{ search(query: "cooperatives", first: 101) { rank } }', "BAD_USER_INPUT"),
         (
             "{ projects { edges { node { partners { partner { "
             + "parent { " * 10

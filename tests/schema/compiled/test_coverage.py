@@ -12,9 +12,9 @@ TIMESTAMPS = "createdAt updatedAt"
 renders that text in SQL."""
 
 WITHOUT_RULES: dict[str, str] = {
-    # Root fields other than node, projects, partners and programmes.
-    "Query": "_entities _service beneficiaryGroups outcomes contributions agreements search "
-    "projectStats contributionStats changes countries themes nodes",
+    # Root fields other than node, projects, partners, programmes, search and projectStats.
+    "Query": "_entities _service beneficiaryGroups outcomes contributions agreements "
+    "contributionStats changes countries themes nodes",
     "_Service": "sdl",
     # Record fields kept for the resolvers: timestamps, the plain lists beside each
     # projectsConnection, and links to what the compiled path does not read.
@@ -36,15 +36,8 @@ WITHOUT_RULES: dict[str, str] = {
     "donor recipient programme project sources",
     "Change": "position at keyName recordType type recordId operation recordVersion before after "
     "recordGlobalId",
-    "SearchHit": "rank snippet node",
-    "ProjectStats": "total buckets",
-    "ProjectBucket": "key label projectCount amounts projectsWithoutAmount people",
     "ContributionStats": "total buckets",
     "ContributionBucket": "key label contributionCount amounts",
-    "MoneyTotal": "amount records",
-    "People": "groups targeted reached womenTargeted groupsWithoutTarget "
-    "groupsWithoutWomenShare targetedWithoutWomenShare",
-    "PeopleCount": "value qualifier",
 }
 
 

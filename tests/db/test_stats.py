@@ -1,0 +1,151 @@
+"""The aggregates the database keeps (``db/tables/statistics.py``, migration 0011) equal a
+full recomputation (``project_stats`` over every project) after each kind of write:
+inserts, updates, deletes, an IATI import, and one transaction's writes rolled back."""
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.enums import PartnerRole
+from db.stats import ProjectGrouping, ProjectStatsRows, project_stats, summarised_project_stats
+from iati.importing import IatiFile, import_files
+from tests.iati.conftest import FILES
+from tests.synthetic import add_synthetic_projects
+
+GROUPINGS: list[tuple[ProjectGrouping | None, PartnerRole | None]] = [
+    (None, None),
+    *((g, None) for g in ProjectGrouping),
+    *((ProjectGrouping.PARTNER, role) for role in PartnerRole),
+]
+
+
+def _comparable(rows: ProjectStatsRows) -> tuple[list[Any], list[Any]]:
+    """Rows as data, each decimal as its text for amounts (the API prints their scale) and
+    as a number for people (the API trims them)."""
+
+    def row(mapping: Any, exact: bool) -> tuple[Any, ...]:
+        return tuple(
+            str(v) if exact and isinstance(v, Decimal) else v for v in dict(mapping).values()
+        )
+
+    buckets = sorted((row(r, False) for r in rows.buckets), key=lambda r: (r[0], str(r[1]), r[2]))
+    amounts = sorted((row(r, True) for r in rows.amounts), key=lambda r: (r[0], str(r[1]), r[2]))
+    return buckets, amounts
+
+
+async def assert_summaries_hold(conn: AsyncConnection) -> None:
+    for grouping, role in GROUPINGS:
+        full = await project_stats(conn, sa.true(), grouping, role)
+        kept = await summarised_project_stats(conn, grouping, role)
+        k, f = _comparable(kept), _comparable(full)
+        assert k == f, [(a, b) for a, b in zip(k[0] + k[1], f[0] + f[1], strict=False) if a != b][
+            :3
+        ]
+        labels = [r["label"] for r in kept.buckets if not r["total"]]
+        assert [r["label"] for r in full.buckets if not r["total"]] == labels or len(
+            set(labels)
+        ) < len(labels), "buckets in label order"
+
+
+async def run(conn: AsyncConnection, sql: str) -> None:
+    await conn.execute(sa.text(sql))
+
+
+async def test_the_seeded_dataset(conn: AsyncConnection) -> None:
+    await assert_summaries_hold(conn)
+    await run(conn, "SELECT summary_compact()")
+    await assert_summaries_hold(conn)
+    one_row = await conn.execute(
+        sa.text("SELECT count(*), count(DISTINCT (grouped_by, ref)) FROM summary_bucket")
+    )
+    rows, buckets = one_row.one()
+    assert rows == buckets, "each bucket folded back into one row"
+
+
+async def test_inserts(conn: AsyncConnection) -> None:
+    await add_synthetic_projects(conn, 25)
+    await assert_summaries_hold(conn)
+
+
+async def test_updates(conn: AsyncConnection) -> None:
+    await add_synthetic_projects(conn, 10)
+    # Budgets dropped: the funders' stated amounts count instead, in two currencies.
+    await run(
+        conn,
+        "UPDATE project SET budget_amount = NULL, budget_currency = NULL, "
+        "budget_amount_qualifier = NULL WHERE id % 3 = 0",
+    )
+    await run(
+        conn,
+        "UPDATE project_partner SET amount = 1000 + id, currency = "
+        "CASE WHEN id % 2 = 0 THEN 'USD' ELSE 'EUR' END, "
+        "amount_qualifier = CASE WHEN id % 5 = 0 THEN 'AT_LEAST' ELSE 'EXACT' END "
+        "WHERE role = 'FUNDING'",
+    )
+    await run(
+        conn,
+        "UPDATE project SET budget_amount_qualifier = 'APPROXIMATE' WHERE id % 4 = 1 "
+        "AND budget_amount IS NOT NULL",
+    )
+    await run(
+        conn,
+        "UPDATE project SET status = 'COMPLETED', status_as_of = DATE '2024-01-01' "
+        "WHERE id % 5 = 2",
+    )
+    await run(
+        conn,
+        "UPDATE project SET planned_start = planned_start - interval '3 years' WHERE id % 2 = 0",
+    )
+    await run(
+        conn,
+        "UPDATE beneficiary_group SET target_count = coalesce(target_count, 7) + 1, "
+        "target_count_qualifier = CASE WHEN id % 3 = 0 THEN 'AT_MOST' ELSE 'EXACT' END, "
+        "women_share = CASE WHEN id % 2 = 0 THEN 40 END, "
+        "women_share_qualifier = CASE WHEN id % 2 = 0 THEN 'AT_LEAST' END",
+    )
+    await run(conn, "UPDATE project_partner SET role = 'IMPLEMENTING' WHERE id % 7 = 0")
+    await run(
+        conn,
+        "UPDATE project_country SET country_code = 'KH' WHERE id % 2 = 0 AND project_id "
+        "NOT IN (SELECT project_id FROM project_country WHERE country_code = 'KH')",
+    )
+    # A change that counts for nothing refreshes nothing and keeps the figures.
+    await run(conn, "UPDATE project SET title = title || ' (renamed)'")
+    await run(conn, "UPDATE partner SET acronym = 'RENAMED' WHERE code = 'koica'")
+    await assert_summaries_hold(conn)
+
+
+async def test_deletes(conn: AsyncConnection) -> None:
+    await add_synthetic_projects(conn, 10)
+    await run(conn, "DELETE FROM project_country WHERE id % 3 = 0")
+    await run(conn, "DELETE FROM project_theme WHERE id % 2 = 0")
+    await run(conn, "DELETE FROM beneficiary_group WHERE id % 2 = 1")
+    await run(conn, "DELETE FROM project_partner WHERE id % 4 = 0")
+    await run(conn, "DELETE FROM project_programme WHERE id % 3 = 1")
+    await run(conn, "DELETE FROM project WHERE id % 3 = 2")
+    await assert_summaries_hold(conn)
+    await run(conn, "DELETE FROM project")
+    await assert_summaries_hold(conn)
+    await run(conn, "SELECT summary_compact()")
+    left = await conn.execute(sa.text("SELECT count(*) FROM summary_bucket"))
+    assert left.scalar_one() == 0
+
+
+async def test_an_iati_import(conn: AsyncConnection) -> None:
+    for name in ("multi_activity.xml", "multi_activity_updated.xml"):
+        with (FILES / name).open("rb") as stream:
+            report = await import_files(conn, [IatiFile(name, stream)], key_name="test-stats")
+        assert not report.problems
+        await assert_summaries_hold(conn)
+
+
+async def test_a_rolled_back_write_leaves_them(conn: AsyncConnection) -> None:
+    before = await summarised_project_stats(conn, ProjectGrouping.COUNTRY, None)
+    savepoint = await conn.begin_nested()
+    await add_synthetic_projects(conn, 5)
+    await savepoint.rollback()
+    after = await summarised_project_stats(conn, ProjectGrouping.COUNTRY, None)
+    assert _comparable(after) == _comparable(before)
+    await assert_summaries_hold(conn)
