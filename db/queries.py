@@ -306,6 +306,15 @@ async def list_rows(
     return (await conn.execute(stmt)).mappings().all()
 
 
+async def list_countries(conn: AsyncConnection, *, with_projects: bool) -> Sequence[RowMapping]:
+    """Every country by name, or only those a project links to (as recipient or
+    participant)."""
+    stmt = sa.select(country).order_by(country.c.name.collate(TEXT_COLLATION))
+    if with_projects:
+        stmt = stmt.where(sa.exists().where(project_country.c.country_code == country.c.code))
+    return (await conn.execute(stmt)).mappings().all()
+
+
 def _project_link(
     relation: str, link_where: Condition
 ) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any], Condition]:

@@ -2,6 +2,7 @@
 
 from db.tables.access import ApiKey, Change, ChangeCounter
 from db.tables.citations import Citation, SourceDocument
+from db.tables.codelists import Codelist, CodelistCode
 from db.tables.funding import (
     Agreement,
     AgreementParty,
@@ -32,6 +33,8 @@ __all__ = [
     "Change",
     "ChangeCounter",
     "Citation",
+    "Codelist",
+    "CodelistCode",
     "Contribution",
     "Country",
     "Outcome",
