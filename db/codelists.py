@@ -91,7 +91,7 @@ def _codes_query(codelists: Sequence[str]) -> sa.Select[Any]:
     )
 
 
-def _info(row: sa.Row[Any]) -> CodeInfo:
+def _info(row: Any) -> CodeInfo:
     names: dict[str, str] = dict(row.names)
     name = names.get(row.language) or next(iter(names.values()), None)
     return CodeInfo(name=name, category=row.category, withdrawn=row.withdrawn, names=names)
@@ -215,3 +215,20 @@ async def update_codelists(
             change.reference_rows += (await conn.execute(statement)).rowcount
         report.append(change)
     return report
+
+
+async def codes_by_key(
+    conn: AsyncConnection, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], CodeInfo]:
+    """The codes asked for as ``(codelist, code)``, in one statement; a code the codelist
+    lacks is absent from the answer."""
+    c = codelist_code.c
+    wanted = sa.values(
+        sa.column("codelist", sa.String), sa.column("code", sa.String), name="wanted"
+    ).data(list(keys))
+    stmt = (
+        sa.select(c.codelist, c.code, c.names, c.category, c.withdrawn, codelist.c.language)
+        .join(codelist, codelist.c.name == c.codelist)
+        .join(wanted, sa.and_(wanted.c.codelist == c.codelist, wanted.c.code == c.code))
+    )
+    return {(row.codelist, row.code): _info(row) for row in await conn.execute(stmt)}
