@@ -23,6 +23,7 @@ from schema.types.code import (
     code,
 )
 from schema.types.common import Source
+from schema.types.money import as_written
 from schema.types.narrative import Lang, Narrative, narratives, text_in
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class Sector:
             vocabulary=Code(code=vocabulary, codelist="SectorVocabulary"),
             vocabulary_uri=vocabulary_uri,
             code=Code(code=code_value, codelist=SECTOR_CODELISTS.get(vocabulary)),
-            percentage=percentage,
+            percentage=as_written(percentage),
             narratives=narratives(names),
         )
 
@@ -156,7 +157,7 @@ class RegionLink:
             vocabulary=Code(code=vocabulary, codelist="RegionVocabulary"),
             vocabulary_uri=vocabulary_uri,
             code=code_value,
-            percentage=percentage,
+            percentage=as_written(percentage),
             narratives=narratives(names),
             region_code=code_value if vocabulary in REGION_CODELISTS else None,
             project_id=project_id,

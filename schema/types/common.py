@@ -51,6 +51,10 @@ CLASSIFICATIONS = 50
 """Sectors, regions, locations, policy markers, documents, relations, results, warnings and
 contacts of one activity: the longest list of one in the real files has a few dozen."""
 
+RESULTS = 20
+"""Results of one activity; each nests indicators and periods, so a page of projects with
+their whole results trees is refused unless the page is small."""
+
 THEMES = 100
 """The theme table is a short code list (30 at every scale of the benchmark)."""
 

@@ -7,6 +7,7 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 
 from schema.types.code import Code, code
+from schema.types.money import as_written
 from schema.types.narrative import Lang, Narrative, narratives, text_in
 
 
@@ -32,6 +33,12 @@ class AdministrativeArea:
         description="The administrative level (1 a province...); null when not given."
     )
     code: str = strawberry.field(description="The area's code in that vocabulary.")
+
+
+def exact(value: Decimal) -> Decimal:
+    written = as_written(value)
+    assert written is not None
+    return written
 
 
 def _text(value: list[Narrative], lang: str | None, default: str | None) -> str | None:
@@ -80,7 +87,9 @@ class Location:
         point = None
         if row["latitude"] is not None and row["longitude"] is not None:
             point = Point(
-                latitude=row["latitude"], longitude=row["longitude"], srs_name=row["srs_name"]
+                latitude=exact(row["latitude"]),
+                longitude=exact(row["longitude"]),
+                srs_name=row["srs_name"],
             )
         ids: list[dict[str, Any]] = row["location_ids"] or []
         areas: list[dict[str, Any]] = row["administrative"] or []

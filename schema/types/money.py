@@ -62,4 +62,11 @@ class Money:
     ) -> "Money | None":
         """An IATI value: exact as written; null only where neither the value nor the
         activity names a currency."""
-        return cls.of(amount, currency, Qualifier.EXACT, value_date)
+        return cls.of(as_written(amount), currency, Qualifier.EXACT, value_date)
+
+
+def as_written(value: Decimal | None) -> Decimal | None:
+    """An unscaled NUMERIC as PostgreSQL writes it: the driver reads ``500000`` as
+    ``5.0E+5``, which Strawberry would serialise so; ``format(..., "f")`` gives the digits
+    back (``500000``, ``450000.50``), as the compiled path's ``::text`` does."""
+    return None if value is None else Decimal(format(value, "f"))

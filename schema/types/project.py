@@ -45,6 +45,7 @@ from schema.types.common import (
     BUDGETS,
     CLASSIFICATIONS,
     CREATED_AT,
+    RESULTS,
     SOURCES,
     TRANSACTIONS,
     UPDATED_AT,
@@ -516,7 +517,7 @@ class Project(Entity):
         description="The IATI results as the file nests them (result → indicators → baselines "
         "and periods → targets and actuals), in file order. `outcomes` is the service's "
         "summary of the same results: one per indicator, period and set of dimensions.",
-        directives=at_most(CLASSIFICATIONS),
+        directives=at_most(RESULTS),
     )
     async def results(self, info: Info) -> list[Result]:
         return [Result.from_row(row) for row in await self._rows(info, "ActivityResult")]

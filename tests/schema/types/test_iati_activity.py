@@ -11,7 +11,7 @@ from tests.schema.types.conftest import FIRST, SECOND
 
 async def _project(gql: Execute, identifier: str, selection: str) -> dict[str, Any]:
     result = await gql(
-        "query($codes: [String!]) { projects(filter: {codes: $codes}) { edges { node { "
+        "query($codes: [String!]) { projects(first: 1, filter: {codes: $codes}) { edges { node { "
         + selection
         + " } } } }",
         {"codes": [identifier]},
