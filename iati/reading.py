@@ -614,11 +614,11 @@ class _Mapping:
 
     def single_codes(self, activity: Activity) -> None:
         e = self.element
-        activity.collaboration_type = _attr(e.find("collaboration-type"), "code")
-        activity.default_flow_type = _attr(e.find("default-flow-type"), "code")
-        activity.default_finance_type = _attr(e.find("default-finance-type"), "code")
-        activity.default_tied_status = _attr(e.find("default-tied-status"), "code")
-        activity.activity_scope = _attr(e.find("activity-scope"), "code")
+        activity.collaboration_type = self.code_of(e.find("collaboration-type"))
+        activity.default_flow_type = self.code_of(e.find("default-flow-type"))
+        activity.default_finance_type = self.code_of(e.find("default-finance-type"))
+        activity.default_tied_status = self.code_of(e.find("default-tied-status"))
+        activity.activity_scope = self.code_of(e.find("activity-scope"))
         activity.default_aid_types = [
             Coded(a.get("code", "").strip(), _attr(a, "vocabulary"))
             for a in e.iterfind("default-aid-type")
@@ -626,6 +626,16 @@ class _Mapping:
         capital = e.find("capital-spend")
         if capital is not None:
             activity.capital_spend = self.decimal(capital, "percentage")
+
+    def code_of(self, element: etree._Element | None) -> str | None:
+        """An element's ``@code`` as written, empty included (``code=""`` says the element
+        is there, with no code: it is kept so, with a warning)."""
+        if element is None:
+            return None
+        code = (element.get("code") or "").strip()
+        if not code:
+            self.warn(element, ImportWarningKind.UNKNOWN_CODE, f"{_name(element)} has no code")
+        return code
 
     def currency(self, value: etree._Element) -> str | None:
         return _attr(value, "currency") or _attr(self.element, "default-currency")

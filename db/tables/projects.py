@@ -169,12 +169,12 @@ class Project(SQLModel, table=True):
     country_budget_items_vocabulary: str | None = None
     crs_add: dict[str, Any] | None = Field(
         default=None,
-        sa_column=sa.Column(JSONB, nullable=True),
+        sa_column=sa.Column(JSONB(none_as_null=True), nullable=True),
         description="crs-add as written: other-flags, loan-terms, loan-status, channel-code",
     )
     fss: dict[str, Any] | None = Field(
         default=None,
-        sa_column=sa.Column(JSONB, nullable=True),
+        sa_column=sa.Column(JSONB(none_as_null=True), nullable=True),
         description="fss as written: extraction-date, priority, phaseout-year, forecasts",
     )
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
