@@ -133,7 +133,9 @@ async def test_an_upload_of_which_nothing_imports_is_an_error_not_a_silent_zero(
     token = await api_keys.create_key(conn, "uploader", KeyScope.ADMIN)
     document = etree.parse(str(FILES / "schema_invalid.xml"))
     root = document.getroot()
-    root.remove(root.find("iati-activity"))  # the one valid activity
+    valid = root.find("iati-activity")  # the one valid activity
+    assert valid is not None
+    root.remove(valid)
     invalid = tmp_path / "all_invalid.xml"
     document.write(str(invalid))
     before = await table_digests(conn)
