@@ -269,9 +269,10 @@ class ActivityWriter:
         await self._sync_links(activity, project_id, partner_ids)
         await self._sync_children(activity, project_id, code)
         element_partners = await self._element_partners(activity)
-        await writes.record_changes(self.conn, self.trail)
-        self.trail = []
-        await self._flush_citations()
+        # The audit entries and citations wait with the activity's rows: the records they
+        # name exist, and one INSERT of many is far cheaper than two per activity.
+        self.batch.audit(self.trail, self.citations)
+        self.trail, self.citations = [], []
         if outcome == "unchanged" and (
             self.changed or (existing is not None and existing["iati_digest"] is not None)
         ):
@@ -685,11 +686,6 @@ class ActivityWriter:
                     column: record_id,
                 }
             )
-
-    async def _flush_citations(self) -> None:
-        if self.citations:
-            await self.conn.execute(insert(q.citation).on_conflict_do_nothing(), self.citations)
-            self.citations = []
 
 
 _CITED = {"project_partner", "project_country", "beneficiary_group", "outcome"}

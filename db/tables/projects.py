@@ -128,7 +128,7 @@ class Project(SQLModel, table=True):
     iati_version: str | None = Field(default=None, description="the version of the file read")
     iati_digest: str | None = Field(
         default=None,
-        description="SHA-256 of the activity's canonical XML as last imported: the same "
+        description="SHA-256 of the activity's XML as last imported: the same "
         "activity imported again is unchanged without comparing its rows",
     )
     last_updated_datetime: datetime | None = Field(
