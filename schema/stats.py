@@ -38,7 +38,8 @@ from schema.filters import (
 )
 from schema.info import Info
 from schema.permissions import CanRead
-from schema.types.common import Money, plain_decimal
+from schema.types.common import plain_decimal
+from schema.types.money import Money
 
 
 @dataclass(frozen=True)
