@@ -259,8 +259,6 @@ async def test_hostile_arguments_are_refused(imported: AsyncConnection, gql: Exe
         'titleIn(lang: "fr\\u0000")',
         'transactions(filter: {types: ["' + "9" * 200 + '"]}) { date }',
     ):
-        result = await gql(
-            "{ projects(first: 1) { edges { node { " + selection + " } } } }"
-        )
+        result = await gql("{ projects(first: 1) { edges { node { " + selection + " } } } }")
         assert result.errors is not None, selection
         assert result.errors[0]["extensions"]["code"] == "BAD_USER_INPUT", result.errors
