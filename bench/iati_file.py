@@ -7,7 +7,7 @@ size to measure import time and memory. Each activity is shaped like a real publ
 transactions of four types (some negative: corrections), a budget and a planned
 disbursement per year, two locations with points, DAC and SDG-target (vocabulary 8)
 sectors, policy markers, a document link and results with baselines and periods; so 1,000
-activities make about 20 MB, 20,000 about 400 MB. The data is generated, never real:
+activities make about 21 MB, 20,000 about 430 MB. The data is generated, never real:
 activities, organisations (refs ``XX-SYN-0000`` to ``XX-SYN-0199``), amounts and texts are
 drawn from ``random.Random(seed)``, and the file says so in a comment. The same arguments
 always give the same bytes.
