@@ -47,7 +47,6 @@ from iati.records import (
     Indicator,
     Location,
     Narrative,
-    Organisation,
     OrgRef,
     PeriodValue,
     PlannedDisbursement,
