@@ -112,7 +112,9 @@ class ActivityRows:
         shares = [self.rng.randint(1, 9) for _ in chosen]
         percentages = [Decimal(100 * s // sum(shares)) for s in shares]
         percentages[0] += 100 - sum(percentages)
-        rows = [("1", code, name, p) for (code, name), p in zip(chosen, percentages, strict=True)]
+        rows: list[tuple[str, str, str | None, Decimal]] = [
+            ("1", code, name, p) for (code, name), p in zip(chosen, percentages, strict=True)
+        ]
         if self.rng.random() < 0.4:
             rows.append(("8", self.rng.choice(SDG_TARGETS), None, Decimal(100)))
         table = self.table("activity_sector")
