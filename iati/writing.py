@@ -441,8 +441,8 @@ def _result(parent: etree._Element, r: Result) -> None:
 
 
 def _as_written(parent: etree._Element, tag: str, written: dict[str, Any] | None) -> None:
-    """An element kept as written (``crs-add``, ``fss``): ``{"attributes": {...},
-    "text": ..., "children": [{"tag": ..., ...}]}``, in file order."""
+    """An element kept whole (``crs-add``, ``fss``): ``{"name", "attributes", "text",
+    "children": [...]}`` as ``iati.reading`` keeps it, written back in file order."""
     if written is None:
         return
     element = etree.SubElement(parent, tag)
@@ -452,7 +452,7 @@ def _as_written(parent: etree._Element, tag: str, written: dict[str, Any] | None
     if written.get("text") is not None:
         element.text = xml_text(str(written["text"]))
     for child in written.get("children") or ():
-        _as_written(element, child["tag"], child)
+        _as_written(element, child["name"], child)
 
 
 def activity_element(a: Activity, reporting: ReportingOrg) -> etree._Element:

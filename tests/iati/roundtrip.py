@@ -11,7 +11,7 @@ element is reduced to what carries data, in one spelling:
   (``xml:lang`` on an ancestor, the activity's default), lower-cased as BCP 47 allows;
   ``xml:lang`` elsewhere says nothing about data and is dropped;
 - booleans in one form (``1`` and ``true``), decimals by value (``100.00`` is ``100``),
-  coordinates likewise, text stripped of the whitespace around it;
+  coordinates likewise, ``Z`` as ``+00:00``, text stripped of the whitespace around it;
 - an empty attribute, and an element left with no attribute, text or child, carries no
   data and is dropped (``significance=""``, ``<narrative/>``).
 
@@ -27,6 +27,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -44,6 +45,8 @@ BOOLEAN_ATTRIBUTES = {
 }
 """Attributes of type ``xsd:boolean`` in 2.01-2.03 (``other-flags/@significance`` too)."""
 DECIMAL_ATTRIBUTES = {"percentage", "rate-1", "rate-2"}
+DATETIME_ATTRIBUTES = {"last-updated-datetime"}
+"""``Z`` and ``+00:00`` name the same zone; a time without a zone stays without one."""
 DECIMAL_TEXT = {
     "value",
     "forecast",
@@ -95,6 +98,13 @@ def _decimal(raw: str) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _datetime(raw: str) -> str:
+    try:
+        return datetime.fromisoformat(raw).isoformat()
+    except ValueError:
+        return raw
+
+
 def _boolean(raw: str) -> str:
     return {"1": "true", "0": "false"}.get(raw, raw)
 
@@ -124,6 +134,8 @@ def canonical(element: etree._Element) -> Node | None:
             value = _boolean(value)
         elif key in DECIMAL_ATTRIBUTES:
             value = _decimal(value)
+        elif key in DATETIME_ATTRIBUTES:
+            value = _datetime(value)
         attributes[key] = value
     text = (element.text or "").strip()
     if text:
