@@ -300,6 +300,7 @@ async def _activities(
                 sources=_sources(partner_sources.get(r["id"], [])),
                 activity_id=r["activity_id"],
                 crs_channel_code=r["crs_channel_code"],
+                listed=r["position"] >= 0,
             )
             for r in partners.get(pid, [])
         ]

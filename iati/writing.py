@@ -164,6 +164,8 @@ def _reporting_org(e: etree._Element, a: Activity, configured: ReportingOrg) -> 
 
 def _participating_org(e: etree._Element, a: Activity) -> None:
     for link in a.partners:
+        if not link.listed:
+            continue
         o = link.organisation
         if a.iati_version is not None:
             org_type = o.type

@@ -12,6 +12,9 @@ element is reduced to what carries data, in one spelling:
   ``xml:lang`` elsewhere says nothing about data and is dropped;
 - booleans in one form (``1`` and ``true``), decimals by value (``100.00`` is ``100``),
   coordinates likewise, ``Z`` as ``+00:00``, text stripped of the whitespace around it;
+- a value's currency is its own ``@currency`` or, where it has none, the activity's
+  ``@default-currency``, as the standard defines it (so ``<value>`` and ``<value
+  currency="EUR">`` in an activity whose default is EUR are one value);
 - an empty attribute, and an element left with no attribute, text or child, carries no
   data and is dropped (``significance=""``, ``<narrative/>``).
 
@@ -46,6 +49,8 @@ BOOLEAN_ATTRIBUTES = {
 """Attributes of type ``xsd:boolean`` in 2.01-2.03 (``other-flags/@significance`` too)."""
 DECIMAL_ATTRIBUTES = {"percentage", "rate-1", "rate-2"}
 DATETIME_ATTRIBUTES = {"last-updated-datetime"}
+CURRENCY_ELEMENTS = {"value", "forecast", "loan-status"}
+"""Elements whose ``@currency`` defaults to the activity's ``@default-currency``."""
 """``Z`` and ``+00:00`` name the same zone; a time without a zone stays without one."""
 DECIMAL_TEXT = {
     "value",
@@ -117,6 +122,13 @@ def _language(element: etree._Element) -> str | None:
     return None
 
 
+def _default_currency(element: etree._Element) -> str | None:
+    for node in (element, *element.iterancestors()):
+        if node.tag == "iati-activity":
+            return (node.get("default-currency") or "").strip() or None
+    return None
+
+
 def canonical(element: etree._Element) -> Node | None:
     """The element as data, or None when it carries none (see the module's docstring)."""
     tag = element.tag
@@ -137,6 +149,10 @@ def canonical(element: etree._Element) -> Node | None:
         elif key in DATETIME_ATTRIBUTES:
             value = _datetime(value)
         attributes[key] = value
+    if name in CURRENCY_ELEMENTS and "currency" not in attributes:
+        default = _default_currency(element)
+        if default is not None:
+            attributes["currency"] = default
     text = (element.text or "").strip()
     if text:
         if name in DECIMAL_TEXT:

@@ -11,6 +11,7 @@ What the round trip does not keep yet is listed in ``KNOWN_LOSSES``, each with i
 reason: anything else that differs fails the test.
 """
 
+import difflib
 import io
 from pathlib import Path
 
@@ -27,7 +28,20 @@ from tests.iati.roundtrip import FileComparison, compare_files
 
 ILO = ReportingOrg("XM-DAC-41302", "International Labour Organization", "40")
 
-KNOWN_LOSSES: dict[tuple[str, str], str] = {}
+KNOWN_LOSSES: dict[tuple[str, str], str] = {
+    ("missing", "iati-activity/activity-date/narrative"): (
+        "the model keeps an activity date's day, not the narrative a date may carry"
+    ),
+    ("changed", "iati-activity/@last-updated-datetime"): (
+        "a time without a zone (the 2.01 files') is read as UTC, which the newer-file rule "
+        "compares, and written back with +00:00"
+    ),
+    ("missing", "iati-activity/participating-org"): (
+        "two participating-orgs with one registered ref and one role are one partner link "
+        "(UNDP names XM-DAC-21-1 'GOVERNMENT OF IRELAND' and 'Irish Aid' as funders of one "
+        "output): the second name is not kept"
+    ),
+}
 """(kind, path) of a difference → why the round trip does not keep it yet."""
 
 
@@ -144,4 +158,10 @@ async def test_an_exported_file_round_trips_by_itself(conn: AsyncConnection) -> 
     exported = ExportReport()
     activities = project_activities(conn, ProjectCriteria(), reporting_ref=ILO.ref)
     second = b"".join([p async for p in await write_activities(activities, ILO, exported)])
-    assert second == first
+    changed = [
+        line
+        for line in difflib.unified_diff(
+            first.decode().splitlines(), second.decode().splitlines(), lineterm="", n=1
+        )
+    ]
+    assert changed == [], "\n".join(changed[:80])
