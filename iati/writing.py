@@ -84,7 +84,7 @@ def missing(activity: Activity) -> list[str]:
         lacks.append("an activity date")
     if activity.summary is None and not activity.groups and not activity.descriptions:
         lacks.append("a description")
-    if not activity.partners:
+    if not any(link.listed for link in activity.partners):
         lacks.append("a participating organisation")
     return lacks
 
@@ -236,7 +236,8 @@ def _location(e: etree._Element, loc: Location) -> None:
             code=area.get("code"),
         )
     if loc.latitude is not None and loc.longitude is not None:
-        point = _element(element, "point", srsName=loc.srs_name)
+        # srsName is required: a file that gave it empty gets it back empty.
+        point = _element(element, "point", srsName=loc.srs_name or "")
         etree.SubElement(point, "pos").text = f"{number(loc.latitude)} {number(loc.longitude)}"
     for tag, code in (
         ("exactness", loc.exactness),

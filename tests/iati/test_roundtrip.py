@@ -36,6 +36,9 @@ KNOWN_LOSSES: dict[tuple[str, str], str] = {
         "a time without a zone (the 2.01 files') is read as UTC, which the newer-file rule "
         "compares, and written back with +00:00"
     ),
+    ("missing", "iati-activity/contact-info/mailing-address"): (
+        "the model keeps one mailing-address per contact-info: a second is not kept"
+    ),
     ("missing", "iati-activity/participating-org"): (
         "two participating-orgs with one registered ref and one role are one partner link "
         "(UNDP names XM-DAC-21-1 'GOVERNMENT OF IRELAND' and 'Irish Aid' as funders of one "
@@ -59,14 +62,20 @@ def _parse(data: bytes | Path) -> etree._Element:
     return etree.fromstring(data, parser)
 
 
-async def round_trip(conn: AsyncConnection, path: Path) -> tuple[FileComparison, bytes]:
-    """Import ``path`` (the activities the service accepts), export everything, compare the
-    imported activities with the file's."""
-    with path.open("rb") as stream:
-        report = await import_files(
-            conn, [IatiFile(path.name, stream)], key_name="round-trip", skip_invalid=True
-        )
-    root = _parse(path)
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+async def round_trip(
+    conn: AsyncConnection, path: Path, data: bytes | None = None
+) -> tuple[FileComparison, bytes]:
+    """Import ``path`` (or ``data`` under its name: the activities the service accepts),
+    export everything, compare the imported activities with the file's."""
+    data = _read(path) if data is None else data
+    report = await import_files(
+        conn, [IatiFile(path.name, io.BytesIO(data))], key_name="round-trip", skip_invalid=True
+    )
+    root = _parse(data)
     identifiers = [
         (a.findtext("iati-identifier") or "").strip() for a in root.iterchildren("iati-activity")
     ]
@@ -112,17 +121,52 @@ def _should_pass() -> list[Path]:
     return _files(folder)
 
 
+def _with_identity(path: Path) -> bytes:
+    """The schema tests' placeholders filled in where the model keys on them:
+    ``version="xx"`` becomes 2.03, an empty ``iati-identifier`` one named after the file,
+    an ``activity-status``, ``activity-date/@type`` or ``participating-org/@role`` outside
+    its codelist (``xx``) 2, a free date type and 4, and a participating-org with neither
+    a ref nor a name gets a name (the model keeps statuses, date types and roles as the
+    service's own and links organisations by ref or name: the placeholder would be lost,
+    and the activity left out of the export for lacking it). Every other ``xx`` stays, as
+    a code the codelists lack is kept as written."""
+    root = _parse(path)
+    if root.get("version") not in ("2.01", "2.02", "2.03"):
+        root.set("version", "2.03")
+    for n, activity in enumerate(root.iterchildren("iati-activity"), start=1):
+        identifier = activity.find("iati-identifier")
+        if identifier is not None and not (identifier.text or "").strip():
+            identifier.text = f"XX-SCHEMA-TEST-{path.stem}-{n}"
+        for status in activity.iterfind("activity-status"):
+            if status.get("code") not in {"1", "2", "3", "4", "5", "6"}:
+                status.set("code", "2")
+        types = {"1", "2", "3", "4"}
+        free = sorted(types - {d.get("type") for d in activity.iterfind("activity-date")})
+        for day in activity.iterfind("activity-date"):
+            if day.get("type") not in types and free:
+                day.set("type", free.pop(0))
+        for org in activity.iterfind("participating-org"):
+            if org.get("role") not in {"1", "2", "3", "4"}:
+                org.set("role", "4")
+            if not org.get("ref") and org.find("narrative") is None:
+                etree.SubElement(org, "narrative").text = "Organisation name"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 async def test_the_standards_should_pass_files_come_back(
     conn: AsyncConnection, reference_schema: Path
 ) -> None:
-    """All in one test: each file's activities, often with an empty identifier or codes
-    such as ``xx``, are what the import accepts of them."""
+    """All in one test, each file's import undone after it: every activity imports, and
+    comes back as it was."""
     problems = []
     for path in _should_pass():
         async with conn.begin_nested() as savepoint:
-            result, xml = await round_trip(conn, path)
+            data = _with_identity(path)
+            result, xml = await round_trip(conn, path, data)
             _valid(xml, reference_schema)
             unexpected, _ = _unexpected(result)
+            if result.activities_in != len(_parse(data).findall("iati-activity")):
+                unexpected.append("not every activity was imported")
             problems += [f"{path.name}: {u}" for u in unexpected]
             await savepoint.rollback()
     assert problems == [], "\n".join(problems[:80])
@@ -158,10 +202,9 @@ async def test_an_exported_file_round_trips_by_itself(conn: AsyncConnection) -> 
     exported = ExportReport()
     activities = project_activities(conn, ProjectCriteria(), reporting_ref=ILO.ref)
     second = b"".join([p async for p in await write_activities(activities, ILO, exported)])
-    changed = [
-        line
-        for line in difflib.unified_diff(
+    changed = list(
+        difflib.unified_diff(
             first.decode().splitlines(), second.decode().splitlines(), lineterm="", n=1
         )
-    ]
+    )
     assert changed == [], "\n".join(changed[:80])
