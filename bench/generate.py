@@ -874,6 +874,23 @@ WHERE relnamespace = 'public'::regnamespace
 """
 
 
+CODELIST_ROWS = {"country", "region"}
+"""Tables migration 0008 fills from the IATI codelists: the generator's rows are merged into
+them (its names win, as the seed's do), not copied beside them."""
+
+
+async def _merge_into(raw: Any, name: str, table: Table) -> None:
+    incoming = f"incoming_{name}"
+    await raw.execute(f"CREATE TEMP TABLE {incoming} (LIKE {name}) ON COMMIT DROP")
+    await raw.copy_records_to_table(incoming, records=table.rows, columns=table.columns)
+    columns = ", ".join(table.columns)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in table.columns if c != "code")
+    await raw.execute(
+        f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {incoming} "
+        f"ON CONFLICT (code) DO UPDATE SET {updates}"
+    )
+
+
 async def load(raw: Any, tables: dict[str, Table]) -> None:
     """COPY every table, with foreign keys and plain indexes dropped meanwhile and made
     again afterwards, the same as before: checking a key or growing a GIN index row by row
@@ -887,6 +904,9 @@ async def load(raw: Any, tables: dict[str, Table]) -> None:
         await raw.execute(f"DROP INDEX {index['name']}")
     await raw.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for name, table in tables.items():
+        if name in CODELIST_ROWS:
+            await _merge_into(raw, name, table)
+            continue
         await raw.copy_records_to_table(name, records=table.rows, columns=table.columns)
         if "id" in table.columns:
             sequence = f"pg_get_serial_sequence('{name}', 'id')"

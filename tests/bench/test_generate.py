@@ -47,6 +47,8 @@ async def dump(url: str) -> tuple[dict[str, list[str]], list[Any]]:
                     ).scalars()
                 )
                 for table in metadata.sorted_tables
+                # When the migration loaded the codelists differs between databases.
+                if table.name != "codelist"
             }
 
             def diff(sync: Connection) -> list[Any]:
@@ -87,6 +89,11 @@ async def test_tiny_scale_counts_and_the_same_seed_gives_the_same_rows(
         "theme": counts.themes,
     }
     assert expected["project"] == 10
+    # The country table holds every country of the IATI codelist (migration 0008), the
+    # generator's among them.
+    countries = expected.pop("country")
+    assert len(rows["country"]) >= countries
+    assert report.rows["country"] == countries
     assert {table: len(rows[table]) for table in expected} == expected
     assert {table: report.rows[table] for table in expected} == expected
     assert rows == again

@@ -3,12 +3,15 @@
 from typing import Any
 
 from graphql import GraphQLInterfaceType
+from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.relay import to_base64
 
 from db.enums import KeyScope
+from iati.importing import IatiFile, import_files
 from schema.build import schema
 from schema.context import Principal
 from tests.conftest import Execute
+from tests.schema.types.conftest import READS_FILE
 
 ADMIN = Principal("curator", KeyScope.ADMIN, None)
 
@@ -25,6 +28,8 @@ ONE_ID_OF = {
     "Country": "countries { id }",
     "Theme": "themes { id }",
     "Change": "changes(first: 1) { edges { node { id } } }",
+    "Transaction": "projects(first: 100) { edges { node { transactions { id } } } }",
+    "Budget": "projects(first: 100) { edges { node { budgets { id } } } }",
 }
 
 RENAME = """mutation { updateProject(input: {id: "UHJvamVjdDox", version: 1, title: "Renamed"})
@@ -43,8 +48,10 @@ def _first_id(value: Any) -> str | None:
     return next((found for v in values if (found := _first_id(v)) is not None), None)
 
 
-async def test_one_id_of_every_node_type_refetches(gql: Execute) -> None:
+async def test_one_id_of_every_node_type_refetches(conn: AsyncConnection, gql: Execute) -> None:
     assert (await gql(RENAME, key=ADMIN)).errors is None  # so there is a Change
+    with READS_FILE.open("rb") as stream:  # so there are transactions and budgets
+        await import_files(conn, [IatiFile(READS_FILE.name, stream)], key_name="test")
     node = schema._schema.get_type("Node")
     assert isinstance(node, GraphQLInterfaceType)
     implementing = {t.name for t in schema._schema.get_implementations(node).objects}

@@ -253,3 +253,14 @@ async def test_every_root_connection_answers(gql: Execute) -> None:
     for root in roots:
         assert data[root]["totalCount"] > 0, root
         assert all(e["node"]["sources"] for e in data[root]["edges"]), root
+
+
+async def test_countries_lists_the_codelist_and_those_with_projects(gql: Execute) -> None:
+    everything = await _ok(gql, "{ countries { code region } }")
+    linked = await _ok(gql, "{ countries(withProjects: true) { code region } }")
+    every = {c["code"]: c["region"] for c in everything["countries"]}
+    assert len(every) >= 249  # every country of the IATI Country codelist
+    assert every["FR"] is None  # no dataset states its region
+    with_projects = {c["code"] for c in linked["countries"]}
+    assert {"TN", "CM", "LA"} <= with_projects < set(every)
+    assert all(every[code] is not None for code in with_projects)

@@ -12,7 +12,7 @@ export const PAGE_SIZE = 10;
 
 /** The status value that selects projects whose sources state no status. */
 const NOT_STATED = "NONE";
-const STATUSES = ["PIPELINE", "ACTIVE", "COMPLETED", "SUSPENDED", "CANCELLED"];
+const STATUSES = ["PIPELINE", "ACTIVE", "COMPLETED", "FINALISATION", "CLOSED", "SUSPENDED", "CANCELLED"];
 
 const FILTER_KEYS = ["country", "theme", "status", "funder", "q"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
