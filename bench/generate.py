@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 
 import pycountry
 import sqlalchemy as sa
+from activity_rows import ActivityRows, ProjectShape
 from scratch import Server
 
 from db.engine import create_engine
@@ -50,7 +51,7 @@ from db.enums import (
 )
 from db.migrate import upgrade_to_head
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the generator changes what it makes, so an older database is not reused."""
 
 T = TypeVar("T")
@@ -347,6 +348,7 @@ class ProjectFacts:
     target: str
     countries: list[str]
     end: date
+    shape: ProjectShape
 
 
 class Generator:
@@ -354,6 +356,7 @@ class Generator:
 
     def __init__(self, scale: float, seed: int) -> None:
         self.counts = Counts.at(scale)
+        self.seed = seed
         self.rng = random.Random(seed)
         self.tables: dict[str, Table] = {}
         self.codes: set[str] = set()
@@ -410,7 +413,23 @@ class Generator:
         self.groups()
         self.outcomes()
         self.citations()
+        self.activity_rows()
         return self.tables
+
+    def activity_rows(self) -> None:
+        """Transactions, budgets, sectors and locations, from a generator of their own so
+        the rows above are what they were before these existed."""
+        partners = self.tables["partner"]
+        refs = dict(zip(partners.columns, zip(*partners.rows, strict=True), strict=True))
+        rows = ActivityRows(
+            self.seed,
+            self.table,
+            partner_refs=dict(zip(refs["id"], refs["iati_identifier"], strict=True)),
+            partner_names=self.partner_names,
+            created=CREATED,
+        )
+        for project in self.projects:
+            rows.add(project.shape)
 
     def reference(self) -> None:
         countries = self.table("country")
@@ -601,8 +620,18 @@ class Generator:
                 iati_identifier=f"XM-DAC-41302-{code}" if self.chance(0.6) else None,
                 **self.stamps(),
             )
-            self.projects.append(ProjectFacts(title, topic, target, countries, end))
-            self.link_partners(pid, budget)
+            roles = self.link_partners(pid, budget)
+            shape = ProjectShape(
+                id=pid,
+                identifier=f"XM-DAC-41302-{code}",
+                start=dates["actual_start"] or dates["planned_start"],
+                end=end,
+                countries=countries,
+                budget=budget,
+                funders=[p for p, r in roles.items() if r is PartnerRole.FUNDING],
+                implementers=[p for p, r in roles.items() if r is PartnerRole.IMPLEMENTING],
+            )
+            self.projects.append(ProjectFacts(title, topic, target, countries, end, shape))
             self.link_places_and_themes(pid, countries, themes)
         weights = (self.rng.lognormvariate(0, 0.8) for _ in self.projects)
         self.project_weights = list(accumulate(weights))
@@ -644,7 +673,7 @@ class Generator:
         dollars = min(max(self.rng.lognormvariate(math.log(1_500_000), 1.1), 20_000), 2e8)
         return Decimal(round(dollars * rate, -3)), currency
 
-    def link_partners(self, pid: int, budget: tuple[Decimal, str] | None) -> None:
+    def link_partners(self, pid: int, budget: tuple[Decimal, str] | None) -> dict[int, PartnerRole]:
         """Funders (one to three, by donor rank), implementers, and now and then an
         accountable or extending partner; one role per partner and project."""
         roles: dict[int, PartnerRole] = {}
@@ -682,6 +711,7 @@ class Generator:
                 currency=currency if amount is not None else None,
                 amount_qualifier=self.figure("amount", amount)["amount_qualifier"],
             )
+        return roles
 
     def link_places_and_themes(self, pid: int, countries: list[str], themes: list[int]) -> None:
         for n, country in enumerate(countries):

@@ -119,6 +119,8 @@ def extension_element(activity: Activity) -> etree._Element:
         _put(element, "code", o.code)
         _put(element, "acronym", o.acronym)
         _put(element, "kind", o.kind)
+        if not link.listed:
+            _put(element, "listed", False)
         _put_money(element, link.amount)
         _add_sources(element, link.sources)
     for c in activity.countries:
@@ -254,8 +256,14 @@ def apply_extension(activity: Activity, root: etree._Element) -> None:
         ProgrammeRef(_required(p, "ref"), _get(p, "code"), _get(p, "name"))
         for p in root.iterchildren(_tag("programme"))
     ]
-    activity.partners = [
-        PartnerLink(
+    # The standard elements keep what the extension does not repeat: each written
+    # participating-org's and recipient-country's attributes and narratives as written,
+    # in the order the extension lists the same links.
+    written_partners = iter([link for link in activity.partners if link.listed])
+    written_countries = iter(activity.countries)
+    activity.partners = []
+    for p in root.iterchildren(_tag("partner")):
+        link = PartnerLink(
             Organisation(
                 name=_required(p, "name"),
                 ref=_get(p, "ref"),
@@ -266,18 +274,28 @@ def apply_extension(activity: Activity, root: etree._Element) -> None:
             role=_required(p, "role", PartnerRole),
             amount=_money(p),
             sources=_sources(p),
+            listed=_get(p, "listed", _bool) is not False,
         )
-        for p in root.iterchildren(_tag("partner"))
-    ]
-    activity.countries = [
-        CountryLink(
+        standard = next(written_partners, None) if link.listed else None
+        if standard is not None:
+            link.organisation.type = standard.organisation.type
+            link.organisation.narratives = standard.organisation.narratives
+            link.activity_id = standard.activity_id
+            link.crs_channel_code = standard.crs_channel_code
+        activity.partners.append(link)
+    activity.countries = []
+    for c in root.iterchildren(_tag("country")):
+        country = CountryLink(
             _required(c, "code"),
             _required(c, "role", CountryRole),
             _get(c, "percentage", Decimal),
             _sources(c),
         )
-        for c in root.iterchildren(_tag("country"))
-    ]
+        if country.role is CountryRole.RECIPIENT:
+            standard_country = next(written_countries, None)
+            if standard_country is not None:
+                country.narratives = standard_country.narratives
+        activity.countries.append(country)
     activity.regions = [_required(r, "code") for r in root.iterchildren(_tag("region"))]
     activity.themes = [
         ThemeRef(_required(t, "slug"), _required(t, "name"))

@@ -1,11 +1,17 @@
 """Build ``Activity`` records from the tables, a batch of projects at a time.
 
-Each batch costs the same dozen statements whatever its size (projects, then every kind of
-linked row for all of them at once), so an export's statements grow with the number of
-batches, not of rows, and its memory with the batch size, not the file.
+Each batch costs the same statements whatever its size (projects, then every kind of
+linked row for all of them at once: about forty), so an export's statements grow with the
+number of batches, not of rows, and its memory with the batch size, not the file.
+
+An imported project comes back as its file wrote it: the ``activity_*`` rows in file order
+(``position``), participating organisations with the ref, type and names the file gave
+(not the partner they were matched to), narratives in every language. A project of the
+built-in dataset has none of these and is written from the service's own records.
 """
 
 from collections.abc import AsyncIterator, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,23 +21,94 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import queries as q
 from db.conditions import project_condition
 from db.criteria import ProjectCriteria
-from db.enums import BeneficiaryCategory
+from db.enums import BeneficiaryCategory, PeriodValueKind
+from db.metadata import table_of
+from db.tables import (
+    ActivityBudget,
+    ActivityCondition,
+    ActivityContactInfo,
+    ActivityCountryBudgetItem,
+    ActivityDescription,
+    ActivityDocumentLink,
+    ActivityHumanitarianScope,
+    ActivityIndicator,
+    ActivityIndicatorBaseline,
+    ActivityIndicatorPeriod,
+    ActivityLegacyData,
+    ActivityLocation,
+    ActivityOtherIdentifier,
+    ActivityPeriodValue,
+    ActivityPlannedDisbursement,
+    ActivityPolicyMarker,
+    ActivityRecipientRegion,
+    ActivityRelatedActivity,
+    ActivityResult,
+    ActivitySector,
+    ActivityTag,
+    ActivityTransaction,
+)
 from iati.records import (
     Activity,
     ActivityDate,
+    Budget,
+    BudgetItem,
+    Classification,
+    Coded,
+    Condition,
+    ContactInfo,
     CountryLink,
+    Description,
+    DocumentLink,
     Figure,
     Group,
+    IatiResult,
+    Indicator,
+    IndicatorPeriod,
+    LegacyData,
+    Location,
     Money,
     Organisation,
+    OrgRef,
+    OtherIdentifier,
     PartnerLink,
+    PeriodValue,
+    PlannedDisbursement,
     ProgrammeRef,
+    RelatedActivity,
     Result,
     Source,
     ThemeRef,
+    Transaction,
+    narratives_of,
 )
 
 Grouped = dict[Any, list[RowMapping]]
+
+CHILD_TABLES = {
+    "descriptions": table_of(ActivityDescription),
+    "other_identifiers": table_of(ActivityOtherIdentifier),
+    "contacts": table_of(ActivityContactInfo),
+    "recipient_regions": table_of(ActivityRecipientRegion),
+    "locations": table_of(ActivityLocation),
+    "sectors": table_of(ActivitySector),
+    "tags": table_of(ActivityTag),
+    "country_budget_items": table_of(ActivityCountryBudgetItem),
+    "humanitarian_scopes": table_of(ActivityHumanitarianScope),
+    "policy_markers": table_of(ActivityPolicyMarker),
+    "budgets": table_of(ActivityBudget),
+    "planned_disbursements": table_of(ActivityPlannedDisbursement),
+    "transactions": table_of(ActivityTransaction),
+    "document_links": table_of(ActivityDocumentLink),
+    "related_activities": table_of(ActivityRelatedActivity),
+    "legacy_data": table_of(ActivityLegacyData),
+    "conditions": table_of(ActivityCondition),
+    "results": table_of(ActivityResult),
+    "indicators": table_of(ActivityIndicator),
+    "baselines": table_of(ActivityIndicatorBaseline),
+    "periods": table_of(ActivityIndicatorPeriod),
+    "period_values": table_of(ActivityPeriodValue),
+}
+"""The tables of an activity's repeated elements: one statement each per batch."""
 
 
 def _figure(row: RowMapping, name: str) -> Figure | None:
@@ -128,9 +205,11 @@ async def _activities(
         )
         .join(q.partner, q.partner.c.id == pp.c.partner_id)
         .where(pp.c.project_id.in_(ids))
-        .order_by(pp.c.id),
+        .order_by(pp.c.position, pp.c.id),
     )
-    countries = await _rows(conn, sa.select(pc).where(pc.c.project_id.in_(ids)).order_by(pc.c.id))
+    countries = await _rows(
+        conn, sa.select(pc).where(pc.c.project_id.in_(ids)).order_by(pc.c.position, pc.c.id)
+    )
     programmes = await _rows(
         conn,
         sa.select(
@@ -171,6 +250,16 @@ async def _activities(
     group_sources = await cited("beneficiary_group_id", groups)
     outcome_sources = await cited("outcome_id", outcomes)
 
+    children = {
+        name: await _rows(
+            conn,
+            sa.select(table)
+            .where(table.c.project_id.in_(ids))
+            .order_by(table.c.project_id, table.c.position, table.c.id),
+        )
+        for name, table in CHILD_TABLES.items()
+    }
+
     activities = []
     for row in projects:
         pid = row["id"]
@@ -192,18 +281,26 @@ async def _activities(
                 activity.dates[name] = ActivityDate(
                     row[name], row[f"{name}_precision"], row[f"{name}_derived"]
                 )
+        imported = row["iati_version"] is not None
         activity.partners = [
             PartnerLink(
                 Organisation(
                     name=r["name"],
-                    ref=r["ref"] or r["iati_identifier"],
+                    # An imported organisation is written as its file named it: the ref
+                    # it gave (or none), not the identifier of the partner it matched.
+                    ref=r["ref"] if imported else r["iati_identifier"],
                     kind=r["kind"],
                     code=r["code"],
                     acronym=r["acronym"],
+                    type=r["type"],
+                    narratives=narratives_of(r["narratives"]),
                 ),
                 role=r["role"],
                 amount=_money(r, "amount", "currency"),
                 sources=_sources(partner_sources.get(r["id"], [])),
+                activity_id=r["activity_id"],
+                crs_channel_code=r["crs_channel_code"],
+                listed=r["position"] >= 0,
             )
             for r in partners.get(pid, [])
         ]
@@ -213,6 +310,7 @@ async def _activities(
                 r["role"],
                 r["percentage"],
                 _sources(country_sources.get(r["id"], [])),
+                narratives=narratives_of(r["narratives"]),
             )
             for r in countries.get(pid, [])
         ]
@@ -258,5 +356,294 @@ async def _activities(
             )
             for r in outcomes.get(pid, [])
         ]
+        _as_written(activity, row, {name: rows.get(pid, []) for name, rows in children.items()})
         activities.append(activity)
     return activities
+
+
+def _coded(stored: list[dict[str, Any]]) -> list[Coded]:
+    return [Coded(c["code"], c.get("vocabulary"), c.get("vocabulary_uri")) for c in stored]
+
+
+def _classification(r: RowMapping, **extra: Any) -> Classification:
+    return Classification(
+        code=r["code"],
+        vocabulary=r["vocabulary"],
+        vocabulary_uri=r["vocabulary_uri"],
+        narratives=narratives_of(r["narratives"]),
+        **extra,
+    )
+
+
+def _org(r: RowMapping, prefix: str, activity_id: str | None = None) -> OrgRef | None:
+    ref, narratives = r[f"{prefix}_org_ref"], r[f"{prefix}_org_narratives"]
+    org_type = r.get(f"{prefix}_org_type")
+    if ref is None and narratives is None and org_type is None and activity_id is None:
+        return None
+    return OrgRef(ref, org_type, activity_id, narratives_of(narratives))
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _document(d: dict[str, Any]) -> DocumentLink:
+    return DocumentLink(
+        url=d["url"],
+        format=d.get("format"),
+        title=narratives_of(d.get("title")),
+        description=narratives_of(d.get("description")),
+        categories=list(d.get("categories") or []),
+        languages=list(d.get("languages") or []),
+        document_date=_day(d.get("document_date")),
+    )
+
+
+def _period_value(r: RowMapping, kind: PeriodValueKind | None) -> PeriodValue:
+    return PeriodValue(
+        kind=kind,
+        value=r["value"],
+        comment=narratives_of(r["comment"]),
+        dimensions=[(d["name"], d["value"]) for d in r["dimensions"]],
+        location_refs=list(r["location_refs"]),
+        document_links=[_document(d) for d in r["document_links"]],
+        year=r.get("year"),
+        iso_date=r.get("iso_date"),
+    )
+
+
+def _transaction(r: RowMapping) -> Transaction:
+    region = None
+    if r["recipient_region_code"] is not None:
+        region = Classification(
+            code=r["recipient_region_code"],
+            vocabulary=r["recipient_region_vocabulary"],
+            vocabulary_uri=r["recipient_region_vocabulary_uri"],
+            narratives=narratives_of(r["recipient_region_narratives"]),
+        )
+    country = None
+    if r["recipient_country_code"] is not None:
+        country = Classification(
+            code=r["recipient_country_code"],
+            narratives=narratives_of(r["recipient_country_narratives"]),
+        )
+    return Transaction(
+        transaction_type=r["transaction_type"],
+        transaction_date=r["transaction_date"],
+        value=r["value"],
+        currency=r["currency"],
+        value_date=r["value_date"],
+        ref=r["ref"],
+        humanitarian=r["humanitarian"],
+        description=narratives_of(r["description"]),
+        provider=_org(r, "provider", r["provider_activity_id"]),
+        receiver=_org(r, "receiver", r["receiver_activity_id"]),
+        disbursement_channel=r["disbursement_channel"],
+        sectors=[
+            Classification(
+                code=s["code"],
+                vocabulary=s.get("vocabulary"),
+                vocabulary_uri=s.get("vocabulary_uri"),
+                narratives=narratives_of(s.get("narratives")),
+            )
+            for s in r["sectors"]
+        ],
+        recipient_country=country,
+        recipient_region=region,
+        flow_type=r["flow_type"],
+        finance_type=r["finance_type"],
+        aid_types=_coded(r["aid_types"]),
+        tied_status=r["tied_status"],
+    )
+
+
+def _results(rows: dict[str, list[RowMapping]]) -> list[IatiResult]:
+    """results → indicators → baselines and periods → targets and actuals, nested by id
+    from one statement per level."""
+    values: dict[int, list[RowMapping]] = {}
+    for r in rows["period_values"]:
+        values.setdefault(r["period_id"], []).append(r)
+    periods: dict[int, list[IndicatorPeriod]] = {}
+    for r in rows["periods"]:
+        mine = values.get(r["id"], [])
+        periods.setdefault(r["indicator_id"], []).append(
+            IndicatorPeriod(
+                r["period_start"],
+                r["period_end"],
+                targets=[_period_value(v, v["kind"]) for v in mine if v["kind"] == "TARGET"],
+                actuals=[_period_value(v, v["kind"]) for v in mine if v["kind"] == "ACTUAL"],
+            )
+        )
+    baselines: dict[int, list[PeriodValue]] = {}
+    for r in rows["baselines"]:
+        baselines.setdefault(r["indicator_id"], []).append(_period_value(r, None))
+    indicators: dict[int, list[Indicator]] = {}
+    for r in rows["indicators"]:
+        indicators.setdefault(r["result_id"], []).append(
+            Indicator(
+                measure=r["measure"],
+                ascending=r["ascending"],
+                aggregation_status=r["aggregation_status"],
+                title=narratives_of(r["title"]),
+                description=narratives_of(r["description"]),
+                document_links=[_document(d) for d in r["document_links"]],
+                references=_coded(r["references"]),
+                baselines=baselines.get(r["id"], []),
+                periods=periods.get(r["id"], []),
+            )
+        )
+    return [
+        IatiResult(
+            type=r["type"],
+            aggregation_status=r["aggregation_status"],
+            title=narratives_of(r["title"]),
+            description=narratives_of(r["description"]),
+            document_links=[_document(d) for d in r["document_links"]],
+            references=_coded(r["references"]),
+            indicators=indicators.get(r["id"], []),
+        )
+        for r in rows["results"]
+    ]
+
+
+def _as_written(a: Activity, p: RowMapping, rows: dict[str, list[RowMapping]]) -> None:
+    """The IATI elements of an imported activity, from its project row and child rows."""
+    a.iati_version = p["iati_version"]
+    a.last_updated = p["last_updated_datetime"]
+    a.lang = p["lang"]
+    a.default_currency = p["default_currency"]
+    a.hierarchy = p["hierarchy"]
+    a.humanitarian = p["humanitarian"]
+    a.budget_not_provided = p["budget_not_provided"]
+    a.linked_data_uri = p["linked_data_uri"]
+    a.title_narratives = narratives_of(p["title_narratives"])
+    reporting = narratives_of(p["reporting_org_narratives"])
+    if p["reporting_org_ref"] is not None or reporting:
+        a.reporting_org = Organisation(
+            name=reporting[0].text if reporting else p["reporting_org_ref"],
+            ref=p["reporting_org_ref"],
+            type=p["reporting_org_type"],
+            narratives=reporting,
+            secondary_reporter=p["reporting_org_secondary_reporter"],
+        )
+    a.collaboration_type = p["collaboration_type"]
+    a.default_flow_type = p["default_flow_type"]
+    a.default_finance_type = p["default_finance_type"]
+    a.default_aid_types = _coded(p["default_aid_types"])
+    a.default_tied_status = p["default_tied_status"]
+    a.activity_scope = p["activity_scope"]
+    a.capital_spend = p["capital_spend"]
+    a.conditions_attached = p["conditions_attached"]
+    a.country_budget_items_vocabulary = p["country_budget_items_vocabulary"]
+    a.crs_add = p["crs_add"]
+    a.fss = p["fss"]
+    a.descriptions = [
+        Description(r["type"], narratives_of(r["narratives"]) or []) for r in rows["descriptions"]
+    ]
+    a.other_identifiers = [
+        OtherIdentifier(
+            r["ref"],
+            r["type"],
+            OrgRef(r["owner_org_ref"], narratives=narratives_of(r["owner_org_narratives"]))
+            if r["owner_org_ref"] is not None or r["owner_org_narratives"] is not None
+            else None,
+        )
+        for r in rows["other_identifiers"]
+    ]
+    a.contacts = [
+        ContactInfo(
+            type=r["type"],
+            organisation=narratives_of(r["organisation"]),
+            department=narratives_of(r["department"]),
+            person_name=narratives_of(r["person_name"]),
+            job_title=narratives_of(r["job_title"]),
+            telephones=list(r["telephones"]),
+            emails=list(r["emails"]),
+            websites=list(r["websites"]),
+            mailing_address=narratives_of(r["mailing_address"]),
+        )
+        for r in rows["contacts"]
+    ]
+    a.recipient_regions = [
+        _classification(r, percentage=r["percentage"]) for r in rows["recipient_regions"]
+    ]
+    a.locations = [
+        Location(
+            ref=r["ref"],
+            location_reach=r["location_reach"],
+            location_ids=_coded(r["location_ids"]),
+            name=narratives_of(r["name"]),
+            description=narratives_of(r["description"]),
+            activity_description=narratives_of(r["activity_description"]),
+            administrative=list(r["administrative"]),
+            srs_name=r["srs_name"],
+            latitude=r["latitude"],
+            longitude=r["longitude"],
+            exactness=r["exactness"],
+            location_class=r["location_class"],
+            feature_designation=r["feature_designation"],
+        )
+        for r in rows["locations"]
+    ]
+    a.sectors = [_classification(r, percentage=r["percentage"]) for r in rows["sectors"]]
+    a.tags = [_classification(r) for r in rows["tags"]]
+    a.country_budget_items = [
+        BudgetItem(r["code"], r["percentage"], narratives_of(r["description"]))
+        for r in rows["country_budget_items"]
+    ]
+    if a.country_budget_items_vocabulary is None and rows["country_budget_items"]:
+        a.country_budget_items_vocabulary = rows["country_budget_items"][0]["vocabulary"]
+    a.humanitarian_scopes = [
+        _classification(r, type=r["type"]) for r in rows["humanitarian_scopes"]
+    ]
+    a.policy_markers = [
+        _classification(r, significance=r["significance"]) for r in rows["policy_markers"]
+    ]
+    a.budgets = [
+        Budget(
+            r["period_start"],
+            r["period_end"],
+            r["value"],
+            currency=r["currency"],
+            value_date=r["value_date"],
+            type=r["type"],
+            status=r["status"],
+        )
+        for r in rows["budgets"]
+    ]
+    a.planned_disbursements = [
+        PlannedDisbursement(
+            r["period_start"],
+            r["value"],
+            period_end=r["period_end"],
+            currency=r["currency"],
+            value_date=r["value_date"],
+            type=r["type"],
+            provider=_org(r, "provider", r["provider_activity_id"]),
+            receiver=_org(r, "receiver", r["receiver_activity_id"]),
+        )
+        for r in rows["planned_disbursements"]
+    ]
+    a.transactions = [_transaction(r) for r in rows["transactions"]]
+    a.document_links = [
+        DocumentLink(
+            url=r["url"],
+            format=r["format"],
+            title=narratives_of(r["title"]),
+            description=narratives_of(r["description"]),
+            categories=list(r["categories"]),
+            languages=list(r["languages"]),
+            document_date=r["document_date"],
+        )
+        for r in rows["document_links"]
+    ]
+    a.related_activities = [
+        RelatedActivity(r["ref"], r["type"]) for r in rows["related_activities"]
+    ]
+    a.legacy_data = [
+        LegacyData(r["name"], r["value"], r["iati_equivalent"]) for r in rows["legacy_data"]
+    ]
+    a.conditions = [
+        Condition(r["type"], narratives_of(r["narratives"])) for r in rows["conditions"]
+    ]
+    a.iati_results = _results(rows)

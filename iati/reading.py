@@ -236,15 +236,27 @@ def _text(element: etree._Element | None) -> str | None:
     return text.strip() if text and text.strip() else None
 
 
+def _language(element: etree._Element) -> str | None:
+    """The element's ``xml:lang``, or the nearest ancestor's below the activity (a 2.01
+    file may put it on ``participating-org`` for its narratives); None: the activity's."""
+    for node in (element, *element.iterancestors()):
+        if node.tag == "iati-activity":
+            return None
+        lang = node.get(XML_LANG)
+        if lang:
+            return lang
+    return None
+
+
 def _narratives(element: etree._Element | None) -> list[Narrative] | None:
     """Every narrative of the element with its language; None when the element is absent."""
     if element is None:
         return None
     found = [
-        Narrative((n.text or "").strip(), n.get(XML_LANG)) for n in element if n.tag == "narrative"
+        Narrative((n.text or "").strip(), _language(n)) for n in element if n.tag == "narrative"
     ]
     if not found and element.text and element.text.strip():
-        found = [Narrative(element.text.strip(), element.get(XML_LANG))]
+        found = [Narrative(element.text.strip(), _language(element))]
     return found
 
 
@@ -481,7 +493,7 @@ class _Mapping:
             or link.organisation.name == reporter.name
             for link in activity.partners
         ):
-            activity.partners.append(PartnerLink(reporter, ROLES["2"]))
+            activity.partners.append(PartnerLink(reporter, ROLES["2"], listed=False))
 
     def status(self, activity: Activity) -> None:
         element = self.element.find("activity-status")

@@ -128,6 +128,9 @@ class PartnerLink:
     activity_id: str | None = None
     """participating-org/@activity-id: the organisation's own identifier of the activity."""
     crs_channel_code: str | None = None
+    listed: bool = True
+    """False for the reporting-org linked as accountable because no participating-org
+    names it: the service's reading, not an element of the file, so not written back."""
 
 
 @dataclass

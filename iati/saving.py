@@ -499,7 +499,9 @@ class ActivityWriter:
                     "activity_id": link.activity_id,
                     "crs_channel_code": link.crs_channel_code,
                     "narratives": narratives_json(link.organisation.narratives),
-                    "position": i,
+                    # -1: no participating-org of the file (the reporter, linked as
+                    # accountable by the reading), which an export does not write.
+                    "position": i if link.listed else -1,
                 },
                 link.sources,
             )

@@ -105,3 +105,26 @@ def test_another_seed_gives_other_rows() -> None:
     second = generate.Generator(SCALE, 8).build()
     assert first["project"].rows != second["project"].rows
     assert first["country"].rows == second["country"].rows
+
+
+def test_iati_rows_come_at_scale_and_leave_the_other_rows_as_they_were() -> None:
+    generator = generate.Generator(0.01, 7)
+    tables = generator.build()
+    projects = len(tables["project"].rows)
+    per_project = {
+        name: len(tables[name].rows) / projects
+        for name in ("activity_transaction", "activity_budget", "activity_sector")
+    }
+    assert per_project["activity_transaction"] > 5
+    assert per_project["activity_budget"] > 2
+    assert per_project["activity_sector"] >= 1
+    assert tables["activity_location"].rows
+    values = tables["activity_transaction"].columns.index("value")
+    assert any(row[values] < 0 for row in tables["activity_transaction"].rows)
+
+    without = generate.Generator(0.01, 7)
+    without.activity_rows = lambda: None  # type: ignore[method-assign]
+    before = without.build()
+    assert {name: t.rows for name, t in before.items()} == {
+        name: t.rows for name, t in tables.items() if name in before
+    }
