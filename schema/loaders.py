@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 from strawberry.dataloader import DataLoader
 
 from db import conditions, keyset, queries, tables
+from db.conversion import ConversionKey, FoundRate, find_rates
 from db.criteria import ProjectCriteria
 from db.enums import PartnerRole
 from db.tables.citations import CITED_RECORDS
@@ -107,12 +108,17 @@ class Loaders:
             queries.load_parties_by_agreement, Partner.from_row
         )
         self.countries_by_fact = self._grouped(queries.load_countries_by_fact, Country.from_row)
+        self.rates: DataLoader[ConversionKey, FoundRate | None] = DataLoader(load_fn=self._rates)
         self._matching: dict[tuple[str, ProjectCriteria], DataLoader[Any, list[Any]]] = {}
         self._pages: dict[tuple[Any, ...], DataLoader[Any, Any]] = {}
         self.sources: dict[str, DataLoader[int, list[Source]]] = {
             column: self._grouped(self._citations_of(column), Source.from_row)
             for column in CITED_RECORDS
         }
+
+    async def _rates(self, keys: list[ConversionKey]) -> list[FoundRate | None]:
+        found = await self._ctx.read(find_rates, keys)
+        return [found.get(k) for k in keys]
 
     def projects_matching(
         self, relation: str, criteria: ProjectCriteria

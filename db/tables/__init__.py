@@ -2,6 +2,7 @@
 
 from db.tables.access import ApiKey, Change, ChangeCounter
 from db.tables.citations import Citation, SourceDocument
+from db.tables.exchange_rates import ExchangeRate
 from db.tables.funding import (
     Agreement,
     AgreementParty,
@@ -34,6 +35,7 @@ __all__ = [
     "Citation",
     "Contribution",
     "Country",
+    "ExchangeRate",
     "Outcome",
     "Partner",
     "PartnerFact",

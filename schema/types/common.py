@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -31,6 +31,8 @@ from schema.compiled.builders import (
 )
 from schema.compiled.compiler import compiled_field
 from schema.descriptions import described_enum
+from schema.info import Info
+from schema.types.conversion import ConvertedMoney, convert
 
 PROJECTS = 10_000
 """The most projects a plain list of them is counted as: the project table's size the
@@ -225,12 +227,36 @@ class Money:
         from_values(), description="Exact decimal, serialised as a string."
     )
     currency: str = compiled_field(
-        from_values(), description="ISO 4217 code (USD, KRW): amounts are never converted."
+        from_values(),
+        description="ISO 4217 code (USD, KRW): amounts are never added across currencies; "
+        "`converted` converts one where asked.",
     )
     qualifier: Qualifier = compiled_field(
         from_values(),
         description='How the source states the amount: "nearly US$ 8 million" is APPROXIMATE.',
     )
+    value_date: strawberry.Private[datetime.date | None] = None
+
+    @strawberry.field(
+        description="This amount in `currency`, at the rate of the date `on` (default: the "
+        "amount's value date, where it has one), with the rate, its date and source. Null "
+        "where no rate applies (a currency or year neither source quotes, or no date): "
+        "never a guessed rate."
+    )
+    async def converted(
+        self,
+        info: Info,
+        currency: Annotated[
+            str, strawberry.argument(description="ISO 4217 code to convert into (EUR, USD).")
+        ],
+        on: Annotated[
+            datetime.date | None,
+            strawberry.argument(
+                description="The date whose rate applies; null: the amount's value date."
+            ),
+        ] = None,
+    ) -> ConvertedMoney | None:
+        return await convert(info, self.amount, self.currency, on or self.value_date, currency)
 
     @classmethod
     def of(

@@ -1,4 +1,5 @@
-"""The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema, IATI files."""
+"""The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema, IATI files,
+exchange rates."""
 
 import argparse
 import asyncio
@@ -21,6 +22,7 @@ from db.migrate import hold_setup_lock, upgrade_to_head
 from db.tables import Project
 from service.cli.iati_commands import add_iati_commands, run_export, run_import
 from service.cli.key_commands import add_key_commands, run_key_command
+from service.cli.rate_commands import add_rate_commands, run_rate_command
 from service.embedded import DATABASE, EmbeddedPostgres
 from service.export_filters import FilterError
 from service.settings import Settings, get_settings
@@ -120,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     add_key_commands(commands)
     add_iati_commands(commands)
+    add_rate_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -165,6 +168,9 @@ def _run_command(
         status = asyncio.run(run_key_command(url, args))
         if status:
             sys.exit(status)
+    elif args.command == "rates":
+        asyncio.run(migrate(url))
+        sys.exit(run_rate_command(url, args))
     elif args.command == "import-iati":
         asyncio.run(migrate(url))
         sys.exit(asyncio.run(run_import(url, args)))
