@@ -14,7 +14,7 @@ renders that text in SQL."""
 WITHOUT_RULES: dict[str, str] = {
     # Root fields other than node, projects, partners and programmes.
     "Query": "_entities _service beneficiaryGroups outcomes contributions agreements search "
-    "projectStats contributionStats changes countries themes nodes",
+    "projectStats contributionStats financeStats changes countries themes nodes",
     "_Service": "sdl",
     # Record fields kept for the resolvers: timestamps, the plain lists beside each
     # projectsConnection, and links to what the compiled path does not read.
@@ -48,6 +48,12 @@ WITHOUT_RULES: dict[str, str] = {
     # Conversion reads the rate table through the request's rate loader.
     "Money": "converted",
     "ConvertedMoney": "amount currency rate rateDate source",
+    "FinanceStats": "currency budgetYear chain total buckets",
+    "FinanceBucket": "keys records estimatedBySplit rebased incomingFunds commitments "
+    "disbursements expenditure spend budget budgetLeft",
+    "FinanceKey": "grouping key label",
+    "FinanceMeasure": "amounts converted convertedRecords notConverted",
+    "FinanceAmount": "amount currency records estimatedBySplit",
 }
 
 
