@@ -1,5 +1,5 @@
 """The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema, IATI files,
-exchange rates."""
+codelists, exchange rates."""
 
 import argparse
 import asyncio
@@ -20,6 +20,7 @@ from db.engine import create_engine
 from db.metadata import table_of
 from db.migrate import hold_setup_lock, upgrade_to_head
 from db.tables import Project
+from service.cli.codelist_commands import add_codelist_commands, run_codelist_command
 from service.cli.iati_commands import add_iati_commands, run_export, run_import
 from service.cli.key_commands import add_key_commands, run_key_command
 from service.cli.rate_commands import add_rate_commands, run_rate_command
@@ -123,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     add_key_commands(commands)
     add_iati_commands(commands)
     add_rate_commands(commands)
+    add_codelist_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -171,6 +173,9 @@ def _run_command(
     elif args.command == "rates":
         asyncio.run(migrate(url))
         sys.exit(run_rate_command(url, args))
+    elif args.command == "codelists":
+        asyncio.run(migrate(url))
+        sys.exit(run_codelist_command(url, args))
     elif args.command == "import-iati":
         asyncio.run(migrate(url))
         sys.exit(asyncio.run(run_import(url, args)))
