@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from db.tables import funding_links  # noqa: F401  (its indexes join the metadata)
 from db.tables.access import ApiKey, Change, ChangeCounter
 from db.tables.activity_classification import (
     ActivityCountryBudgetItem,

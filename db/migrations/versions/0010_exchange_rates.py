@@ -1,5 +1,6 @@
 """Exchange rates: the ECB's daily reference rates and the IMF's annual averages, loaded
-from the copies in ``db/rates/`` so that every database knows them before any import.
+from the copies in ``db/rates/`` so that every database knows them before any import; and
+the indexes funding chains are followed by (``db/tables/funding_links.py``).
 
 Revision ID: 0010
 Revises: 0009
@@ -48,7 +49,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source", "currency", "rate_date"),
     )
     store_rates_sync(op.get_bind(), bundled_rates())
+    for table, column in (
+        ("activity_transaction", "provider_activity_id"),
+        ("activity_transaction", "receiver_activity_id"),
+        ("project_partner", "activity_id"),
+    ):
+        op.create_index(
+            f"ix_{table}_{column}",
+            table,
+            [column],
+            postgresql_where=sa.text(f"{column} IS NOT NULL"),
+        )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_project_partner_activity_id", "project_partner")
+    op.drop_index("ix_activity_transaction_receiver_activity_id", "activity_transaction")
+    op.drop_index("ix_activity_transaction_provider_activity_id", "activity_transaction")
     op.drop_table("exchange_rate")
