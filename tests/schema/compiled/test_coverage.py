@@ -18,9 +18,9 @@ WITHOUT_RULES: dict[str, str] = {
     "_Service": "sdl",
     # Record fields kept for the resolvers: timestamps, the plain lists beside each
     # projectsConnection, and links to what the compiled path does not read.
-    "Project": f"{TIMESTAMPS} agreements",
+    "Project": f"{TIMESTAMPS} agreements fundingFlow",
     "ProjectConnection": "undatedLeftOut",
-    "Partner": f"{TIMESTAMPS} projects programmes contributions facts",
+    "Partner": f"{TIMESTAMPS} projects programmes contributions facts fundingFlow traceability",
     "Programme": f"{TIMESTAMPS} phases partners projects",
     "Country": "projects",
     "Theme": "projects",
@@ -54,6 +54,13 @@ WITHOUT_RULES: dict[str, str] = {
     "FinanceKey": "grouping key label",
     "FinanceMeasure": "amounts converted convertedRecords notConverted",
     "FinanceAmount": "amount currency records estimatedBySplit",
+    # Funding chains: one recursive statement of their own.
+    "FundingFlow": "direction depth currency nodes edges truncated",
+    "FlowNode": "id kind label iatiIdentifier depth project",
+    "FlowEdge": "source target transactionType reportedBy amounts converted "
+    "convertedTransactions notConverted transactions",
+    "FlowAmount": "amount currency transactions",
+    "Traceability": "incomingFunds withProviderActivity share",
 }
 
 
