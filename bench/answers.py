@@ -99,6 +99,8 @@ class Parameters:
     status: str
     currency: str
     text: str
+    chain: str | None = None
+    """A project heading a funding chain at least two hops long (Q8)."""
 
     def sql_args(self, question: Question) -> list[Any]:
         return [getattr(self, p) for p in question.params]
@@ -119,6 +121,7 @@ class Parameters:
             "status": self.status,
             "currency": self.currency,
             "text": self.text,
+            "chain": self.chain,
         }
 
 
@@ -133,10 +136,17 @@ SELECT
       AND EXISTS (SELECT FROM project_programme pp WHERE pp.project_id = p.id)
     ORDER BY abs(p.id - (SELECT max(id) / 2 FROM project)), p.id LIMIT 1) AS project,
   (SELECT country_code FROM project_country GROUP BY country_code
-    ORDER BY count(*) DESC, country_code LIMIT 1) AS country
+    ORDER BY count(*) DESC, country_code LIMIT 1) AS country,
+  (SELECT p.code FROM project p
+    JOIN activity_transaction t1 ON t1.project_id = p.id AND t1.transaction_type = '3'
+    JOIN project p2 ON p2.iati_identifier = t1.receiver_activity_id
+    JOIN activity_transaction t2 ON t2.project_id = p2.id AND t2.transaction_type = '3'
+    JOIN project p3 ON p3.iati_identifier = t2.receiver_activity_id
+    ORDER BY p.id LIMIT 1) AS chain
 """
 """The top funder (Q2), a project near the middle that has groups, outcomes and a programme
-(Q3), and the country with the most projects (Q4)."""
+(Q3), the country with the most projects (Q4), and the first project whose disbursements
+reach a second and a third project's activity (Q8)."""
 
 
 def pick_parameters(row: Any) -> Parameters:
@@ -147,6 +157,7 @@ def pick_parameters(row: Any) -> Parameters:
         status="ACTIVE",
         currency="USD",
         text=SEARCH_TEXT,
+        chain=row["chain"],
     )
 
 

@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 
 import pycountry
 import sqlalchemy as sa
+from generate_finance import add_finance
 from scratch import Server
 
 from db.engine import create_engine
@@ -50,7 +51,7 @@ from db.enums import (
 )
 from db.migrate import upgrade_to_head
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the generator changes what it makes, so an older database is not reused."""
 
 T = TypeVar("T")
@@ -354,6 +355,7 @@ class Generator:
 
     def __init__(self, scale: float, seed: int) -> None:
         self.counts = Counts.at(scale)
+        self.seed = seed
         self.rng = random.Random(seed)
         self.tables: dict[str, Table] = {}
         self.codes: set[str] = set()
@@ -410,6 +412,7 @@ class Generator:
         self.groups()
         self.outcomes()
         self.citations()
+        add_finance(self, self.seed)
         return self.tables
 
     def reference(self) -> None:
@@ -857,6 +860,17 @@ async def load(raw: Any, tables: dict[str, Table]) -> None:
         await raw.execute(f"DROP INDEX {index['name']}")
     await raw.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for name, table in tables.items():
+        if name == "country":  # the codelists' migration has made the rows already
+            await raw.execute("CREATE TEMPORARY TABLE new_country (LIKE country) ON COMMIT DROP")
+            await raw.copy_records_to_table(
+                "new_country", records=table.rows, columns=table.columns
+            )
+            columns = ", ".join(table.columns)
+            await raw.execute(
+                f"INSERT INTO country ({columns}) SELECT {columns} FROM new_country "
+                "ON CONFLICT (code) DO NOTHING"
+            )
+            continue
         await raw.copy_records_to_table(name, records=table.rows, columns=table.columns)
         if "id" in table.columns:
             sequence = f"pg_get_serial_sequence('{name}', 'id')"

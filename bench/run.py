@@ -86,6 +86,8 @@ LABELS = {
     "q4": "Q4 filtered, ordered page",
     "q5": "Q5 aggregates by country, theme",
     "q6": "Q6 full-text search",
+    "q7": "Q7 financeStats by year and country",
+    "q8": "Q8 fundingFlow, depth 3",
 }
 POSTGRAPHILES = ("PostGraphile v4", "PostGraphile v5")
 """Both answer the same documents (``q*.postgraphile.graphql``): v5 through its V4 preset."""

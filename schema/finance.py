@@ -106,7 +106,8 @@ class FinanceMeasure:
     )
     converted: Decimal | None = strawberry.field(
         description="The sum in `financeStats(currency:)` of what had a rate, each record at "
-        "its value date (the README's conversion rule); null without `currency`."
+        "its value date (the README's conversion rule); null without `currency`, or when "
+        "nothing here had a rate."
     )
     converted_records: int = strawberry.field(description="Records converted, wholly or in part.")
     not_converted: list[FinanceAmount] = strawberry.field(
@@ -208,7 +209,7 @@ def _measure(
 ) -> FinanceMeasure:
     """A measure, or a signed combination of measures (spend, budget left), per currency."""
     per_currency: dict[str | None, _Sums] = defaultdict(_Sums)
-    converted: Decimal | None = Decimal(0) if target else None
+    converted: Decimal | None = None
     converted_records = 0
     for (measure, currency), s in sums.items():
         sign = next((sign for m, sign in parts if m is measure), 0)
@@ -220,8 +221,8 @@ def _measure(
         total.records += s.records
         total.not_converted += sign * s.not_converted
         total.converted_records += s.converted_records
-        if converted is not None and s.converted is not None:
-            converted += sign * s.converted
+        if target and s.converted is not None:
+            converted = (converted or Decimal(0)) + sign * s.converted
         converted_records += s.converted_records
     order = sorted(per_currency, key=lambda c: (c is None, c or ""))
     return FinanceMeasure(

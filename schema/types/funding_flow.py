@@ -104,7 +104,7 @@ class FlowEdge:
     )
     converted: Decimal | None = strawberry.field(
         description="The sum in `fundingFlow(currency:)`, each transaction at its value "
-        "date's rate; null without `currency`."
+        "date's rate; null without `currency`, or when no transaction had a rate."
     )
     converted_transactions: int = strawberry.field(
         description="Transactions converted; the rest had no rate (see `notConverted`)."
@@ -202,7 +202,7 @@ def flow_of(
                 transaction_type=kind,
                 reported_by=f"P:{reporter}",
                 amounts=_amounts(parts, "amount", "transactions"),
-                converted=sum(converted, Decimal(0)) if target is not None else None,
+                converted=sum(converted, Decimal(0)) if converted else None,
                 converted_transactions=sum(p["converted_transactions"] for p in parts),
                 not_converted=_amounts(missing, "not_converted", "transactions"),
                 transaction_ids=[i for p in parts for i in p["ids"]],
