@@ -2,10 +2,15 @@
 
 The IATI importer has to cope with publisher files of a hundred megabytes or more, and the
 test fixtures in ``tests/iati/files`` are a few kilobytes. This script produces files of any
-size to measure import time and memory: about 5 KB per activity, so 20,000 activities make
-roughly 100 MB. The data is generated, never real: activities, organisations (refs
-``XX-SYN-0000`` to ``XX-SYN-0199``), amounts and texts are drawn from ``random.Random(seed)``,
-and the file says so in a comment. The same arguments always give the same bytes.
+size to measure import time and memory. Each activity is shaped like a real publisher's
+(UNDP's file has 25 transactions and 4 budgets an activity): about 20 KB with 20
+transactions of four types (some negative: corrections), a budget and a planned
+disbursement per year, two locations with points, DAC and SDG-target (vocabulary 8)
+sectors, policy markers, a document link and results with baselines and periods; so 1,000
+activities make about 21 MB, 20,000 about 430 MB. The data is generated, never real:
+activities, organisations (refs ``XX-SYN-0000`` to ``XX-SYN-0199``), amounts and texts are
+drawn from ``random.Random(seed)``, and the file says so in a comment. The same arguments
+always give the same bytes.
 
 The file is written by streaming through lxml's incremental writer (``etree.xmlfile``): one
 activity is built, written and dropped at a time, so memory stays constant whatever the size.
@@ -194,6 +199,70 @@ def add_result(rng: random.Random, activity: etree._Element, start: dt.date) -> 
         child(female_actual, "dimension", name="sex", value="female")
 
 
+SDG_TARGETS = ["1.3", "4.4", "5.5", "8.3", "8.5", "8.7", "8.8", "10.7", "16.6"]
+TRANSACTIONS = 20
+TRANSACTION_TYPES = ["2", "3", "3", "4"]
+PLACES = [("Northern province", "12.34", "56.78"), ("Capital district", "-6.2", "106.816667")]
+
+
+def add_locations(rng: random.Random, activity: etree._Element) -> None:
+    for k, (name, lat, lng) in enumerate(PLACES):
+        location = child(activity, "location", ref=f"L{k}")
+        child(location, "location-reach", code="1")
+        child(location, "location-id", vocabulary="G1", code=str(rng.randrange(10**6, 10**7)))
+        narrative(location, "name", name)
+        narrative(location, "description", sentence(rng))
+        child(location, "administrative", vocabulary="G1", level="1", code=str(1000 + k))
+        point = child(location, "point", srsName="http://www.opengis.net/def/crs/EPSG/0/4326")
+        child(point, "pos").text = f"{lat} {lng}"
+        child(location, "exactness", code="1")
+        child(location, "location-class", code="2")
+        child(location, "feature-designation", code="ADM2")
+
+
+def add_money(rng: random.Random, activity: etree._Element, start: dt.date, end: dt.date) -> None:
+    """A budget and a planned disbursement per year of the activity."""
+    years = []
+    year = start
+    while year <= end:
+        years.append((year, min(end, year_end(year))))
+        year = years[-1][1] + dt.timedelta(days=1)
+    for tag in ("budget", "planned-disbursement"):
+        attrs = {"type": "1", "status": "1"} if tag == "budget" else {"type": "1"}
+        for first, last in years:
+            element = child(activity, tag, **attrs)
+            child(element, "period-start", iso_date=first.isoformat())
+            child(element, "period-end", iso_date=last.isoformat())
+            value = child(element, "value", currency="USD", value_date=first.isoformat())
+            value.text = str(rng.randint(50, 5000) * 1000)
+
+
+def add_transactions(
+    rng: random.Random, activity: etree._Element, orgs: list[Org], start: dt.date
+) -> None:
+    for k in range(TRANSACTIONS):
+        kind = rng.choice(TRANSACTION_TYPES)
+        transaction = child(activity, "transaction")
+        child(transaction, "transaction-type", code=kind)
+        day = start + dt.timedelta(days=rng.randrange(3 * 365))
+        child(transaction, "transaction-date", iso_date=day.isoformat())
+        value = child(transaction, "value", currency="USD", value_date=day.isoformat())
+        amount = rng.randint(1, 500) * 100
+        value.text = str(-amount if k % 11 == 10 else amount)
+        narrative(transaction, "description", heading(rng, 3, 8))
+        provider = rng.choices(orgs, FUNDER_WEIGHTS)[0]
+        narrative(
+            transaction,
+            "provider-org",
+            provider.name,
+            ref=provider.ref,
+            type=provider.type,
+            provider_activity_id=f"{provider.ref}-A{rng.randrange(100)}",
+        )
+        narrative(transaction, "receiver-org", ILO_NAME, ref=ILO_REF, type=ILO_TYPE)
+        child(transaction, "disbursement-channel", code="1")
+
+
 def make_activity(rng: random.Random, orgs: list[Org], n: int) -> etree._Element:
     """The n-th synthetic activity, with every element in IATI 2.03 schema order."""
     activity = etree.Element(
@@ -223,16 +292,25 @@ def make_activity(rng: random.Random, orgs: list[Org], n: int) -> etree._Element
     countries = rng.sample(COUNTRIES, rng.randint(1, 3))
     for code, share in zip(countries, split_100(rng, len(countries)), strict=True):
         child(activity, "recipient-country", code=code, percentage=str(share))
+    add_locations(rng, activity)
     sectors = rng.sample(SECTORS, rng.randint(1, 2))
     for (code, name), share in zip(sectors, split_100(rng, len(sectors)), strict=True):
         narrative(activity, "sector", name, vocabulary="1", code=code, percentage=str(share))
-
-    budget = child(activity, "budget", type="1", status="1")
-    child(budget, "period-start", iso_date=start.isoformat())
-    budget_end = min(end, year_end(start))
-    child(budget, "period-end", iso_date=budget_end.isoformat())
-    value = child(budget, "value", currency="USD", value_date=start.isoformat())
-    value.text = str(rng.randint(50, 5000) * 1000)
+    targets = rng.sample(SDG_TARGETS, 2)
+    for code, share in zip(targets, split_100(rng, 2), strict=True):
+        child(activity, "sector", vocabulary="8", code=code, percentage=str(share))
+    for code in ("1", "11"):
+        child(activity, "policy-marker", vocabulary="1", code=code, significance="1")
+    child(activity, "collaboration-type", code="1")
+    child(activity, "default-flow-type", code="10")
+    child(activity, "default-finance-type", code="110")
+    child(activity, "default-aid-type", code="C01")
+    child(activity, "default-tied-status", code="5")
+    add_money(rng, activity, start, end)
+    add_transactions(rng, activity, orgs, start)
+    link = child(activity, "document-link", format="text/html", url=f"https://example.org/{n}")
+    narrative(link, "title", heading(rng, 3, 8))
+    child(link, "category", code="A01")
 
     programme = f"{ILO_REF}-SYN-PROG-{rng.randrange(PROGRAMME_COUNT):03d}"
     child(activity, "related-activity", ref=programme, type="1")

@@ -81,7 +81,7 @@ def narratives_column(name: str = "narratives") -> sa.Column:  # type: ignore[ty
     """An element's narratives in every language, in file order: a JSON array of
     ``{"lang": "fr", "text": "..."}``, ``lang`` null where the narrative has no ``xml:lang``
     (it is then in the activity's default language). Null when the element is absent."""
-    return sa.Column(name, JSONB, nullable=True)
+    return sa.Column(name, JSONB(none_as_null=True), nullable=True)
 
 
 def position_column() -> sa.Column:  # type: ignore[type-arg]

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db import writes
 from db.metadata import table_of
 from db.tables import (
     ActivityBudget,
@@ -39,6 +41,7 @@ from db.tables import (
     ActivityTag,
     ActivityTransaction,
     ActivityWarning,
+    Citation,
 )
 from iati.records import (
     Activity,
@@ -74,6 +77,7 @@ indicator = table_of(ActivityIndicator)
 baseline = table_of(ActivityIndicatorBaseline)
 period = table_of(ActivityIndicatorPeriod)
 period_value = table_of(ActivityPeriodValue)
+citation = table_of(Citation)
 
 FLAT_TABLES: tuple[sa.Table, ...] = (
     transaction,
@@ -389,6 +393,9 @@ class RowBatch:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     results: list[tuple[int, IatiResult, int]] = field(default_factory=list)
     replaced: list[int] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    """Audit entries of the records the activities created (``db.writes``)."""
+    citations: list[dict[str, Any]] = field(default_factory=list)
     projects: set[int] = field(default_factory=set)
     """The projects whose rows wait here (one activity given twice must flush between)."""
     size: int = 0
@@ -415,6 +422,11 @@ class RowBatch:
             self.results.append((project_id, r, i))
             self.size += 1 + sum(1 + len(x.periods) for x in r.indicators)
 
+    def audit(self, changes: list[dict[str, Any]], citations: list[dict[str, Any]]) -> None:
+        self.changes.extend(changes)
+        self.citations.extend(citations)
+        self.size += len(changes) + len(citations)
+
     async def flush(self, conn: AsyncConnection) -> None:
         if self.replaced:
             for table in REPLACED_TABLES:
@@ -424,7 +436,11 @@ class RowBatch:
             if rows:
                 await conn.execute(sa.insert(table), rows)
         await self._flush_results(conn)
+        await writes.record_changes(conn, self.changes)
+        if self.citations:
+            await conn.execute(insert(citation).on_conflict_do_nothing(), self.citations)
         self.rows, self.results, self.replaced, self.size = {}, [], [], 0
+        self.changes, self.citations = [], []
         self.projects = set()
 
     async def _flush_results(self, conn: AsyncConnection) -> None:

@@ -241,7 +241,7 @@ def _narratives(element: etree._Element | None) -> list[Narrative] | None:
     if element is None:
         return None
     found = [
-        Narrative((n.text or "").strip(), n.get(XML_LANG)) for n in element.iterfind("narrative")
+        Narrative((n.text or "").strip(), n.get(XML_LANG)) for n in element if n.tag == "narrative"
     ]
     if not found and element.text and element.text.strip():
         found = [Narrative(element.text.strip(), element.get(XML_LANG))]
@@ -296,7 +296,7 @@ def _read_one(element: etree._Element, root: etree._Element) -> ReadActivity:
     if not problems:
         mapping = _Mapping(element, root, identifier or "")
         activity = mapping.activity()
-        activity.digest = hashlib.sha256(etree.tostring(element, method="c14n")).hexdigest()
+        activity.digest = hashlib.sha256(etree.tostring(element, with_tail=False)).hexdigest()
         problems = mapping.problems
         if identifier is None:
             problems.insert(
@@ -614,11 +614,11 @@ class _Mapping:
 
     def single_codes(self, activity: Activity) -> None:
         e = self.element
-        activity.collaboration_type = _attr(e.find("collaboration-type"), "code")
-        activity.default_flow_type = _attr(e.find("default-flow-type"), "code")
-        activity.default_finance_type = _attr(e.find("default-finance-type"), "code")
-        activity.default_tied_status = _attr(e.find("default-tied-status"), "code")
-        activity.activity_scope = _attr(e.find("activity-scope"), "code")
+        activity.collaboration_type = self.code_of(e.find("collaboration-type"))
+        activity.default_flow_type = self.code_of(e.find("default-flow-type"))
+        activity.default_finance_type = self.code_of(e.find("default-finance-type"))
+        activity.default_tied_status = self.code_of(e.find("default-tied-status"))
+        activity.activity_scope = self.code_of(e.find("activity-scope"))
         activity.default_aid_types = [
             Coded(a.get("code", "").strip(), _attr(a, "vocabulary"))
             for a in e.iterfind("default-aid-type")
@@ -626,6 +626,16 @@ class _Mapping:
         capital = e.find("capital-spend")
         if capital is not None:
             activity.capital_spend = self.decimal(capital, "percentage")
+
+    def code_of(self, element: etree._Element | None) -> str | None:
+        """An element's ``@code`` as written, empty included (``code=""`` says the element
+        is there, with no code: it is kept so, with a warning)."""
+        if element is None:
+            return None
+        code = (element.get("code") or "").strip()
+        if not code:
+            self.warn(element, ImportWarningKind.UNKNOWN_CODE, f"{_name(element)} has no code")
+        return code
 
     def currency(self, value: etree._Element) -> str | None:
         return _attr(value, "currency") or _attr(self.element, "default-currency")
@@ -697,31 +707,44 @@ class _Mapping:
             )
 
     def transaction(self, t: etree._Element) -> Transaction:
-        amount, currency, value_date = self.value(t)
-        country = t.find("recipient-country")
-        region = t.find("recipient-region")
+        """One pass over the transaction's children: a file holds thousands, and a
+        ``find`` per child element would walk them a dozen times."""
+        first: dict[str, etree._Element] = {}
+        sectors: list[Classification] = []
+        aid_types: list[Coded] = []
+        for c in t:
+            tag = c.tag
+            if tag == "sector":
+                sectors.append(self.classification(c))
+            elif tag == "aid-type":
+                aid_types.append(Coded((c.get("code") or "").strip(), _attr(c, "vocabulary")))
+            elif tag not in first:
+                first[tag] = c  # type: ignore[index]
+        value = first.get("value")
+        amount = Decimal((value.text or "0").strip()) if value is not None else Decimal(0)
+        country = first.get("recipient-country")
+        region = first.get("recipient-region")
+        kind = first.get("transaction-type")
+        day = first.get("transaction-date")
         return Transaction(
-            transaction_type=_attr(t.find("transaction-type"), "code") or "",
-            transaction_date=_child_date(t, "transaction-date") or date.min,
+            transaction_type=(kind.get("code") or "").strip() if kind is not None else "",
+            transaction_date=_iso_date(day) or date.min,
             value=amount,
-            currency=currency,
-            value_date=value_date,
+            currency=None if value is None else self.currency(value),
+            value_date=_iso_date(value, "value-date"),
             ref=_attr(t, "ref"),
             humanitarian=_boolean(t, "humanitarian"),
-            description=_narratives(t.find("description")),
-            provider=self.org_ref(t.find("provider-org"), "provider-activity-id"),
-            receiver=self.org_ref(t.find("receiver-org"), "receiver-activity-id"),
-            disbursement_channel=_attr(t.find("disbursement-channel"), "code"),
-            sectors=[self.classification(s) for s in t.iterfind("sector")],
+            description=_narratives(first.get("description")),
+            provider=self.org_ref(first.get("provider-org"), "provider-activity-id"),
+            receiver=self.org_ref(first.get("receiver-org"), "receiver-activity-id"),
+            disbursement_channel=_attr(first.get("disbursement-channel"), "code"),
+            sectors=sectors,
             recipient_country=None if country is None else self.classification(country),
             recipient_region=None if region is None else self.classification(region),
-            flow_type=_attr(t.find("flow-type"), "code"),
-            finance_type=_attr(t.find("finance-type"), "code"),
-            aid_types=[
-                Coded(a.get("code", "").strip(), _attr(a, "vocabulary"))
-                for a in t.iterfind("aid-type")
-            ],
-            tied_status=_attr(t.find("tied-status"), "code"),
+            flow_type=_attr(first.get("flow-type"), "code"),
+            finance_type=_attr(first.get("finance-type"), "code"),
+            aid_types=aid_types,
+            tied_status=_attr(first.get("tied-status"), "code"),
             line=t.sourceline,
         )
 

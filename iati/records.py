@@ -450,7 +450,7 @@ class Activity:
     # The IATI activity as written (see the module docstring).
     iati_version: str | None = None
     digest: str | None = None
-    """SHA-256 of the activity element's canonical XML: the same activity read again."""
+    """SHA-256 of the activity element as serialised: the same activity read again."""
     last_updated: datetime | None = None
     lang: str | None = None
     default_currency: str | None = None

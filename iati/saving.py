@@ -25,11 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import queries as q
 from db import writes
+from db.codelists import CodeInfo, known_codes_of
 from db.enums import ImportWarningKind, PartnerKind
 from db.tables.citations import CITED_RECORDS
 from iati.activity_rows import RowBatch
+from iati.code_checks import CODELISTS, code_warnings
 from iati.codes import ORGANISATION_TYPES
-from iati.organisations import is_registered
+from iati.organisations import REGISTRATION_AGENCIES, is_registered
 from iati.records import (
     Activity,
     Figure,
@@ -97,6 +99,8 @@ class ActivityWriter:
         self.regions: set[str] = set()
         self.themes: set[str] = set()
         self.documents: dict[str, int] = {}
+        self.codes: dict[str, dict[str, CodeInfo]] = {}
+        """The codelists codes are checked against, and the registration agencies."""
         self.citations: list[dict[str, Any]] = []
         self.trail: list[dict[str, Any]] = []
         """Audit entries of the records created for the activity being saved."""
@@ -120,6 +124,7 @@ class ActivityWriter:
         self.countries = set((await self.conn.execute(sa.select(q.country.c.code))).scalars())
         self.regions = set((await self.conn.execute(sa.select(q.region.c.code))).scalars())
         self.themes = set((await self.conn.execute(sa.select(q.theme.c.slug))).scalars())
+        self.codes = await known_codes_of(self.conn, [*CODELISTS, REGISTRATION_AGENCIES])
         documents = await self.conn.execute(
             sa.select(q.source_document.c.file_name, q.source_document.c.id)
         )
@@ -225,7 +230,11 @@ class ActivityWriter:
             stored, read = existing["last_updated_datetime"], activity.last_updated
             if stored is not None and read is not None and read < stored:
                 return "older", []
-        warnings = [*activity.warnings, *await self._add_countries(activity)]
+        warnings = [
+            *activity.warnings,
+            *code_warnings(activity, self.codes),
+            *await self._add_countries(activity),
+        ]
         values = self._project_values(activity, code)
         partner_ids = [
             await self._partner_id(link.organisation, activity) for link in activity.partners
@@ -260,9 +269,10 @@ class ActivityWriter:
         await self._sync_links(activity, project_id, partner_ids)
         await self._sync_children(activity, project_id, code)
         element_partners = await self._element_partners(activity)
-        await writes.record_changes(self.conn, self.trail)
-        self.trail = []
-        await self._flush_citations()
+        # The audit entries and citations wait with the activity's rows: the records they
+        # name exist, and one INSERT of many is far cheaper than two per activity.
+        self.batch.audit(self.trail, self.citations)
+        self.trail, self.citations = [], []
         if outcome == "unchanged" and (
             self.changed or (existing is not None and existing["iati_digest"] is not None)
         ):
@@ -381,7 +391,8 @@ class ActivityWriter:
         by name (a seeded partner); no ref, by name, among partners without a different
         identifier (a registered identifier then becomes the partner's, so the
         next file finds it by that)."""
-        registered = o.ref if o.ref and is_registered(o.ref) else None
+        agencies = self.codes.get(REGISTRATION_AGENCIES, {}).keys()
+        registered = o.ref if o.ref and is_registered(o.ref, agencies) else None
         local = o.ref if o.ref and registered is None else None
         publisher = _publisher(activity)
         named = self.partners_by_name.get(o.name.casefold(), [])
@@ -675,11 +686,6 @@ class ActivityWriter:
                     column: record_id,
                 }
             )
-
-    async def _flush_citations(self) -> None:
-        if self.citations:
-            await self.conn.execute(insert(q.citation).on_conflict_do_nothing(), self.citations)
-            self.citations = []
 
 
 _CITED = {"project_partner", "project_country", "beneficiary_group", "outcome"}

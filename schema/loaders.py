@@ -17,6 +17,7 @@ from db.funding_flow import traceability
 from db.tables.citations import CITED_RECORDS
 from schema.project_pages import project_conditions
 from schema.types.budget import Budget
+from schema.types.code import NO_CODE
 from schema.types.common import Source
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner, PartnerFact
@@ -158,7 +159,10 @@ class Loaders:
         return self._activity_rows[key]
 
     async def _codes(self, keys: list[tuple[str, str]]) -> list[CodeInfo | None]:
-        found = await self._ctx.read(codes_by_key, keys)
+        """The codes asked for; ``NO_CODE`` (a list with no codes waiting for its siblings'
+        batch) costs nothing, and a batch of it alone sends no statement."""
+        wanted = [key for key in keys if key != NO_CODE]
+        found = await self._ctx.read(codes_by_key, wanted) if wanted else {}
         return [found.get(key) for key in keys]
 
     def _activity_by_id(

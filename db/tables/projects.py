@@ -128,7 +128,7 @@ class Project(SQLModel, table=True):
     iati_version: str | None = Field(default=None, description="the version of the file read")
     iati_digest: str | None = Field(
         default=None,
-        description="SHA-256 of the activity's canonical XML as last imported: the same "
+        description="SHA-256 of the activity's XML as last imported: the same "
         "activity imported again is unchanged without comparing its rows",
     )
     last_updated_datetime: datetime | None = Field(
@@ -169,12 +169,12 @@ class Project(SQLModel, table=True):
     country_budget_items_vocabulary: str | None = None
     crs_add: dict[str, Any] | None = Field(
         default=None,
-        sa_column=sa.Column(JSONB, nullable=True),
+        sa_column=sa.Column(JSONB(none_as_null=True), nullable=True),
         description="crs-add as written: other-flags, loan-terms, loan-status, channel-code",
     )
     fss: dict[str, Any] | None = Field(
         default=None,
-        sa_column=sa.Column(JSONB, nullable=True),
+        sa_column=sa.Column(JSONB(none_as_null=True), nullable=True),
         description="fss as written: extraction-date, priority, phaseout-year, forecasts",
     )
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())

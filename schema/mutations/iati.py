@@ -21,18 +21,27 @@ from schema.mutations.running import run_write
 from schema.permissions import IsAdmin
 
 
-@strawberry.type(description="Something that stopped an activity, or the file, from importing.")
+@strawberry.type(
+    description="Something that stopped an activity or the file from importing, or (in "
+    "`warnings`) something the IATI rulesets warn about in an activity imported all the same."
+)
 class IatiProblem:
     message: str = strawberry.field(description="What is wrong, for a person to fix.")
     line: int | None = strawberry.field(
         description="Line of the file where it is; null for a problem of the whole file."
+    )
+    element: str | None = strawberry.field(
+        description="The element it is about, as a path inside the activity "
+        "(`budget/value`); null where the whole activity or file is meant."
     )
     activity: str | None = strawberry.field(description="The activity's iati-identifier.")
     file: str | None = strawberry.field(description="Name of the file uploaded.")
 
     @classmethod
     def of(cls, p: Problem) -> "IatiProblem":
-        return cls(message=p.message, line=p.line, activity=p.activity, file=p.file)
+        return cls(
+            message=p.message, line=p.line, element=p.element, activity=p.activity, file=p.file
+        )
 
 
 @strawberry.type(description="What an IATI import did, activity by activity.")
@@ -44,9 +53,18 @@ class IatiImportReport:
     unchanged: int = strawberry.field(
         description="Activities already imported and the same: a file imported twice."
     )
+    older: list[str] = strawberry.field(
+        description="Activities left as they are: the service holds a newer version (a later "
+        "last-updated-datetime) of each."
+    )
     skipped: list[str] = strawberry.field(description="Activities left out for their problems.")
     problems: list[IatiProblem] = strawberry.field(
         description="Problems of the activities skipped (with `skipInvalid`); empty otherwise."
+    )
+    warnings: list[IatiProblem] = strawberry.field(
+        description="What the IATI rulesets warn about in the activities imported (a negative "
+        "budget, percentages not adding up to 100...): imported all the same, and kept on "
+        "each project."
     )
 
 
@@ -57,7 +75,13 @@ class _Refused(Exception):
 
 def _problems(report: ImportReport) -> list[dict[str, Any]]:
     return [
-        {"message": p.message, "line": p.line, "activity": p.activity, "file": p.file}
+        {
+            "message": p.message,
+            "line": p.line,
+            "element": p.element,
+            "activity": p.activity,
+            "file": p.file,
+        }
         for p in report.problems
     ]
 
@@ -66,7 +90,8 @@ def _problems(report: ImportReport) -> list[dict[str, Any]]:
     description="Import an IATI 2.01-2.03 activity file (admin). Activities are matched by "
     "iati-identifier: a file imported twice changes nothing, a newer one updates in place. "
     "By default a file with any problem is refused whole (BAD_USER_INPUT listing every "
-    "problem) and nothing changes; `skipInvalid` imports the valid activities.",
+    "problem) and nothing changes; `skipInvalid` imports the valid activities. A file of "
+    "which no activity could be imported is a BAD_USER_INPUT error too, never `created: 0`.",
     permission_classes=[IsAdmin],
 )
 async def import_iati(
@@ -103,22 +128,29 @@ async def import_iati(
         report = await import_files(
             conn, [IatiFile(name, upload.file)], key_name=key_name, skip_invalid=skip_invalid
         )
-        if report.refused:
+        if report.nothing_imported:
             raise _Refused(report)
         return report
 
     try:
         report = await run_write(info, write)
     except _Refused as refused:
-        raise GraphQLError(
+        message = (
             f"The file was refused with {len(refused.report.problems)} problem(s); nothing "
-            "was imported. Fix them, or pass `skipInvalid: true` to import the valid activities.",
-            extensions={"code": "BAD_USER_INPUT", "problems": _problems(refused.report)},
+            "was imported. Fix them, or pass `skipInvalid: true` to import the valid activities."
+            if refused.report.refused
+            else f"No activity of the file could be imported ({len(refused.report.problems)} "
+            "problem(s)); nothing was imported."
+        )
+        raise GraphQLError(
+            message, extensions={"code": "BAD_USER_INPUT", "problems": _problems(refused.report)}
         ) from refused
     return IatiImportReport(
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
+        older=report.older,
         skipped=report.skipped,
         problems=[IatiProblem.of(p) for p in report.problems],
+        warnings=[IatiProblem.of(w) for w in report.warnings],
     )

@@ -21,6 +21,7 @@ from schema.types.code import (
     TAG_CODELISTS,
     Code,
     code,
+    with_code_names,
 )
 from schema.types.common import Source
 from schema.types.money import as_written
@@ -337,9 +338,10 @@ class Classifications:
     @strawberry.field(description="Its tag elements, in file order.")
     async def tags(self, info: Info) -> list[Tag]:
         rows = await info.context.loaders.activity_rows("ActivityTag").load(self.project_id)
-        return [Tag.from_row(row) for row in rows]
+        return await with_code_names(info, [Tag.from_row(row) for row in rows])
 
     @strawberry.field(description="Its humanitarian-scope elements, in file order.")
     async def humanitarian_scopes(self, info: Info) -> list[HumanitarianScope]:
         loader = info.context.loaders.activity_rows("ActivityHumanitarianScope")
-        return [HumanitarianScope.from_row(row) for row in await loader.load(self.project_id)]
+        rows = await loader.load(self.project_id)
+        return await with_code_names(info, [HumanitarianScope.from_row(row) for row in rows])

@@ -1,6 +1,8 @@
 """A code of an IATI codelist as a value: the code as written and its name from the
 codelists the database holds (``db.codelists``), batched per request."""
 
+from typing import TypeVar
+
 import strawberry
 
 from schema.info import Info
@@ -13,6 +15,11 @@ TAG_CODELISTS = {"2": "UNSDG-Goals", "3": "UNSDG-Targets"}
 REGION_CODELISTS = {"1": "Region"}
 POLICY_MARKER_CODELISTS = {"1": "PolicyMarker"}
 AID_TYPE_CODELISTS = {"1": "AidType"}
+
+T = TypeVar("T")
+
+NO_CODE = ("", "")
+"""The key ``with_code_names`` waits on for a list without codes: no statement of its own."""
 
 
 @strawberry.type(
@@ -59,3 +66,28 @@ class Code:
 
 def code(codelist: str | None, value: str | None) -> Code | None:
     return None if value is None else Code(code=value, codelist=codelist)
+
+
+def _codes_in(value: object, found: set[tuple[str, str]], depth: int = 0) -> None:
+    if isinstance(value, Code):
+        if value.codelist is not None:
+            found.add((value.codelist, value.code))
+    elif isinstance(value, list):
+        for item in value:
+            _codes_in(item, found, depth)
+    elif depth < 3 and hasattr(value, "__strawberry_definition__"):
+        for item in vars(value).values():
+            _codes_in(item, found, depth + 1)
+
+
+async def with_code_names(info: Info, items: list[T]) -> list[T]:
+    """``items`` once the names of every code in them are loaded, in one batch with the
+    codes of the sibling lists resolved at the same time: their ``name`` fields then read
+    the loader's cache, so a query costs one codelist statement per level of its lists,
+    not one per moment a name happens to be asked for."""
+    found: set[tuple[str, str]] = set()
+    _codes_in(items, found)
+    # A list without codes waits for the same batch as its siblings, so what they resolve
+    # next (a project's tags, whichever projects have codes) is asked for together.
+    await info.context.loaders.code.load_many(sorted(found) or [NO_CODE])
+    return items

@@ -42,6 +42,7 @@ from schema.types.activity import (
 )
 from schema.types.budget import Budget, PlannedDisbursement
 from schema.types.classification import Classifications, PolicyMarker, RegionLink, Sector
+from schema.types.code import with_code_names
 from schema.types.common import (
     BUDGETS,
     CLASSIFICATIONS,
@@ -435,7 +436,7 @@ class Project(Entity):
     ) -> list[Transaction]:
         checked_transaction_filter(filter, "filter")
         found = [Transaction.from_row(row) for row in await self._rows(info, "ActivityTransaction")]
-        return [t for t in found if transaction_matches(t, filter)]
+        return await with_code_names(info, [t for t in found if transaction_matches(t, filter)])
 
     @strawberry.field(
         description="The IATI budgets, one per period and type as the file states them (an "
@@ -444,7 +445,8 @@ class Project(Entity):
         directives=at_most(BUDGETS),
     )
     async def budgets(self, info: Info) -> list[Budget]:
-        return [Budget.from_row(row) for row in await self._rows(info, "ActivityBudget")]
+        rows = await self._rows(info, "ActivityBudget")
+        return await with_code_names(info, [Budget.from_row(row) for row in rows])
 
     @strawberry.field(
         description="The IATI planned disbursements, in file order.",
@@ -452,7 +454,7 @@ class Project(Entity):
     )
     async def planned_disbursements(self, info: Info) -> list[PlannedDisbursement]:
         rows = await self._rows(info, "ActivityPlannedDisbursement")
-        return [PlannedDisbursement.from_row(row) for row in rows]
+        return await with_code_names(info, [PlannedDisbursement.from_row(row) for row in rows])
 
     @strawberry.field(
         description="The IATI sectors with their vocabularies and percentages, in file order: "
@@ -471,7 +473,9 @@ class Project(Entity):
         ] = None,
     ) -> list[Sector]:
         found = [Sector.from_row(row) for row in await self._rows(info, "ActivitySector")]
-        return [s for s in found if vocabulary is None or s.vocabulary.code == vocabulary]
+        return await with_code_names(
+            info, [s for s in found if vocabulary is None or s.vocabulary.code == vocabulary]
+        )
 
     @strawberry.field(
         description="Links to recipient regions with their vocabulary and share: the IATI "
@@ -482,15 +486,17 @@ class Project(Entity):
     async def region_links(self, info: Info) -> list[RegionLink]:
         rows = await self._rows(info, "ActivityRecipientRegion")
         regions = await info.context.loaders.regions_by_project.load(self.id)
-        return [RegionLink.from_row(row) for row in rows] + [
+        links = [RegionLink.from_row(row) for row in rows] + [
             RegionLink.of_dataset(region.code, self.id) for region in regions
         ]
+        return await with_code_names(info, links)
 
     @strawberry.field(
         description="The IATI locations, in file order.", directives=at_most(CLASSIFICATIONS)
     )
     async def locations(self, info: Info) -> list[Location]:
-        return [Location.from_row(row) for row in await self._rows(info, "ActivityLocation")]
+        rows = await self._rows(info, "ActivityLocation")
+        return await with_code_names(info, [Location.from_row(row) for row in rows])
 
     @strawberry.field(
         description="The IATI policy markers, with their significance, in file order.",
@@ -498,14 +504,14 @@ class Project(Entity):
     )
     async def policy_markers(self, info: Info) -> list[PolicyMarker]:
         rows = await self._rows(info, "ActivityPolicyMarker")
-        return [PolicyMarker.from_row(row) for row in rows]
+        return await with_code_names(info, [PolicyMarker.from_row(row) for row in rows])
 
     @strawberry.field(
         description="The IATI document links, in file order.", directives=at_most(CLASSIFICATIONS)
     )
     async def documents(self, info: Info) -> list[DocumentLink]:
         rows = await self._rows(info, "ActivityDocumentLink")
-        return [DocumentLink.from_row(row) for row in rows]
+        return await with_code_names(info, [DocumentLink.from_row(row) for row in rows])
 
     @strawberry.field(
         description="The IATI related activities of every type, in file order; each names "
@@ -526,21 +532,25 @@ class Project(Entity):
     ) -> list[RelatedActivity]:
         rows = await self._rows(info, "ActivityRelatedActivity")
         found = [RelatedActivity.from_row(row) for row in rows]
-        return [r for r in found if type is None or r.type.code == type]
+        return await with_code_names(
+            info, [r for r in found if type is None or r.type.code == type]
+        )
 
     @strawberry.field(
         description="The organisation that published the project's IATI file, as the file "
         "names it; null for a project no IATI file describes."
     )
-    def reporting_org(self) -> ReportingOrganisation | None:
-        return self.reporting
+    async def reporting_org(self, info: Info) -> ReportingOrganisation | None:
+        [found] = await with_code_names(info, [self.reporting])
+        return found
 
     @strawberry.field(
         description="The IATI activity's classifications: default flow, finance and aid "
         "types, tied status, collaboration type, scope, tags, humanitarian scopes."
     )
-    def classifications(self) -> Classifications:
-        return self.classified
+    async def classifications(self, info: Info) -> Classifications:
+        [found] = await with_code_names(info, [self.classified])
+        return found
 
     @strawberry.field(
         description="The IATI results as the file nests them (result → indicators → baselines "
@@ -549,7 +559,8 @@ class Project(Entity):
         directives=at_most(RESULTS),
     )
     async def results(self, info: Info) -> list[Result]:
-        return [Result.from_row(row) for row in await self._rows(info, "ActivityResult")]
+        rows = await self._rows(info, "ActivityResult")
+        return await with_code_names(info, [Result.from_row(row) for row in rows])
 
     @strawberry.field(
         description="What the IATI rulesets warn about in the activity as last imported "
@@ -567,7 +578,7 @@ class Project(Entity):
     )
     async def publisher_contacts(self, info: Info) -> list[PublisherContact]:
         rows = await self._rows(info, "ActivityContactInfo")
-        return [PublisherContact.from_row(row) for row in rows]
+        return await with_code_names(info, [PublisherContact.from_row(row) for row in rows])
 
 
 @strawberry.type(description="A partner's role in a project (IATI participating-org).")

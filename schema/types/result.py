@@ -15,7 +15,7 @@ from sqlalchemy.engine import RowMapping
 
 from db.enums import PeriodValueKind
 from schema.info import Info
-from schema.types.code import Code
+from schema.types.code import Code, with_code_names
 from schema.types.narrative import Lang, Narrative, narratives, text_in
 
 
@@ -214,4 +214,5 @@ class Result:
     @strawberry.field(description="Its indicators, in file order.")
     async def indicators(self, info: Info) -> list[Indicator]:
         loader = info.context.loaders.activity_rows("ActivityIndicator", "result_id")
-        return [Indicator.from_row(row) for row in await loader.load(self.row_id)]
+        rows = await loader.load(self.row_id)
+        return await with_code_names(info, [Indicator.from_row(row) for row in rows])

@@ -1,4 +1,10 @@
-"""``coopgraph import-iati`` and ``coopgraph export-iati``."""
+"""``coopgraph import-iati`` and ``coopgraph export-iati``.
+
+``import-iati`` exits 0 when every activity was imported (created, updated, unchanged, or
+kept because the database holds a newer version), 3 when some were skipped
+(``--skip-invalid``), 1 when nothing was imported (the files were refused, or no activity
+of them could be), and 2 for a file that does not exist (as for a bad argument).
+"""
 
 import argparse
 import sys
@@ -16,6 +22,7 @@ from service.export_filters import add_filter_arguments, criteria_from_arguments
 from service.settings import Settings
 
 IMPORT_KEY_NAME = "cli:import-iati"
+ALL_IMPORTED, NOTHING_IMPORTED, NO_SUCH_FILE, SOME_SKIPPED = 0, 1, 2, 3
 
 
 def add_iati_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -44,7 +51,8 @@ class _Progress:
         return data
 
 
-def _print_import(report: ImportReport) -> None:
+def _print_import(report: ImportReport) -> int:
+    """Print the report; the exit status it means."""
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if report.refused:
@@ -53,12 +61,22 @@ def _print_import(report: ImportReport) -> None:
             "(--skip-invalid imports the valid activities)",
             file=sys.stderr,
         )
-        return
+        return NOTHING_IMPORTED
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for identifier in report.older:
+        print(f"kept: {identifier}: the database holds a newer version", file=sys.stderr)
+    older = f", {len(report.older)} older (kept)" if report.older else ""
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    warned = f"; {len(report.warnings)} warning(s)" if report.warnings else ""
     print(
         f"imported: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged{skipped}"
+        f"{report.unchanged} unchanged{older}{skipped}{warned}"
     )
+    if report.nothing_imported:
+        print("nothing was imported: no activity of the files could be", file=sys.stderr)
+        return NOTHING_IMPORTED
+    return SOME_SKIPPED if report.skipped else ALL_IMPORTED
 
 
 async def run_import(url: str, args: argparse.Namespace) -> int:
@@ -66,7 +84,7 @@ async def run_import(url: str, args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         print(f"no such file: {', '.join(missing)}", file=sys.stderr)
-        return 2
+        return NO_SUCH_FILE
     engine = create_engine(url)
     try:
         with ExitStack() as stack:
@@ -81,10 +99,9 @@ async def run_import(url: str, args: argparse.Namespace) -> int:
                 report = await import_files(
                     conn, files, key_name=IMPORT_KEY_NAME, skip_invalid=args.skip_invalid
                 )
-                if report.refused:
+                if report.nothing_imported:
                     await transaction.rollback()
-        _print_import(report)
-        return 1 if report.refused or report.problems else 0
+        return _print_import(report)
     finally:
         await engine.dispose()
 

@@ -10,7 +10,7 @@ classifications, the reporting organisation as published...); a partner link kee
 participating-org's ref, type, activity-id and narratives; partners gain a publisher-scoped
 local ref (a ref that is no registered identifier names an organisation only together
 with its name); the IATI activity statuses 3 Finalisation and 4 Closed become statuses of
-their own; a country only an IATI file names may have no region yet.
+their own.
 
 Revision ID: 0009
 Revises: 0008
@@ -918,7 +918,6 @@ def upgrade() -> None:
         ["project_id"],
         unique=False,
     )
-    op.alter_column("country", "region", existing_type=sa.VARCHAR(), nullable=True)
     op.add_column("partner", sa.Column("local_ref", sa.String(), nullable=True))
     op.add_column("partner", sa.Column("publisher_ref", sa.String(), nullable=True))
     op.create_unique_constraint(
@@ -1076,7 +1075,5 @@ def downgrade() -> None:
     op.drop_constraint("uq_partner_local_ref", "partner", type_="unique")
     op.drop_column("partner", "publisher_ref")
     op.drop_column("partner", "local_ref")
-    op.execute("UPDATE country SET region = '' WHERE region IS NULL")
-    op.alter_column("country", "region", existing_type=sa.String(), nullable=False)
     for table in reversed(TABLES):
         op.drop_table(table)

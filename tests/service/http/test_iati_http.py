@@ -125,6 +125,28 @@ async def test_an_upload_with_problems_is_refused_whole_and_names_them(
     assert (report["created"], len(report["problems"])) == (1, 2)
 
 
+async def test_an_upload_of_which_nothing_imports_is_an_error_not_a_silent_zero(
+    conn: AsyncConnection, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    """With ``skipInvalid``, a file whose every activity is skipped imported nothing: the
+    answer says so as an error naming the problems, not ``created: 0``."""
+    token = await api_keys.create_key(conn, "uploader", KeyScope.ADMIN)
+    document = etree.parse(str(FILES / "schema_invalid.xml"))
+    root = document.getroot()
+    valid = root.find("iati-activity")  # the one valid activity
+    assert valid is not None
+    root.remove(valid)
+    invalid = tmp_path / "all_invalid.xml"
+    document.write(str(invalid))
+    before = await table_digests(conn)
+    error = _error(await _upload(client, token, invalid, skip=True))
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("No activity of the file could be imported")
+    assert len(error["extensions"]["problems"]) == 2
+    assert all(p["file"] == "all_invalid.xml" for p in error["extensions"]["problems"])
+    assert await table_digests(conn) == before
+
+
 async def test_a_hostile_upload_is_refused(
     conn: AsyncConnection, client: httpx.AsyncClient
 ) -> None:
