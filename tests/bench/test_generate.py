@@ -87,7 +87,10 @@ async def test_tiny_scale_counts_and_the_same_seed_gives_the_same_rows(
         "theme": counts.themes,
     }
     assert expected["project"] == 10
-    assert {table: len(rows[table]) for table in expected} == expected
+    in_database = {table: len(rows[table]) for table in expected}
+    # the codelists' migration holds every country before the generator adds its own
+    assert in_database.pop("country") >= counts.countries
+    assert in_database == {t: n for t, n in expected.items() if t != "country"}
     assert {table: report.rows[table] for table in expected} == expected
     assert rows == again
     assert schema_drift == []
