@@ -121,10 +121,12 @@ def _calendar(i: int, unit: str, budget_year: BudgetYear) -> _Dimension:
 
 def _geography(i: int, item: str) -> _Dimension:
     """Countries (``item`` C) or regions (R): the transaction's own, else the activity's
-    shares (``geo_shares``), the other kind's share in the null bucket."""
+    shares (``country_shares``, ``region_shares``: the other kind's share summed into one
+    null row)."""
     own = "m.recipient_country_code" if item == "C" else "m.recipient_region_code"
-    key = f"CASE WHEN m.has_own_geo THEN {own} WHEN g{i}.item = '{item}' THEN g{i}.code END"
-    joins = f"LEFT JOIN geo_shares g{i} ON NOT m.has_own_geo AND g{i}.project_id = m.project_id"
+    shares = "country_shares" if item == "C" else "region_shares"
+    key = f"CASE WHEN m.has_own_geo THEN {own} ELSE g{i}.code END"
+    joins = f"LEFT JOIN {shares} g{i} ON NOT m.has_own_geo AND g{i}.project_id = m.project_id"
     if item == "C":
         joins += f" LEFT JOIN country n{i} ON n{i}.code = {key}"
     return _Dimension(
@@ -144,13 +146,13 @@ def _sector(i: int, category: bool) -> _Dimension:
     vocabulary = "'1'" if category else ":sector_vocabulary"
     shares = "category_shares" if category else "sector_shares"
     return _Dimension(
-        joins=f"LEFT JOIN LATERAL (SELECT {own_code} AS code, count(*) OVER () AS n "
-        "FROM jsonb_array_elements(m.sectors) e "
-        f"WHERE coalesce(e->>'vocabulary', '1') = {vocabulary}) o{i} ON true "
+        joins=f"LEFT JOIN LATERAL (SELECT code, count(*) AS k, sum(count(*)) OVER () AS n "
+        f"FROM (SELECT {own_code} AS code FROM jsonb_array_elements(m.sectors) e "
+        f"WHERE coalesce(e->>'vocabulary', '1') = {vocabulary}) x GROUP BY code) o{i} ON true "
         f"LEFT JOIN {shares} s{i} ON o{i}.code IS NULL AND s{i}.project_id = m.project_id",
         key=f"coalesce(o{i}.code, s{i}.code)",
         label="NULL::text",
-        share=f"CASE WHEN o{i}.code IS NOT NULL THEN 1::numeric / o{i}.n "
+        share=f"CASE WHEN o{i}.code IS NOT NULL THEN o{i}.k::numeric / o{i}.n "
         f"ELSE coalesce(s{i}.share, 1::numeric) END",
         split=f"coalesce(o{i}.n > 1, s{i}.split, false)",
         rebased=f"coalesce(o{i}.code IS NULL AND s{i}.rebased, false)",
@@ -204,8 +206,9 @@ def _dimension(i: int, grouping: FinanceGrouping, budget_year: BudgetYear) -> _D
         )
     if grouping is FinanceGrouping.POLICY_MARKER:
         return _Dimension(
-            joins=f"LEFT JOIN activity_policy_marker pm{i} ON pm{i}.project_id = m.project_id "
-            f"AND coalesce(pm{i}.significance, '') <> '0'",
+            joins=f"LEFT JOIN (SELECT DISTINCT project_id, code FROM activity_policy_marker "
+            "WHERE coalesce(significance, '') <> '0') "
+            f"pm{i} ON pm{i}.project_id = m.project_id",
             key=f"pm{i}.code",
             label="NULL::text",
         )
@@ -229,7 +232,21 @@ geo_items AS (
   WHERE coalesce(vocabulary, '1') = '1' AND project_id IN (SELECT id FROM selected)
 ),
 geo_shares AS (SELECT * FROM ({geo}) g),
-sector_shares AS (SELECT * FROM ({sector}) s),
+country_shares AS (
+  SELECT project_id, CASE item WHEN 'C' THEN code END AS code, sum(share) AS share,
+         bool_or(split) AS split, bool_or(rebased) AS rebased
+  FROM geo_shares GROUP BY project_id, 2
+),
+region_shares AS (
+  SELECT project_id, CASE item WHEN 'R' THEN code END AS code, sum(share) AS share,
+         bool_or(split) AS split, bool_or(rebased) AS rebased
+  FROM geo_shares GROUP BY project_id, 2
+),
+sector_shares AS (
+  SELECT project_id, code, sum(share) AS share, bool_or(split) AS split,
+         bool_or(rebased) AS rebased
+  FROM ({sector}) s GROUP BY project_id, code
+),
 category_shares AS (
   SELECT project_id, code, sum(share) AS share, bool_or(split) AS split,
          bool_or(rebased) AS rebased
@@ -342,21 +359,28 @@ WITH selected AS ({SELECTED}),
 {MONEY.format(rate=rate_lateral("d.currency", "d.on_date", "CAST(:target AS text)"))},
 split AS (
   SELECT m.record, m.measure, m.currency, {keys + "," if keys else ""}
-         {share} AS amount, {split} AS split, {rebased} AS rebased, r.rate
+         {share} AS amount, {split} AS split, {rebased} AS rebased, r.rate,
+         row_number() OVER record = 1 AS first,
+         bool_or({split}) OVER record AS any_split,
+         bool_or({rebased}) OVER record AS any_rebased
   FROM money m
   {joins}
   LEFT JOIN rates r ON r.currency = m.currency AND r.on_date = m.on_date
+  WINDOW record AS (PARTITION BY m.record)
 )
 SELECT {grouping} AS bucket, {key_columns + "," if key_columns else ""} {labels}
        GROUPING(measure) = 1 AS counts_only, measure, currency,
        round(sum(amount), 2) AS amount,
        round(coalesce(sum(amount) FILTER (WHERE split), 0), 2) AS split_amount,
-       count(DISTINCT record) AS records,
-       count(DISTINCT record) FILTER (WHERE split) AS split_records,
-       count(DISTINCT record) FILTER (WHERE rebased) AS rebased_records,
+       CASE WHEN {grouping} THEN count(*) ELSE count(*) FILTER (WHERE first) END AS records,
+       CASE WHEN {grouping} THEN count(*) FILTER (WHERE split)
+            ELSE count(*) FILTER (WHERE first AND any_split) END AS split_records,
+       CASE WHEN {grouping} THEN count(*) FILTER (WHERE rebased)
+            ELSE count(*) FILTER (WHERE first AND any_rebased) END AS rebased_records,
        round(sum(amount * rate), 2) AS converted,
        round(sum(amount) FILTER (WHERE rate IS NULL), 2) AS not_converted,
-       count(DISTINCT record) FILTER (WHERE rate IS NOT NULL) AS converted_records
+       CASE WHEN {grouping} THEN count(*) FILTER (WHERE rate IS NOT NULL)
+            ELSE count(*) FILTER (WHERE first AND rate IS NOT NULL) END AS converted_records
 FROM split
 GROUP BY GROUPING SETS ({bucket} (measure, currency), ())
 """
