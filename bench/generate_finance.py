@@ -15,7 +15,7 @@ this one, so chains three or four projects long exist.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from generate import Generator
 
 SECTORS = ("11110", "11220", "12220", "13020", "15110", "16010", "23210", "31120", "43010")
+STAMP = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)
+"""Creation and update times are set, not left to now(), so a seed always gives the same
+rows (as the generator's other records)."""
 TYPES = {"incoming": "1", "commitment": "2", "disbursement": "3", "expenditure": "4"}
 
 
@@ -75,6 +78,8 @@ def add_finance(generator: "Generator", seed: int) -> None:
             receiver_partner_id=more.get("receiver"),
             receiver_activity_id=more.get("receiver_activity"),
             recipient_country_code=more.get("country"),
+            created_at=STAMP,
+            updated_at=STAMP,
         )
 
     for pid, identifier in held:
@@ -132,6 +137,8 @@ def add_finance(generator: "Generator", seed: int) -> None:
                 value=(committed / years).quantize(Decimal("1")),
                 currency=currency,
                 value_date=begin,
+                created_at=STAMP,
+                updated_at=STAMP,
             )
         chosen = rng.sample(SECTORS, rng.choice((1, 2)))
         split = (Decimal(100),) if len(chosen) == 1 else (Decimal(60), Decimal(40))
