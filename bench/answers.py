@@ -100,6 +100,8 @@ class Parameters:
     currency: str
     text: str
     small_partner: str
+    chain: str | None = None
+    """A project heading a funding chain at least two hops long (Q8)."""
 
     def sql_args(self, question: Question) -> list[Any]:
         return [getattr(self, p) for p in question.params]
@@ -121,6 +123,7 @@ class Parameters:
             "currency": self.currency,
             "text": self.text,
             "smallPartner": self.small_partner,
+            "chain": self.chain,
         }
 
 
@@ -137,11 +140,18 @@ SELECT
   (SELECT country_code FROM project_country GROUP BY country_code
     ORDER BY count(*) DESC, country_code LIMIT 1) AS country,
   (SELECT pa.code FROM project_partner pp JOIN partner pa ON pa.id = pp.partner_id
-    GROUP BY pa.code HAVING count(*) >= 5 ORDER BY count(*), pa.code LIMIT 1) AS small_partner
+    GROUP BY pa.code HAVING count(*) >= 5 ORDER BY count(*), pa.code LIMIT 1) AS small_partner,
+  (SELECT p.code FROM project p
+    JOIN activity_transaction t1 ON t1.project_id = p.id AND t1.transaction_type = '3'
+    JOIN project p2 ON p2.iati_identifier = t1.receiver_activity_id
+    JOIN activity_transaction t2 ON t2.project_id = p2.id AND t2.transaction_type = '3'
+    JOIN project p3 ON p3.iati_identifier = t2.receiver_activity_id
+    ORDER BY p.id LIMIT 1) AS chain
 """
 """The top funder (Q2), a project near the middle that has groups, outcomes and a programme
-(Q3), the country with the most projects (Q4), and the partner with the fewest projects
-but five (Q2b: a page that is short whatever the scale)."""
+(Q3), the country with the most projects (Q4), the partner with the fewest projects but
+five (Q2b: a page that is short whatever the scale), and the first project whose
+disbursements reach a second and a third project's activity (Q8)."""
 
 
 def pick_parameters(row: Any) -> Parameters:
@@ -153,6 +163,7 @@ def pick_parameters(row: Any) -> Parameters:
         currency="USD",
         text=SEARCH_TEXT,
         small_partner=row["small_partner"],
+        chain=row["chain"],
     )
 
 

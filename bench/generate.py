@@ -51,7 +51,7 @@ from db.enums import (
 )
 from db.migrate import upgrade_to_head
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever the generator changes what it makes, so an older database is not reused."""
 
 T = TypeVar("T")

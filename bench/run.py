@@ -89,7 +89,9 @@ LABELS = {
     "q4": "Q4 filtered, ordered page",
     "q5": "Q5 aggregates by country, theme",
     "q6": "Q6 full-text search",
-    # The follow-the-money questions (issue 21) join here: their three files in
+    "q7": "Q7 financeStats by year and country",
+    "q8": "Q8 fundingFlow, depth 3",
+    # Further questions join here: their three files in
     # bench/queries/ (coopgraph, PostGraphile with its support line, the SQL floor), their
     # parameters in answers.Parameters, and a label; a question without one is labelled
     # by its name and title.

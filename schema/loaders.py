@@ -10,8 +10,10 @@ from strawberry.dataloader import DataLoader
 
 from db import conditions, keyset, queries, tables
 from db.codelists import CodeInfo, codes_by_key
+from db.conversion import ConversionKey, FoundRate, find_rates
 from db.criteria import ProjectCriteria
 from db.enums import PartnerRole
+from db.funding_flow import traceability
 from db.tables.citations import CITED_RECORDS
 from schema.project_pages import project_conditions
 from schema.types.budget import Budget
@@ -117,6 +119,8 @@ class Loaders:
             queries.load_parties_by_agreement, Partner.from_row
         )
         self.countries_by_fact = self._grouped(queries.load_countries_by_fact, Country.from_row)
+        self.rates: DataLoader[ConversionKey, FoundRate | None] = DataLoader(load_fn=self._rates)
+        self.traceability: DataLoader[int, tuple[int, int]] = DataLoader(load_fn=self._traceability)
         self.region = self._by_key(tables.Region, Region.from_row, "code")
         self.transaction = self._activity_by_id(tables.ActivityTransaction, Transaction.from_row)
         self.budget = self._activity_by_id(tables.ActivityBudget, Budget.from_row)
@@ -129,6 +133,14 @@ class Loaders:
             column: self._grouped(self._citations_of(column), Source.from_row)
             for column in CITED_RECORDS
         }
+
+    async def _traceability(self, keys: list[int]) -> list[tuple[int, int]]:
+        found = await self._ctx.read(traceability, keys)
+        return [found.get(k, (0, 0)) for k in keys]
+
+    async def _rates(self, keys: list[ConversionKey]) -> list[FoundRate | None]:
+        found = await self._ctx.read(find_rates, keys)
+        return [found.get(k) for k in keys]
 
     def activity_rows(
         self, model: str, column: str = "project_id"

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from db.tables import funding_links  # noqa: F401  (its indexes join the metadata)
 from db.tables.access import ApiKey, Change, ChangeCounter
 from db.tables.activity_classification import (
     ActivityCountryBudgetItem,
@@ -34,6 +35,7 @@ from db.tables.activity_results import (
 )
 from db.tables.citations import Citation, SourceDocument
 from db.tables.codelists import Codelist, CodelistCode
+from db.tables.exchange_rates import ExchangeRate
 from db.tables.funding import (
     Agreement,
     AgreementParty,
@@ -98,6 +100,7 @@ __all__ = [
     "CodelistCode",
     "Contribution",
     "Country",
+    "ExchangeRate",
     "Outcome",
     "Partner",
     "PartnerFact",

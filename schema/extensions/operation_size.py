@@ -20,6 +20,9 @@ The cost counts every field once per parent it can be resolved for:
   field declares with ``@listSize(assumedSize:)`` (the IBM cost specification's and Apollo
   demand control's directive); one that declares none, by its ``first`` argument or else
   as ``RECORD_LINKS``; a list of scalars or enums counts once;
+- a field that follows a graph to a ``depth`` (``fundingFlow``) multiplies what is under
+  it by that depth (its default when absent, the most it accepts for a variable): each
+  level can reach as many nodes again;
 - any other field counts once, introspection's included (not what is under them: their
   answer does not grow with the data).
 """
@@ -48,6 +51,8 @@ from graphql import (
 )
 from strawberry.federation.schema_directives import ListSize
 from strawberry.types.field import StrawberryField
+
+from db.funding_flow import MAX_DEPTH
 
 CEILING = 10**15
 """Counts stop growing here: far above any limit, and an exact count of an exponential
@@ -229,6 +234,8 @@ class _Measuring:
                 self.paged_instead.add(f"{parent.name}.{node.name.value} → {paged}")
         else:
             factor = 1
+        if "depth" in definition.args and node.selection_set is not None:
+            factor *= self._followed_depth(node, definition.args["depth"].default_value)
         return Size(
             1 + inner.depth if node.selection_set else 0,
             min(CEILING, alias + inner.aliases),
@@ -236,6 +243,15 @@ class _Measuring:
             min(CEILING, 1 + factor * inner.cost),
             inner.repeats,
         )
+
+    @staticmethod
+    def _followed_depth(field: FieldNode, default: object) -> int:
+        for argument in field.arguments or ():
+            if argument.name.value == "depth":
+                if isinstance(argument.value, IntValueNode):
+                    return max(1, min(MAX_DEPTH, int(argument.value.value)))
+                return MAX_DEPTH
+        return default if isinstance(default, int) else MAX_DEPTH
 
     def _page(self, field: FieldNode, absent: int | None = None) -> int:
         for argument in field.arguments or ():

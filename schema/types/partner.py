@@ -9,6 +9,7 @@ from strawberry import relay
 
 from db import queries
 from db.enums import PartnerKind, PartnerRole
+from db.funding_flow import FlowDirection
 from schema.compiled.builders import by_id, children, column, reference, sources
 from schema.compiled.compiler import compiled_field
 from schema.compiled.connections import NodeTable
@@ -26,6 +27,15 @@ from schema.types.common import (
     Quantity,
     Source,
     at_most,
+)
+from schema.types.funding_flow import (
+    CurrencyArgument,
+    DepthArgument,
+    FlowDirectionArgument,
+    FundingFlow,
+    Traceability,
+    resolve_flow,
+    resolve_traceability,
 )
 from schema.types.node import Entity, LoadedNode
 from schema.types.project import ProjectConnection
@@ -116,6 +126,33 @@ class Partner(Entity):
         if self.parent_id is None:
             return None
         return await info.context.loaders.partner.load(self.parent_id)
+
+    @strawberry.field(
+        description="Where the money of the projects this partner publishes (as reporting "
+        "organisation) came from and went, as `Project.fundingFlow`."
+    )
+    async def funding_flow(
+        self,
+        info: Info,
+        direction: FlowDirectionArgument = FlowDirection.BOTH,
+        depth: DepthArgument = 3,
+        currency: CurrencyArgument = None,
+    ) -> FundingFlow:
+        return await resolve_flow(
+            info,
+            roots=[],
+            publisher=self.id,
+            direction=direction,
+            depth=depth,
+            currency=currency,
+        )
+
+    @strawberry.field(
+        description="How many of the incoming funds in the activities it publishes name "
+        "the provider's activity."
+    )
+    async def traceability(self, info: Info) -> Traceability:
+        return await resolve_traceability(info, self.id)
 
     @compiled_field(
         children(queries.partner, "parent_id", by_id),

@@ -13,6 +13,7 @@ from strawberry import relay
 
 from db import queries
 from db.enums import CountryRole, PartnerRole, ProjectStatus
+from db.funding_flow import FlowDirection
 from db.json_select import Json, json_list
 from schema.compiled.builders import (
     by_code,
@@ -56,6 +57,13 @@ from schema.types.common import (
     enum_or_none,
 )
 from schema.types.document import DocumentLink
+from schema.types.funding_flow import (
+    CurrencyArgument,
+    DepthArgument,
+    FlowDirectionArgument,
+    FundingFlow,
+    resolve_flow,
+)
 from schema.types.location import Location
 from schema.types.money import Money
 from schema.types.narrative import Lang, Narrative, narratives, text_in
@@ -263,6 +271,27 @@ class Project(Entity):
         self, info: Info
     ) -> list[Annotated["Programme", strawberry.lazy("schema.types.programme")]]:
         return await info.context.loaders.programmes_by_project.load(self.id)
+
+    @strawberry.field(
+        description="Where this project's money came from and went, across publishers: "
+        "projects linked by the activity identifiers their transactions and participating "
+        "organisations name, in one recursive SQL statement (cycles end at `depth`)."
+    )
+    async def funding_flow(
+        self,
+        info: Info,
+        direction: FlowDirectionArgument = FlowDirection.BOTH,
+        depth: DepthArgument = 3,
+        currency: CurrencyArgument = None,
+    ) -> FundingFlow:
+        return await resolve_flow(
+            info,
+            roots=[self.id],
+            publisher=None,
+            direction=direction,
+            depth=depth,
+            currency=currency,
+        )
 
     @compiled_field(
         reference(queries.project, "previous_phase_id"),

@@ -1,5 +1,5 @@
 """The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema, IATI files,
-codelists."""
+codelists, exchange rates."""
 
 import argparse
 import asyncio
@@ -19,6 +19,7 @@ from db.tables import Project
 from service.cli.codelist_commands import add_codelist_commands, run_codelist_command
 from service.cli.iati_commands import add_iati_commands, run_export, run_import
 from service.cli.key_commands import add_key_commands, run_key_command
+from service.cli.rate_commands import add_rate_commands, run_rate_command
 from service.embedded import DATABASE, EmbeddedPostgres
 from service.export_filters import FilterError
 from service.settings import Settings, get_settings
@@ -121,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     add_key_commands(commands)
     add_iati_commands(commands)
+    add_rate_commands(commands)
     add_codelist_commands(commands)
     args = parser.parse_args(argv)
 
@@ -167,6 +169,9 @@ def _run_command(
         status = asyncio.run(run_key_command(url, args))
         if status:
             sys.exit(status)
+    elif args.command == "rates":
+        asyncio.run(migrate(url))
+        sys.exit(run_rate_command(url, args))
     elif args.command == "codelists":
         asyncio.run(migrate(url))
         sys.exit(run_codelist_command(url, args))

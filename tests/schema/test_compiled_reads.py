@@ -215,6 +215,7 @@ async def variables_for(conn: AsyncConnection, name: str) -> dict[str, Any]:
         "status": "ACTIVE",
         "currency": "USD",
         "text": "cooperatives",
+        "chain": "ilo-korea-skills",  # no such project: Q8 asks of an empty list
         "first": 10,
         "filter": {"countries": ["VN"]},
     }
