@@ -44,7 +44,7 @@ class _Progress:
         return data
 
 
-def _print_import(report: ImportReport) -> None:
+def print_import(report: ImportReport) -> None:
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if report.refused:
@@ -83,7 +83,7 @@ async def run_import(url: str, args: argparse.Namespace) -> int:
                 )
                 if report.refused:
                     await transaction.rollback()
-        _print_import(report)
+        print_import(report)
         return 1 if report.refused or report.problems else 0
     finally:
         await engine.dispose()

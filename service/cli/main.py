@@ -1,4 +1,4 @@
-"""The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema, IATI files."""
+"""The ``coopgraph`` command line: serve, demo, migrate, seed, keys, export-schema, IATI files."""
 
 import argparse
 import asyncio
@@ -19,7 +19,13 @@ from db.engine import create_engine
 from db.metadata import table_of
 from db.migrate import hold_setup_lock, upgrade_to_head
 from db.tables import Project
-from service.cli.iati_commands import add_iati_commands, run_export, run_import
+from service.cli.demo_command import (
+    DemoRefused,
+    add_demo_command,
+    demo_settings,
+    import_demo_files,
+)
+from service.cli.iati_commands import add_iati_commands, print_import, run_export, run_import
 from service.cli.key_commands import add_key_commands, run_key_command
 from service.embedded import DATABASE, EmbeddedPostgres
 from service.export_filters import FilterError
@@ -118,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="the federation subgraph SDL (directives applied, not declared)",
     )
+    add_demo_command(commands)
     add_key_commands(commands)
     add_iati_commands(commands)
     args = parser.parse_args(argv)
@@ -134,6 +141,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     exit_on_signals()
     settings = get_settings()
+    if args.command == "demo":
+        try:
+            settings = demo_settings(settings)
+        except DemoRefused as refused:
+            print(f"demo: {refused}", file=sys.stderr)
+            sys.exit(2)
     url, embedded = database_url(settings)
     signalled: Signalled | None = None
     try:
@@ -174,9 +187,7 @@ def _run_command(
         except FilterError as error:
             print(error, file=sys.stderr)
             sys.exit(2)
-    elif args.command == "serve":
-        from service.app import create_app
-        from service.http.connection_guard import server_options
+    elif args.command in ("serve", "demo"):
         from service.observability import configure_json_logging
 
         if settings.log_format == "json":
@@ -185,20 +196,34 @@ def _run_command(
         asyncio.run(migrate(url))
         if settings.seed_on_start:
             _print_seeded(asyncio.run(seed(url, only_if_empty=True)))
-        host = args.host or settings.host
-        port = args.port or settings.port
-        if (settings.explorer_dir / "index.html").is_file():
-            print(f"Explorer: http://{host}:{port}/", flush=True)
-        print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
-        tune_garbage_collector()
-        app = create_app(settings, database_url=url, embedded=embedded)
-        config = uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            **server_options(settings),
-        )
-        DrainingServer(config, app).run()
+        if args.command == "demo":
+            report = asyncio.run(import_demo_files(url, settings.demo_files_dir))
+            print_import(report)
+            if report.refused:
+                sys.exit(1)
+        _serve(args, settings, url, embedded)
+
+
+def _serve(
+    args: argparse.Namespace, settings: Settings, url: str, embedded: EmbeddedPostgres | None
+) -> None:
+    from service.app import create_app
+    from service.http.connection_guard import server_options
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if (settings.explorer_dir / "index.html").is_file():
+        print(f"Explorer: http://{host}:{port}/", flush=True)
+    print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+    tune_garbage_collector()
+    app = create_app(settings, database_url=url, embedded=embedded)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        **server_options(settings),
+    )
+    DrainingServer(config, app).run()
 
 
 class DrainingServer(uvicorn.Server):
