@@ -7,6 +7,7 @@ that adding a member is a one-line migration instead of an ``ALTER TYPE`` dance.
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from db.enums import DatePrecision, Qualifier
 
@@ -69,6 +70,23 @@ def date_checks(table: str, *dates: str) -> list[sa.CheckConstraint]:
     ]
 
 
+IATI_MONEY = sa.Numeric()
+"""An IATI value: exact, signed and unscaled, so 1000.50 stays 1000.50 and -250 stays -250."""
+
+
+def narratives_column(name: str = "narratives") -> sa.Column:  # type: ignore[type-arg]
+    """An element's narratives in every language, in file order: a JSON array of
+    ``{"lang": "fr", "text": "..."}``, ``lang`` null where the narrative has no ``xml:lang``
+    (it is then in the activity's default language). Null when the element is absent."""
+    return sa.Column(name, JSONB, nullable=True)
+
+
+def position_column() -> sa.Column:  # type: ignore[type-arg]
+    """The element's place among its siblings in the file, so an export writes them back in
+    the order they came."""
+    return sa.Column("position", sa.Integer, nullable=False, server_default="0")
+
+
 INVISIBLE_CHARACTERS = (
     r"[[:space:]\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f"
     r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
@@ -100,6 +118,7 @@ def currency_check(table: str, column: str) -> sa.CheckConstraint:
 
 
 __all__ = [
+    "IATI_MONEY",
     "TEXT_COLLATION",
     "created_at_column",
     "currency_check",
@@ -108,6 +127,8 @@ __all__ = [
     "figure_checks",
     "folded",
     "folded_code_index",
+    "narratives_column",
+    "position_column",
     "precision_column",
     "qualifier_column",
     "updated_at_column",

@@ -32,9 +32,15 @@ class PartnerRole(StrEnum):
 
 
 class ProjectStatus(StrEnum):
+    """The built-in dataset's statuses, and IATI's activity statuses kept as published:
+    COMPLETED is the dataset's "finished" (written as IATI 4); an imported activity is
+    FINALISATION (3) or CLOSED (4) as its file says, never folded into COMPLETED."""
+
     PIPELINE = "PIPELINE"
     ACTIVE = "ACTIVE"
     COMPLETED = "COMPLETED"
+    FINALISATION = "FINALISATION"
+    CLOSED = "CLOSED"
     SUSPENDED = "SUSPENDED"
     CANCELLED = "CANCELLED"
 
@@ -118,3 +124,27 @@ class ChangeOperation(StrEnum):
     CREATE = "CREATE"
     UPDATE = "UPDATE"
     DELETE = "DELETE"
+
+
+class PeriodValueKind(StrEnum):
+    """Which figure of an IATI result period a value is: its target or its actual."""
+
+    TARGET = "TARGET"
+    ACTUAL = "ACTUAL"
+
+
+class ImportWarningKind(StrEnum):
+    """What the IATI rulesets warn about but the schema accepts: the activity is imported
+    and the warning kept on it."""
+
+    NEGATIVE_VALUE = "NEGATIVE_VALUE"
+    PERCENTAGES_NOT_100 = "PERCENTAGES_NOT_100"
+    BUDGET_PERIOD_OVER_A_YEAR = "BUDGET_PERIOD_OVER_A_YEAR"
+    PERIOD_ENDS_BEFORE_START = "PERIOD_ENDS_BEFORE_START"
+    UNKNOWN_VOCABULARY = "UNKNOWN_VOCABULARY"
+    UNKNOWN_CODE = "UNKNOWN_CODE"
+    WITHDRAWN_CODE = "WITHDRAWN_CODE"
+    UNKNOWN_COUNTRY = "UNKNOWN_COUNTRY"
+    SEVERAL_CURRENCIES = "SEVERAL_CURRENCIES"
+    NOT_A_NUMBER = "NOT_A_NUMBER"
+    OTHER = "OTHER"

@@ -1,8 +1,9 @@
 """IATI code lists, both ways, and the namespace of the service's extension.
 
-Where the service's vocabulary is coarser than IATI's (activity status 3 Finalisation and
-4 Closed are both COMPLETED), reading maps many codes to one and writing picks one, so a
-file the service wrote reads back to the same records.
+Where the service's vocabulary is coarser than IATI's (organisation types), reading maps
+many codes to one and writing picks one, so a file the service wrote reads back to the
+same records. Activity statuses are kept as published: 3 Finalisation and 4 Closed are
+statuses of their own (the built-in dataset's COMPLETED is written as 4).
 """
 
 from db.enums import IndicatorMeasure, OutcomeKind, PartnerKind, PartnerRole, ProjectStatus
@@ -23,8 +24,8 @@ ROLE_CODES = {role: code for code, role in ROLES.items()}
 STATUSES: dict[str, ProjectStatus] = {
     "1": ProjectStatus.PIPELINE,
     "2": ProjectStatus.ACTIVE,
-    "3": ProjectStatus.COMPLETED,
-    "4": ProjectStatus.COMPLETED,
+    "3": ProjectStatus.FINALISATION,
+    "4": ProjectStatus.CLOSED,
     "5": ProjectStatus.CANCELLED,
     "6": ProjectStatus.SUSPENDED,
 }
@@ -32,6 +33,8 @@ STATUS_CODES = {
     ProjectStatus.PIPELINE: "1",
     ProjectStatus.ACTIVE: "2",
     ProjectStatus.COMPLETED: "4",
+    ProjectStatus.FINALISATION: "3",
+    ProjectStatus.CLOSED: "4",
     ProjectStatus.CANCELLED: "5",
     ProjectStatus.SUSPENDED: "6",
 }

@@ -4,21 +4,30 @@ Reading turns an ``iati-activity`` element into an ``Activity``; the importer wr
 ``Activity`` to the tables; the exporter builds ``Activity`` objects from the tables and
 writing turns them into elements. Keeping one shape in the middle is what makes a file the
 service wrote read back to the same records.
+
+Beside the service's own terms (``partners``, ``countries``, ``themes``, ``results`` as
+outcomes), an ``Activity`` carries every element of the IATI activity standard as the file
+writes it: codes stay IATI codes (strings), values stay exact and signed, text keeps each
+narrative with its ``xml:lang`` (``Narrative``), repeated elements keep their file order.
+These fields map one to one onto the ``activity_*`` tables and the project's IATI columns.
 """
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from db.enums import (
     BeneficiaryCategory,
     CountryRole,
     DatePrecision,
+    ImportWarningKind,
     IndicatorMeasure,
     OutcomeKind,
     PartnerKind,
     PartnerRole,
+    PeriodValueKind,
     ProjectStatus,
     Qualifier,
 )
@@ -70,15 +79,44 @@ class ActivityDate:
     derived: bool = False
 
 
+@dataclass(frozen=True)
+class Narrative:
+    """One ``narrative``: its text and its ``xml:lang`` (None: the activity's default)."""
+
+    text: str
+    lang: str | None = None
+
+
+def narratives_json(narratives: list[Narrative] | None) -> list[dict[str, Any]] | None:
+    """Narratives as the tables keep them (``db.columns.narratives_column``)."""
+    if narratives is None:
+        return None
+    return [{"lang": n.lang, "text": n.text} for n in narratives]
+
+
+def narratives_of(stored: list[dict[str, Any]] | None) -> list[Narrative] | None:
+    if stored is None:
+        return None
+    return [Narrative(n["text"], n.get("lang")) for n in stored]
+
+
 @dataclass
 class Organisation:
-    """A partner as a file names it: by IATI identifier where it has one, else by name."""
+    """A partner as a file names it: by IATI identifier where it has one, else by name.
+
+    ``type`` is the OrganisationType code as written (``kind`` the service's coarser
+    reading of it), ``narratives`` every language of its name; ``secondary_reporter`` is
+    the reporting-org's attribute."""
 
     name: str
     ref: str | None = None
     kind: PartnerKind | None = None
     code: str | None = None
     acronym: str | None = None
+    type: str | None = None
+    narratives: list[Narrative] | None = None
+    secondary_reporter: bool | None = None
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -87,6 +125,9 @@ class PartnerLink:
     role: PartnerRole
     amount: Money | None = None
     sources: list[Source] = field(default_factory=list)
+    activity_id: str | None = None
+    """participating-org/@activity-id: the organisation's own identifier of the activity."""
+    crs_channel_code: str | None = None
 
 
 @dataclass
@@ -96,6 +137,7 @@ class CountryLink:
     percentage: Decimal | None = None
     sources: list[Source] = field(default_factory=list)
     line: int | None = field(default=None, compare=False)
+    narratives: list[Narrative] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +186,245 @@ class Result:
 
 
 @dataclass
+class OrgRef:
+    """An organisation a transaction or planned disbursement names (provider, receiver) or
+    that owns an other-identifier, as written; ``partner`` is what it was matched to."""
+
+    ref: str | None = None
+    type: str | None = None
+    activity_id: str | None = None
+    narratives: list[Narrative] | None = None
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str | None:
+        return self.narratives[0].text if self.narratives else None
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A code with its vocabulary: an aid-type, a location-id, a result reference."""
+
+    code: str
+    vocabulary: str | None = None
+    vocabulary_uri: str | None = None
+
+
+@dataclass
+class Classification:
+    """A sector, recipient region, policy marker, tag or humanitarian scope: a code in a
+    vocabulary, with the attributes the element has (``percentage`` for sectors and regions,
+    ``significance`` for policy markers, ``type`` for humanitarian scopes)."""
+
+    code: str
+    vocabulary: str | None = None
+    vocabulary_uri: str | None = None
+    percentage: Decimal | None = None
+    significance: str | None = None
+    type: str | None = None
+    narratives: list[Narrative] | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Transaction:
+    transaction_type: str
+    transaction_date: date
+    value: Decimal
+    currency: str | None = None
+    value_date: date | None = None
+    ref: str | None = None
+    humanitarian: bool | None = None
+    description: list[Narrative] | None = None
+    provider: OrgRef | None = None
+    receiver: OrgRef | None = None
+    disbursement_channel: str | None = None
+    sectors: list[Classification] = field(default_factory=list)
+    recipient_country: Classification | None = None
+    recipient_region: Classification | None = None
+    flow_type: str | None = None
+    finance_type: str | None = None
+    aid_types: list[Coded] = field(default_factory=list)
+    tied_status: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Budget:
+    period_start: date
+    period_end: date
+    value: Decimal
+    currency: str | None = None
+    value_date: date | None = None
+    type: str | None = None
+    status: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class PlannedDisbursement:
+    period_start: date
+    value: Decimal
+    period_end: date | None = None
+    currency: str | None = None
+    value_date: date | None = None
+    type: str | None = None
+    provider: OrgRef | None = None
+    receiver: OrgRef | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Location:
+    ref: str | None = None
+    location_reach: str | None = None
+    location_ids: list[Coded] = field(default_factory=list)
+    name: list[Narrative] | None = None
+    description: list[Narrative] | None = None
+    activity_description: list[Narrative] | None = None
+    administrative: list[dict[str, str | None]] = field(default_factory=list)
+    """``[{"vocabulary", "level", "code"}]`` as written."""
+    srs_name: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    exactness: str | None = None
+    location_class: str | None = None
+    feature_designation: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class DocumentLink:
+    url: str
+    format: str | None = None
+    title: list[Narrative] | None = None
+    description: list[Narrative] | None = None
+    categories: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    document_date: date | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class RelatedActivity:
+    ref: str
+    type: str
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class PeriodValue:
+    """A result period's ``target`` or ``actual``, or an indicator's ``baseline`` (then
+    ``year``/``iso_date`` are set and ``kind`` is None)."""
+
+    kind: PeriodValueKind | None
+    value: str | None = None
+    comment: list[Narrative] | None = None
+    dimensions: list[tuple[str, str]] = field(default_factory=list)
+    location_refs: list[str] = field(default_factory=list)
+    document_links: list[DocumentLink] = field(default_factory=list)
+    year: int | None = None
+    iso_date: date | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class IndicatorPeriod:
+    period_start: date
+    period_end: date
+    targets: list[PeriodValue] = field(default_factory=list)
+    actuals: list[PeriodValue] = field(default_factory=list)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Indicator:
+    measure: str
+    ascending: bool | None = None
+    aggregation_status: bool | None = None
+    title: list[Narrative] | None = None
+    description: list[Narrative] | None = None
+    document_links: list[DocumentLink] = field(default_factory=list)
+    references: list[Coded] = field(default_factory=list)
+    baselines: list[PeriodValue] = field(default_factory=list)
+    periods: list[IndicatorPeriod] = field(default_factory=list)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class IatiResult:
+    """A ``result`` as the standard nests it (the ``Result`` above is the service's
+    summary of one period of one indicator, an ``outcome`` row)."""
+
+    type: str
+    aggregation_status: bool | None = None
+    title: list[Narrative] | None = None
+    description: list[Narrative] | None = None
+    document_links: list[DocumentLink] = field(default_factory=list)
+    references: list[Coded] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Description:
+    type: str | None
+    narratives: list[Narrative]
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class OtherIdentifier:
+    ref: str
+    type: str
+    owner_org: OrgRef | None = None
+
+
+@dataclass
+class Condition:
+    type: str
+    narratives: list[Narrative] | None = None
+
+
+@dataclass
+class ContactInfo:
+    type: str | None = None
+    organisation: list[Narrative] | None = None
+    department: list[Narrative] | None = None
+    person_name: list[Narrative] | None = None
+    job_title: list[Narrative] | None = None
+    telephones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    websites: list[str] = field(default_factory=list)
+    mailing_address: list[Narrative] | None = None
+
+
+@dataclass
+class BudgetItem:
+    code: str
+    percentage: Decimal | None = None
+    description: list[Narrative] | None = None
+
+
+@dataclass
+class LegacyData:
+    name: str
+    value: str
+    iati_equivalent: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """What the rulesets warn about: imported all the same, kept on the activity.
+    ``element`` is the element's path inside the activity (``budget/value``)."""
+
+    kind: ImportWarningKind
+    message: str
+    element: str
+    line: int | None = None
+
+
+@dataclass
 class Activity:
     identifier: str
     title: str
@@ -166,6 +447,46 @@ class Activity:
     groups: list[Group] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    # The IATI activity as written (see the module docstring).
+    iati_version: str | None = None
+    last_updated: datetime | None = None
+    lang: str | None = None
+    default_currency: str | None = None
+    hierarchy: int | None = None
+    humanitarian: bool | None = None
+    budget_not_provided: str | None = None
+    linked_data_uri: str | None = None
+    title_narratives: list[Narrative] | None = None
+    descriptions: list[Description] = field(default_factory=list)
+    collaboration_type: str | None = None
+    default_flow_type: str | None = None
+    default_finance_type: str | None = None
+    default_aid_types: list[Coded] = field(default_factory=list)
+    default_tied_status: str | None = None
+    activity_scope: str | None = None
+    capital_spend: Decimal | None = None
+    conditions_attached: bool | None = None
+    conditions: list[Condition] = field(default_factory=list)
+    country_budget_items_vocabulary: str | None = None
+    country_budget_items: list[BudgetItem] = field(default_factory=list)
+    crs_add: dict[str, Any] | None = None
+    fss: dict[str, Any] | None = None
+    other_identifiers: list[OtherIdentifier] = field(default_factory=list)
+    contacts: list[ContactInfo] = field(default_factory=list)
+    legacy_data: list[LegacyData] = field(default_factory=list)
+    transactions: list[Transaction] = field(default_factory=list)
+    budgets: list[Budget] = field(default_factory=list)
+    planned_disbursements: list[PlannedDisbursement] = field(default_factory=list)
+    sectors: list[Classification] = field(default_factory=list)
+    recipient_regions: list[Classification] = field(default_factory=list)
+    policy_markers: list[Classification] = field(default_factory=list)
+    tags: list[Classification] = field(default_factory=list)
+    humanitarian_scopes: list[Classification] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    document_links: list[DocumentLink] = field(default_factory=list)
+    related_activities: list[RelatedActivity] = field(default_factory=list)
+    iati_results: list[IatiResult] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,37 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
 from db.tables.access import ApiKey, Change, ChangeCounter
+from db.tables.activity_classification import (
+    ActivityCountryBudgetItem,
+    ActivityHumanitarianScope,
+    ActivityPolicyMarker,
+    ActivityRecipientRegion,
+    ActivitySector,
+    ActivityTag,
+)
+from db.tables.activity_details import (
+    ActivityCondition,
+    ActivityContactInfo,
+    ActivityDescription,
+    ActivityLegacyData,
+    ActivityOtherIdentifier,
+    ActivityWarning,
+)
+from db.tables.activity_documents import ActivityDocumentLink
+from db.tables.activity_finance import (
+    ActivityBudget,
+    ActivityPlannedDisbursement,
+    ActivityTransaction,
+)
+from db.tables.activity_geography import ActivityLocation
+from db.tables.activity_relations import ActivityRelatedActivity
+from db.tables.activity_results import (
+    ActivityIndicator,
+    ActivityIndicatorBaseline,
+    ActivityIndicatorPeriod,
+    ActivityPeriodValue,
+    ActivityResult,
+)
 from db.tables.citations import Citation, SourceDocument
 from db.tables.funding import (
     Agreement,
@@ -24,6 +55,29 @@ from db.tables.reference import Country, Region, Theme
 from db.tables.results import BeneficiaryGroup, Outcome
 
 __all__ = [
+    "ActivityBudget",
+    "ActivityCondition",
+    "ActivityContactInfo",
+    "ActivityCountryBudgetItem",
+    "ActivityDescription",
+    "ActivityDocumentLink",
+    "ActivityHumanitarianScope",
+    "ActivityIndicator",
+    "ActivityIndicatorBaseline",
+    "ActivityIndicatorPeriod",
+    "ActivityLegacyData",
+    "ActivityLocation",
+    "ActivityOtherIdentifier",
+    "ActivityPeriodValue",
+    "ActivityPlannedDisbursement",
+    "ActivityPolicyMarker",
+    "ActivityRecipientRegion",
+    "ActivityRelatedActivity",
+    "ActivityResult",
+    "ActivitySector",
+    "ActivityTag",
+    "ActivityTransaction",
+    "ActivityWarning",
     "Agreement",
     "AgreementParty",
     "AgreementProject",

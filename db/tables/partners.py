@@ -19,6 +19,10 @@ class Partner(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint("parent_id <> id", name="not_own_parent"),
         folded_code_index("partner"),
+        sa.UniqueConstraint("publisher_ref", "local_ref", "name", name="uq_partner_local_ref"),
+        sa.CheckConstraint(
+            "(publisher_ref IS NULL) = (local_ref IS NULL)", name="local_ref_has_publisher"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -33,6 +37,14 @@ class Partner(SQLModel, table=True):
     iati_identifier: str | None = Field(default=None, unique=True)
     iati_identifier_source: str | None = Field(
         default=None, description="where the identifier comes from when no cited passage gives it"
+    )
+    local_ref: str | None = Field(
+        default=None,
+        description="a ref that is no registered identifier, as the publisher uses it: it "
+        "names this partner only together with its name and that publisher",
+    )
+    publisher_ref: str | None = Field(
+        default=None, description="the reporting-org whose files use local_ref"
     )
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
     updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())

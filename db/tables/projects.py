@@ -1,12 +1,22 @@
-"""Projects and their links to programmes, partners, countries, regions and themes."""
+"""Projects and their links to programmes, partners, countries, regions and themes.
+
+A project imported from IATI also keeps the activity's own attributes and single elements
+as written (``default_currency``, ``hierarchy``, ``reporting_org_*``, the default
+classifications, ``crs_add``, ``fss``...); its repeated elements live in the
+``activity_*`` tables. Narratives are JSON arrays of ``{lang, text}``
+(``db.columns.narratives_column``).
+"""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from db.columns import (
+    IATI_MONEY,
     TEXT_COLLATION,
     created_at_column,
     currency_check,
@@ -14,6 +24,8 @@ from db.columns import (
     enum_column,
     figure_checks,
     folded_code_index,
+    narratives_column,
+    position_column,
     precision_column,
     qualifier_column,
     updated_at_column,
@@ -113,6 +125,53 @@ class Project(SQLModel, table=True):
         default=None, foreign_key="project.id", ondelete="SET NULL"
     )
     iati_identifier: str | None = Field(default=None, unique=True)
+    iati_version: str | None = Field(default=None, description="the version of the file read")
+    last_updated_datetime: datetime | None = Field(
+        default=None,
+        sa_type=sa.DateTime(timezone=True),
+        description="the activity's @last-updated-datetime: which of two files is newer",
+    )
+    lang: str | None = Field(default=None, description="@xml:lang: the default language")
+    default_currency: str | None = Field(default=None, max_length=3)
+    hierarchy: int | None = None
+    humanitarian: bool | None = None
+    budget_not_provided: str | None = Field(default=None, description="BudgetNotProvided code")
+    linked_data_uri: str | None = None
+    title_narratives: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=narratives_column("title_narratives")
+    )
+    reporting_org_ref: str | None = None
+    reporting_org_type: str | None = None
+    reporting_org_secondary_reporter: bool | None = None
+    reporting_org_narratives: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=narratives_column("reporting_org_narratives")
+    )
+    reporting_org_partner_id: int | None = Field(
+        default=None, foreign_key="partner.id", ondelete="SET NULL", index=True
+    )
+    collaboration_type: str | None = None
+    default_flow_type: str | None = None
+    default_finance_type: str | None = None
+    default_aid_types: list[dict[str, Any]] = Field(
+        default_factory=list,
+        sa_column=sa.Column(JSONB, nullable=False, server_default="[]"),
+        description='default-aid-type elements: [{"vocabulary", "code"}]',
+    )
+    default_tied_status: str | None = None
+    activity_scope: str | None = None
+    capital_spend: Decimal | None = Field(default=None, sa_type=IATI_MONEY)
+    conditions_attached: bool | None = None
+    country_budget_items_vocabulary: str | None = None
+    crs_add: dict[str, Any] | None = Field(
+        default=None,
+        sa_column=sa.Column(JSONB, nullable=True),
+        description="crs-add as written: other-flags, loan-terms, loan-status, channel-code",
+    )
+    fss: dict[str, Any] | None = Field(
+        default=None,
+        sa_column=sa.Column(JSONB, nullable=True),
+        description="fss as written: extraction-date, priority, phaseout-year, forecasts",
+    )
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
     updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
     version: int = Field(default=1, sa_column=version_column())
@@ -165,6 +224,12 @@ class ProjectPartner(SQLModel, table=True):
     amount_qualifier: Qualifier | None = Field(
         default=None, sa_column=qualifier_column("amount_qualifier")
     )
+    ref: str | None = Field(default=None, description="the participating-org's @ref as written")
+    type: str | None = Field(default=None, description="@type (OrganisationType) as written")
+    activity_id: str | None = Field(default=None, description="@activity-id: the org's own")
+    crs_channel_code: str | None = None
+    narratives: list[dict[str, Any]] | None = Field(default=None, sa_column=narratives_column())
+    position: int = Field(default=0, sa_column=position_column())
 
 
 class ProjectCountry(SQLModel, table=True):
@@ -185,6 +250,8 @@ class ProjectCountry(SQLModel, table=True):
         sa_type=sa.Numeric(5, 2),
         description="share of the project's spending in the country, where a source says",
     )
+    narratives: list[dict[str, Any]] | None = Field(default=None, sa_column=narratives_column())
+    position: int = Field(default=0, sa_column=position_column())
 
 
 class ProjectRegion(SQLModel, table=True):

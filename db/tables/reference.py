@@ -11,7 +11,11 @@ class Country(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=2, description="ISO 3166-1 alpha-2")
     name: str
     official_name: str | None = None
-    region: str = Field(description="UN M49 region, e.g. Asia, Africa")
+    region: str | None = Field(
+        default=None,
+        description="UN M49 region, e.g. Asia, Africa; null for a country only an IATI file "
+        "named, until the seed or a codelist says",
+    )
     alternative_names: list[str] = Field(
         default_factory=list,
         sa_column=sa.Column(ARRAY(sa.Text), nullable=False, server_default="{}"),

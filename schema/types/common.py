@@ -91,7 +91,9 @@ described_enum(
     "Where a project stands, as IATI's ActivityStatus in words.",
     PIPELINE="Planned or being designed; work has not started (IATI status 1).",
     ACTIVE="Under way (IATI status 2).",
-    COMPLETED="Work is finished (IATI statuses 3 Finalisation and 4 Closed; written 4).",
+    COMPLETED="Work is finished: the built-in dataset's status (written as IATI status 4).",
+    FINALISATION="Work is finished, accounts and evaluation still open (IATI status 3).",
+    CLOSED="Work and accounts are closed (IATI status 4).",
     SUSPENDED="Stopped for a time (IATI status 6).",
     CANCELLED="Stopped for good before completion (IATI status 5).",
 )

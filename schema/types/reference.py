@@ -30,7 +30,11 @@ class Country(Entity):
     official_name: str | None = compiled_field(
         column(), description="Official name (Republic of Cameroon); null when none is recorded."
     )
-    region: str = compiled_field(column(), description="UN M49 region.")
+    region: str | None = compiled_field(
+        column(),
+        description="UN M49 region; null for a country only an imported IATI file names, "
+        "until the built-in dataset says.",
+    )
     alternative_names: list[str] = compiled_field(
         column(),
         description="Other names it is found by in `countryNames` filters (Vietnam; Laos).",

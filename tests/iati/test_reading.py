@@ -53,7 +53,7 @@ def test_an_activity_maps_to_the_services_terms() -> None:
     assert third is not None
     assert first.identifier == "XM-DAC-41302-TEST-001"
     assert first.status is ProjectStatus.ACTIVE
-    assert third.status is ProjectStatus.COMPLETED
+    assert third.status is ProjectStatus.CLOSED
     assert set(first.dates) == {"planned_start", "actual_start", "planned_end"}
     assert set(third.dates) == {"planned_start", "actual_start", "planned_end", "actual_end"}
     assert [(c.code, c.percentage) for c in first.countries] == [
