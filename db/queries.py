@@ -16,6 +16,8 @@ from sqlmodel import SQLModel
 from db.columns import TEXT_COLLATION
 from db.metadata import table_of
 from db.tables import (
+    ActivityBudget,
+    ActivityTransaction,
     Agreement,
     AgreementParty,
     AgreementProject,
@@ -66,6 +68,8 @@ agreement_project = table_of(AgreementProject)
 partner_fact_country = table_of(PartnerFactCountry)
 citation = table_of(Citation)
 source_document = table_of(SourceDocument)
+activity_transaction = table_of(ActivityTransaction)
+activity_budget = table_of(ActivityBudget)
 
 
 async def load_by_key(
