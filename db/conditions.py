@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 
 from db import queries as q
+from db.codelists import codelist_code
 from db.criteria import (
     AgreementCriteria,
     AmountRange,
@@ -23,6 +24,7 @@ from db.criteria import (
     PartnerLinkCriteria,
     ProgrammeCriteria,
     ProjectCriteria,
+    SectorCriteria,
 )
 from db.enums import DatePrecision
 from db.text_search import matches
@@ -192,6 +194,7 @@ def project_condition(c: ProjectCriteria) -> Condition:
         conditions.append(
             sa.exists().where(link.c.project_id == p.c.id, partner_link_condition(link, c.partner))
         )
+    conditions += _activity_conditions(c)
     conditions += [project_condition(x) for x in c.all_of]
     if c.any_of is not None:
         conditions.append(sa.or_(sa.false(), *(project_condition(x) for x in c.any_of)))
@@ -200,6 +203,71 @@ def project_condition(c: ProjectCriteria) -> Condition:
         # hold, so its negation does: "not completed" keeps projects of unknown status.
         conditions.append(sa.not_(sa.func.coalesce(project_condition(c.none_of), False)))
     return sa.and_(*conditions)
+
+
+def _activity_conditions(c: ProjectCriteria) -> list[Condition]:
+    """The conditions on a project's IATI elements: sectors, regions, policy markers, the
+    humanitarian flag and transactions."""
+    p = q.project
+    found: list[Condition] = []
+    if c.sectors is not None:
+        found.append(_has_sector(c.sectors))
+    if c.region_codes is not None:
+        r, pr = q.activity_recipient_region.alias(), q.project_region.alias()
+        found.append(
+            sa.or_(
+                sa.exists().where(r.c.project_id == p.c.id, r.c.code.in_(c.region_codes)),
+                sa.exists().where(pr.c.project_id == p.c.id, pr.c.region_code.in_(c.region_codes)),
+            )
+        )
+    if c.policy_marker is not None:
+        m = q.activity_policy_marker.alias()
+        found.append(
+            sa.exists().where(
+                m.c.project_id == p.c.id,
+                m.c.code.in_(c.policy_marker.codes),
+                _in(m.c.significance, c.policy_marker.significances),
+            )
+        )
+    if c.humanitarian is not None:
+        t = q.activity_transaction.alias()
+        flagged = sa.or_(
+            p.c.humanitarian.is_(True),
+            sa.exists().where(t.c.project_id == p.c.id, t.c.humanitarian.is_(True)),
+        )
+        found.append(flagged if c.humanitarian else sa.not_(flagged))
+    if c.transactions is not None:
+        t = q.activity_transaction.alias()
+        years = c.transactions.years
+        found.append(
+            sa.exists().where(
+                t.c.project_id == p.c.id,
+                _in(t.c.transaction_type, c.transactions.types),
+                TRUE if years is None else sa.extract("year", t.c.transaction_date).in_([*years]),
+            )
+        )
+    return found
+
+
+def _has_sector(c: SectorCriteria) -> Condition:
+    """A sector of the activity has one of the codes, in the vocabulary asked (1 where the
+    file names none); a DAC 3-digit code also matches the DAC 5-digit codes of its category,
+    as the Sector codelist files them."""
+    s, p = q.activity_sector.alias(), q.project
+    vocabulary = sa.func.coalesce(s.c.vocabulary, "1")
+    in_category = sa.and_(
+        vocabulary == "1",
+        s.c.code.in_(
+            sa.select(codelist_code.c.code).where(
+                codelist_code.c.codelist == "Sector", codelist_code.c.category.in_(c.codes)
+            )
+        ),
+    )
+    return sa.exists().where(
+        s.c.project_id == p.c.id,
+        TRUE if c.vocabulary is None else vocabulary == c.vocabulary,
+        sa.or_(s.c.code.in_(c.codes), in_category),
+    )
 
 
 def _country_named(country: Any, names: list[str]) -> Condition:

@@ -61,6 +61,29 @@ class PartnerLinkCriteria:
 
 
 @dataclass(frozen=True)
+class SectorCriteria:
+    """IATI sectors: codes of any vocabulary, or of one; a DAC 3-digit category matches the
+    DAC 5-digit codes in it."""
+
+    codes: tuple[str, ...]
+    vocabulary: str | None = None
+
+
+@dataclass(frozen=True)
+class PolicyMarkerCriteria:
+    codes: tuple[str, ...]
+    significances: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TransactionCriteria:
+    """The project has a transaction of one of ``types`` dated in one of ``years``."""
+
+    types: tuple[str, ...] | None = None
+    years: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
 class ProjectCriteria:
     ids: tuple[int, ...] | None = None
     codes: tuple[str, ...] | None = None
@@ -77,6 +100,11 @@ class ProjectCriteria:
     budget: AmountRange | None = None
     search: str | None = None
     updated_since: datetime | None = None
+    sectors: SectorCriteria | None = None
+    region_codes: tuple[str, ...] | None = None
+    policy_marker: PolicyMarkerCriteria | None = None
+    humanitarian: bool | None = None
+    transactions: TransactionCriteria | None = None
     all_of: tuple["ProjectCriteria", ...] = field(default=())
     any_of: tuple["ProjectCriteria", ...] | None = None
     none_of: "ProjectCriteria | None" = None

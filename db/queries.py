@@ -17,6 +17,9 @@ from db.columns import TEXT_COLLATION
 from db.metadata import table_of
 from db.tables import (
     ActivityBudget,
+    ActivityPolicyMarker,
+    ActivityRecipientRegion,
+    ActivitySector,
     ActivityTransaction,
     Agreement,
     AgreementParty,
@@ -66,9 +69,12 @@ project_theme = table_of(ProjectTheme)
 agreement_party = table_of(AgreementParty)
 agreement_project = table_of(AgreementProject)
 partner_fact_country = table_of(PartnerFactCountry)
+activity_sector = table_of(ActivitySector)
+activity_recipient_region = table_of(ActivityRecipientRegion)
+activity_policy_marker = table_of(ActivityPolicyMarker)
+activity_transaction = table_of(ActivityTransaction)
 citation = table_of(Citation)
 source_document = table_of(SourceDocument)
-activity_transaction = table_of(ActivityTransaction)
 activity_budget = table_of(ActivityBudget)
 
 
@@ -310,6 +316,15 @@ async def list_rows(
     return (await conn.execute(stmt)).mappings().all()
 
 
+async def list_countries(conn: AsyncConnection, *, with_projects: bool) -> Sequence[RowMapping]:
+    """Every country by name, or only those a project links to (as recipient or
+    participant)."""
+    stmt = sa.select(country).order_by(country.c.name.collate(TEXT_COLLATION))
+    if with_projects:
+        stmt = stmt.where(sa.exists().where(project_country.c.country_code == country.c.code))
+    return (await conn.execute(stmt)).mappings().all()
+
+
 def _project_link(
     relation: str, link_where: Condition
 ) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any], Condition]:
@@ -353,3 +368,32 @@ async def existing_keys(
         return set()
     rows = await conn.execute(sa.select(table.c[column]).where(table.c[column].in_(values)))
     return {value for (value,) in rows.all()}
+
+
+async def load_activity_rows(
+    conn: AsyncConnection, model: type[SQLModel], column: str, keys: Sequence[Hashable]
+) -> Grouped:
+    """Rows of an IATI ``activity_*`` table whose ``column`` (``project_id``, ``result_id``...)
+    is one of ``keys``, in file order, each with its activity's default language (``_lang``):
+    the language a narrative without ``xml:lang`` is in."""
+    table = table_of(model)
+    stmt = (
+        sa.select(table, project.c.lang.label("_lang"))
+        .join(project, project.c.id == table.c.project_id)
+        .where(table.c[column].in_(keys))
+        .order_by(table.c[column], table.c.position, table.c.id)
+    )
+    return await _grouped(conn, stmt, column)
+
+
+async def load_activity_rows_by_id(
+    conn: AsyncConnection, model: type[SQLModel], keys: Sequence[Hashable]
+) -> dict[Any, RowMapping]:
+    """``load_activity_rows`` by the rows' own ids (``node(id:)`` of a transaction)."""
+    table = table_of(model)
+    stmt = (
+        sa.select(table, project.c.lang.label("_lang"))
+        .join(project, project.c.id == table.c.project_id)
+        .where(table.c.id.in_(keys))
+    )
+    return {row["id"]: row for row in (await conn.execute(stmt)).mappings()}

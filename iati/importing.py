@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.writes import StaleVersion
+from iati.activity_rows import link_related_activities
 from iati.reading import ByteStream, FileRefused, read_activities
 from iati.records import Activity, Problem
 from iati.saving import ActivityWriter
@@ -24,15 +25,30 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    older: list[str] = field(default_factory=list)
+    """Activities left as they were: the database holds a newer version of each (a later
+    ``last-updated-datetime``)."""
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     """Activities left out because of their problems (with ``skip_invalid``)."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What the IATI rulesets warn about in the activities imported (kept on each)."""
     skip_invalid: bool = False
 
     @property
     def refused(self) -> bool:
         """Whether the import must be rolled back: a problem, and no leave to skip."""
         return bool(self.problems) and not self.skip_invalid
+
+    @property
+    def imported(self) -> int:
+        """Activities the database now holds as the file says (or newer)."""
+        return self.created + self.updated + self.unchanged + len(self.older)
+
+    @property
+    def nothing_imported(self) -> bool:
+        """A file that imported no activity at all: an error, never a silent zero."""
+        return self.refused or self.imported == 0
 
 
 @dataclass
@@ -77,6 +93,10 @@ async def import_files(
                         report.skipped.append(read.identifier)
         except FileRefused as refused:
             report.problems.append(_in_file(refused.problem, file.name))
+        if not report.refused:
+            await writer.flush()
+    if not report.refused:
+        await link_related_activities(conn)
     return report
 
 
@@ -103,12 +123,22 @@ async def _save(
             await savepoint.rollback()
             writer.forget()
         return [
-            _in_file(Problem(p.message, p.line or activity.line, activity.identifier), file_name)
+            _in_file(
+                Problem(p.message, p.line or activity.line, activity.identifier, element=p.element),
+                file_name,
+            )
             for p in problems
         ]
     if savepoint is not None:
         await savepoint.commit()
-    setattr(report, outcome, getattr(report, outcome) + 1)
+    if outcome == "older":
+        report.older.append(activity.identifier)
+    else:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    report.warnings.extend(
+        Problem(w.message, w.line, activity.identifier, file_name, w.element)
+        for w in activity.warnings
+    )
     return []
 
 
@@ -126,4 +156,4 @@ def _refusal(error: IntegrityError) -> str:
 
 
 def _in_file(problem: Problem, file_name: str) -> Problem:
-    return Problem(problem.message, problem.line, problem.activity, file_name)
+    return Problem(problem.message, problem.line, problem.activity, file_name, problem.element)

@@ -196,7 +196,7 @@ async def _activities(
             PartnerLink(
                 Organisation(
                     name=r["name"],
-                    ref=r["iati_identifier"],
+                    ref=r["ref"] or r["iati_identifier"],
                     kind=r["kind"],
                     code=r["code"],
                     acronym=r["acronym"],

@@ -449,6 +449,8 @@ class Activity:
     sources: list[Source] = field(default_factory=list)
     # The IATI activity as written (see the module docstring).
     iati_version: str | None = None
+    digest: str | None = None
+    """SHA-256 of the activity element's canonical XML: the same activity read again."""
     last_updated: datetime | None = None
     lang: str | None = None
     default_currency: str | None = None
@@ -497,6 +499,8 @@ class Problem:
     line: int | None = None
     activity: str | None = None
     file: str | None = None
+    element: str | None = None
+    """The element's path inside the activity (``budget/value``), as the file names it."""
 
     def __str__(self) -> str:
         where = ", ".join(
@@ -505,6 +509,7 @@ class Problem:
                 self.file,
                 f"line {self.line}" if self.line else None,
                 f"activity {self.activity}" if self.activity else None,
+                f"element {self.element}" if self.element else None,
             )
             if part
         )

@@ -1,9 +1,14 @@
 """Write one read activity to the tables: create, update in place, or leave alone.
 
-An activity is keyed by its IATI identifier, so importing a file twice changes nothing and
-importing a newer one updates the same project. Every write goes through ``db.writes``,
-so it is versioned and lands in the audit trail like an edit made through the API; links
-and child records the newer file no longer lists are deleted, each with its tombstone.
+An activity is keyed by its IATI identifier. Importing the same activity again (the same
+canonical XML) changes nothing; a newer one (a later ``last-updated-datetime``, or no
+dates to compare) updates the same project; an older one is left alone and reported as
+such. The project and the service's links and records (partners, countries, themes,
+outcomes...) go through ``db.writes``, so they are versioned and land in the audit trail
+like an edit made through the API. The activity's IATI elements (transactions, budgets,
+sectors, results...) are replaced as a set whenever the activity changes (transactions
+rarely have a ``ref`` to match them by, so a newer file never duplicates them), written in
+batches across activities (``iati.activity_rows``); the project's audit entry covers them.
 """
 
 import re
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pycountry
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
@@ -19,9 +25,29 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import queries as q
 from db import writes
-from db.enums import PartnerKind
+from db.enums import ImportWarningKind, PartnerKind
 from db.tables.citations import CITED_RECORDS
-from iati.records import Activity, Figure, Money, Organisation, Problem, Source
+from iati.activity_rows import RowBatch
+from iati.codes import ORGANISATION_TYPES
+from iati.organisations import is_registered
+from iati.records import (
+    Activity,
+    Figure,
+    ImportWarning,
+    Money,
+    Organisation,
+    OrgRef,
+    PlannedDisbursement,
+    Problem,
+    Source,
+    Transaction,
+    narratives_json,
+)
+
+BATCH_ROWS = 20_000
+"""Rows of IATI elements held before they are written: enough to make the inserts few and
+large, few enough to keep an import's memory flat whatever the file's size."""
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
 def _figure(name: str, figure: Figure | None) -> dict[str, Any]:
@@ -65,6 +91,7 @@ class ActivityWriter:
         self.partners_by_ref: dict[str, RowMapping] = {}
         self.partners_by_code: dict[str, RowMapping] = {}
         self.partners_by_name: dict[str, list[RowMapping]] = {}
+        self.partners_by_local: dict[tuple[str, str, str], RowMapping] = {}
         self.programmes: dict[str, int] = {}
         self.countries: set[str] = set()
         self.regions: set[str] = set()
@@ -75,6 +102,7 @@ class ActivityWriter:
         """Audit entries of the records created for the activity being saved."""
         self.fresh = False
         """Whether the project being saved was just created, so has no rows to compare."""
+        self.batch = RowBatch()
 
     async def _load(self) -> None:
         if self._loaded:
@@ -102,22 +130,38 @@ class ActivityWriter:
         with it any partner, programme, theme or document it created."""
         self._loaded = False
         self.partners_by_ref, self.partners_by_code, self.partners_by_name = {}, {}, {}
+        self.partners_by_local = {}
+        self.countries = set()
         self.programmes, self.themes, self.documents = {}, set(), {}
         self.citations, self.trail = [], []
 
     def _remember(self, partner: RowMapping) -> None:
         if partner["iati_identifier"]:
             self.partners_by_ref[partner["iati_identifier"]] = partner
+        if partner["local_ref"]:
+            key = (partner["publisher_ref"], partner["local_ref"], partner["name"].casefold())
+            self.partners_by_local[key] = partner
         self.partners_by_code[partner["code"]] = partner
         self.partners_by_name.setdefault(partner["name"].casefold(), []).append(partner)
 
+    async def flush(self) -> None:
+        """Write the IATI elements of the activities saved so far."""
+        await self.batch.flush(self.conn)
+
     async def check(self, activity: Activity) -> list[Problem]:
-        """What the tables cannot hold: places the service does not know."""
+        """What the tables cannot hold: a country code that is no ISO 3166 shape, a place
+        of the service's extension it does not know. (A well-formed country code the
+        service lacks is added when the activity is saved, with a warning if ISO 3166
+        does not know it either.)"""
         await self._load()
         problems = [
-            Problem(f"recipient-country {c.code!r} is not a country the service knows", c.line)
+            Problem(
+                f"recipient-country code {c.code!r} is not two letters",
+                c.line,
+                element="recipient-country/@code",
+            )
             for c in activity.countries
-            if c.code not in self.countries
+            if not _COUNTRY_CODE.fullmatch(c.code)
         ]
         problems += [
             Problem(f"beneficiary group country {g.country!r} is unknown")
@@ -129,10 +173,43 @@ class ActivityWriter:
             for r in activity.regions
             if r not in self.regions
         ]
-        return [Problem(p.message, p.line or activity.line, activity.identifier) for p in problems]
+        return [
+            Problem(p.message, p.line or activity.line, activity.identifier, element=p.element)
+            for p in problems
+        ]
+
+    async def _add_countries(self, activity: Activity) -> list[ImportWarning]:
+        """Countries the file names that the service lacks (all of them in a database not
+        yet seeded) are added as written: named as ISO 3166 names them, or by the file's
+        narrative, with a warning, when ISO 3166 does not know the code (``XX``)."""
+        warnings = []
+        for c in activity.countries:
+            if c.code in self.countries:
+                continue
+            known = pycountry.countries.get(alpha_2=c.code)
+            name = (
+                known.name
+                if known is not None
+                else (c.narratives[0].text if c.narratives else None) or c.code
+            )
+            await self.conn.execute(
+                insert(q.country).values(code=c.code, name=name).on_conflict_do_nothing()
+            )
+            self.countries.add(c.code)
+            if known is None:
+                warnings.append(
+                    ImportWarning(
+                        ImportWarningKind.UNKNOWN_COUNTRY,
+                        f"recipient-country {c.code!r} is not an ISO 3166 country: kept as written",
+                        "recipient-country",
+                        c.line,
+                    )
+                )
+        return warnings
 
     async def save(self, activity: Activity) -> tuple[str, list[Problem]]:
-        """``created``, ``updated`` or ``unchanged``, or the problems that stopped it."""
+        """``created``, ``updated``, ``unchanged`` or ``older`` (a newer version of the
+        activity is in the database, and stays), or the problems that stopped it."""
         problems = await self.check(activity)
         if problems:
             return "refused", problems
@@ -142,7 +219,18 @@ class ActivityWriter:
         if existing is None and holder is not None:
             problem = f"project code {code!r} belongs to another activity"
             return "refused", [Problem(problem, activity.line, activity.identifier)]
+        if existing is not None and existing["iati_digest"] is not None:
+            if existing["iati_digest"] == activity.digest:
+                return "unchanged", []
+            stored, read = existing["last_updated_datetime"], activity.last_updated
+            if stored is not None and read is not None and read < stored:
+                return "older", []
+        warnings = [*activity.warnings, *await self._add_countries(activity)]
         values = self._project_values(activity, code)
+        partner_ids = [
+            await self._partner_id(link.organisation, activity) for link in activity.partners
+        ]
+        values["reporting_org_partner_id"] = await self._reporter_id(activity, partner_ids)
         if activity.status is not None and activity.status_as_of is None:
             # The file does not date its status: the status holds as of its first import.
             if existing is not None and existing["status"] == activity.status:
@@ -169,14 +257,53 @@ class ActivityWriter:
             row, outcome = existing, "unchanged"
         project_id = row["id"]
         await self._cite("project_id", project_id, activity.sources, activity)
-        await self._sync_links(activity, project_id)
+        await self._sync_links(activity, project_id, partner_ids)
         await self._sync_children(activity, project_id, code)
+        element_partners = await self._element_partners(activity)
         await writes.record_changes(self.conn, self.trail)
         self.trail = []
         await self._flush_citations()
-        if outcome == "unchanged" and self.changed:
+        if outcome == "unchanged" and (
+            self.changed or (existing is not None and existing["iati_digest"] is not None)
+        ):
             outcome = "updated"
+        if project_id in self.batch.projects:
+            await self.flush()
+        self.batch.add(
+            activity,
+            project_id,
+            lambda org: None if org is None else element_partners.get(id(org)),
+            [
+                {
+                    "kind": w.kind,
+                    "message": w.message,
+                    "element": w.element,
+                    "line": w.line,
+                    "file_name": self.file_name,
+                }
+                for w in warnings
+            ],
+            replace=not self.fresh,
+        )
+        activity.warnings = warnings
+        if self.batch.size >= BATCH_ROWS:
+            await self.flush()
         return outcome, []
+
+    async def _element_partners(self, activity: Activity) -> dict[int, int]:
+        """The partners the transactions and planned disbursements name, by the id of the
+        ``OrgRef`` naming them (matched as participating organisations are)."""
+        found: dict[int, int] = {}
+        items: list[Transaction | PlannedDisbursement] = [
+            *activity.transactions,
+            *activity.planned_disbursements,
+        ]
+        for item in items:
+            for org in (item.provider, item.receiver):
+                organisation = _organisation(org)
+                if org is not None and organisation is not None:
+                    found[id(org)] = await self._partner_id(organisation, activity)
+        return found
 
     async def _existing_project(
         self, activity: Activity
@@ -215,6 +342,30 @@ class ActivityWriter:
             "status_derived": a.status_derived,
             "duration_months": a.duration_months,
             **_money("budget_amount", "budget_currency", a.budget),
+            "iati_version": a.iati_version,
+            "iati_digest": a.digest,
+            "last_updated_datetime": a.last_updated,
+            "lang": a.lang,
+            "default_currency": a.default_currency,
+            "hierarchy": a.hierarchy,
+            "humanitarian": a.humanitarian,
+            "budget_not_provided": a.budget_not_provided,
+            "linked_data_uri": a.linked_data_uri,
+            "title_narratives": narratives_json(a.title_narratives),
+            "collaboration_type": a.collaboration_type,
+            "default_flow_type": a.default_flow_type,
+            "default_finance_type": a.default_finance_type,
+            "default_aid_types": [
+                {"vocabulary": c.vocabulary, "code": c.code} for c in a.default_aid_types
+            ],
+            "default_tied_status": a.default_tied_status,
+            "activity_scope": a.activity_scope,
+            "capital_spend": a.capital_spend,
+            "conditions_attached": a.conditions_attached,
+            "country_budget_items_vocabulary": a.country_budget_items_vocabulary,
+            "crs_add": a.crs_add,
+            "fss": a.fss,
+            **_reporting_org(a.reporting_org),
         }
         for name in ("planned_start", "planned_end", "actual_start", "actual_end"):
             d = a.dates.get(name)
@@ -224,30 +375,42 @@ class ActivityWriter:
         return values
 
     async def _partner_id(self, o: Organisation, activity: Activity) -> int:
-        """The partner a file names: by IATI identifier; else by the code the service's own
-        extension gives; else by name, among partners without a different identifier (and
-        then the partner gains the identifier, so the next file finds it by that)."""
+        """The partner a file names (``iati.organisations``): by a registered identifier;
+        else by the code the service's own extension gives; a publisher's local ref by
+        itself, its name and that publisher, or by its name alone among partners known only
+        by name (a seeded partner); no ref, by name, among partners without a different
+        identifier (a registered identifier then becomes the partner's, so the
+        next file finds it by that)."""
+        registered = o.ref if o.ref and is_registered(o.ref) else None
+        local = o.ref if o.ref and registered is None else None
+        publisher = _publisher(activity)
         named = self.partners_by_name.get(o.name.casefold(), [])
-        found = (
-            (self.partners_by_ref.get(o.ref) if o.ref else None)
-            or (self.partners_by_code.get(o.code) if o.code else None)
-            or next((r for r in named if r["iati_identifier"] in (None, o.ref)), None)
-        )
-        if found is not None and o.ref and found["iati_identifier"] is None:
+        if local is not None:
+            found = self.partners_by_local.get((publisher, local, o.name.casefold())) or next(
+                (r for r in named if r["iati_identifier"] is None and r["local_ref"] is None),
+                None,
+            )
+        else:
+            found = (
+                (self.partners_by_ref.get(registered) if registered else None)
+                or (self.partners_by_code.get(o.code) if o.code else None)
+                or next((r for r in named if r["iati_identifier"] in (None, registered)), None)
+            )
+        if found is not None and registered and found["iati_identifier"] is None:
             # Found by name: the file tells the partner's identifier, which it lacked.
             found = await writes.update(
                 self.conn,
                 q.partner,
                 found["id"],
                 found["version"],
-                {"iati_identifier": o.ref},
+                {"iati_identifier": registered},
                 key_name=self.key_name,
             )
             self.changed = True
             self._remember(found)
         if found is not None:
             return int(found["id"])
-        code = o.code or _slug(o.acronym or o.ref or o.name)
+        code = o.code or _slug(o.acronym or registered or o.name)
         base, n = code, 1
         while code in self.partners_by_code:
             n += 1
@@ -260,7 +423,9 @@ class ActivityWriter:
                 "name": o.name,
                 "acronym": o.acronym,
                 "kind": o.kind or PartnerKind.OTHER,
-                "iati_identifier": o.ref,
+                "iati_identifier": registered,
+                "local_ref": local,
+                "publisher_ref": publisher if local is not None else None,
             },
             key_name=self.key_name,
         )
@@ -293,8 +458,24 @@ class ActivityWriter:
             )
             self.themes.add(slug)
 
-    async def _sync_links(self, a: Activity, project_id: int) -> None:
-        partner_ids = [await self._partner_id(link.organisation, a) for link in a.partners]
+    async def _reporter_id(self, activity: Activity, partner_ids: list[int]) -> int | None:
+        """The reporting organisation's partner: the participating one it is (reading lists
+        it among them), else matched on its own."""
+        reporter = activity.reporting_org
+        if reporter is None:
+            return None
+        for link, partner_id in zip(activity.partners, partner_ids, strict=True):
+            if link.organisation is reporter:
+                return partner_id
+        for link, partner_id in zip(activity.partners, partner_ids, strict=True):
+            o = link.organisation
+            if (reporter.ref and o.ref == reporter.ref) or (
+                not reporter.ref and o.name == reporter.name
+            ):
+                return partner_id
+        return await self._partner_id(reporter, activity)
+
+    async def _sync_links(self, a: Activity, project_id: int, partner_ids: list[int]) -> None:
         partners = [
             _Wanted(
                 (partner_id, link.role),
@@ -302,19 +483,31 @@ class ActivityWriter:
                     "partner_id": partner_id,
                     "role": link.role,
                     **_money("amount", "currency", link.amount),
+                    "ref": link.organisation.ref,
+                    "type": link.organisation.type,
+                    "activity_id": link.activity_id,
+                    "crs_channel_code": link.crs_channel_code,
+                    "narratives": narratives_json(link.organisation.narratives),
+                    "position": i,
                 },
                 link.sources,
             )
-            for partner_id, link in zip(partner_ids, a.partners, strict=True)
+            for i, (partner_id, link) in enumerate(zip(partner_ids, a.partners, strict=True))
         ]
         await self._sync(q.project_partner, project_id, partners, ("partner_id", "role"), a)
         countries = [
             _Wanted(
                 (c.code, c.role),
-                {"country_code": c.code, "role": c.role, "percentage": c.percentage},
+                {
+                    "country_code": c.code,
+                    "role": c.role,
+                    "percentage": c.percentage,
+                    "narratives": narratives_json(c.narratives),
+                    "position": i,
+                },
                 c.sources,
             )
-            for c in a.countries
+            for i, c in enumerate(a.countries)
         ]
         await self._sync(q.project_country, project_id, countries, ("country_code", "role"), a)
         await self._sync(
@@ -490,6 +683,36 @@ class ActivityWriter:
 
 
 _CITED = {"project_partner", "project_country", "beneficiary_group", "outcome"}
+
+
+def _publisher(activity: Activity) -> str:
+    """Whose local refs these are: the reporting organisation, by ref or else by name."""
+    reporter = activity.reporting_org
+    if reporter is None:
+        return ""
+    return reporter.ref or reporter.name
+
+
+def _organisation(org: OrgRef | None) -> Organisation | None:
+    """A provider or receiver organisation as a partner to match, if it names one."""
+    if org is None or (org.ref is None and org.name is None):
+        return None
+    return Organisation(
+        name=org.name or org.ref or "",
+        ref=org.ref,
+        kind=ORGANISATION_TYPES.get(org.type or ""),
+        type=org.type,
+        narratives=org.narratives,
+    )
+
+
+def _reporting_org(o: Organisation | None) -> dict[str, Any]:
+    return {
+        "reporting_org_ref": None if o is None else o.ref,
+        "reporting_org_type": None if o is None else o.type,
+        "reporting_org_secondary_reporter": None if o is None else o.secondary_reporter,
+        "reporting_org_narratives": None if o is None else narratives_json(o.narratives),
+    }
 
 
 def _differs(row: RowMapping, values: Mapping[str, Any]) -> bool:

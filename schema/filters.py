@@ -158,6 +158,31 @@ class ProjectFilter:
         default=None,
         description="Created or changed at or after this time (deletions: see `changes`).",
     )
+    sectors: "SectorFilter | None" = strawberry.field(
+        default=None,
+        description="The project has an IATI sector with one of these codes (see "
+        "`SectorFilter`); not the built-in dataset's themes (`themes`).",
+    )
+    regions: list[str] | None = strawberry.field(
+        default=None,
+        description="The project is linked to one of these regions: an IATI recipient-region "
+        "code of any vocabulary (289, 1029) or a region of the built-in dataset (ASEAN).",
+    )
+    policy_marker: "PolicyMarkerFilter | None" = strawberry.field(
+        default=None,
+        description="The project has an IATI policy marker with one of these codes (and, if "
+        "given, of one of these significances).",
+    )
+    humanitarian: bool | None = strawberry.field(
+        default=None,
+        description="true: the IATI activity or one of its transactions is flagged "
+        "humanitarian; false: neither is (a project no IATI file describes is not).",
+    )
+    transactions: "TransactionCondition | None" = strawberry.field(
+        default=None,
+        description="The project has an IATI transaction of one of these types, dated in "
+        "one of these years (both, when both are given).",
+    )
     and_: list["ProjectFilter"] | None = strawberry.field(
         name="and", default=None, description="Every one of these filters holds too."
     )
@@ -166,6 +191,89 @@ class ProjectFilter:
     )
     not_: "ProjectFilter | None" = strawberry.field(
         name="not", default=None, description="This filter does not hold."
+    )
+
+
+@strawberry.input(description="IATI sectors a project must have one of.")
+class SectorFilter:
+    codes: list[str] = strawberry.field(
+        description="Sector codes, of any vocabulary (15170, 5.2); a DAC 3-digit category "
+        "code (151) also matches the DAC 5-digit codes in it (15110...15190)."
+    )
+    vocabulary: str | None = strawberry.field(
+        default=None,
+        description="Only sectors of this SectorVocabulary code (1 DAC 5-digit, 2 DAC 3-digit, "
+        "7 SDG goal, 8 SDG target...); null: any.",
+    )
+
+
+@strawberry.input(description="IATI policy markers a project must have one of.")
+class PolicyMarkerFilter:
+    codes: list[str] = strawberry.field(
+        description="PolicyMarker codes: 1 Gender equality, 2 Aid to environment, 7 Climate "
+        "change mitigation..."
+    )
+    significance: list[str] | None = strawberry.field(
+        default=None,
+        description="PolicySignificance codes the marker must have (1 significant, 2 principal "
+        "objective...); null: any.",
+    )
+
+
+@strawberry.input(description="An IATI transaction a project must have.")
+class TransactionCondition:
+    types: list[str] | None = strawberry.field(
+        default=None,
+        description="TransactionType codes (2 Outgoing Commitment, 3 Disbursement, "
+        "4 Expenditure...); null: any.",
+    )
+    years: list[int] | None = strawberry.field(
+        default=None, description="Calendar years of the transaction date; null: any."
+    )
+
+
+_CODE_LIMIT = 100
+"""The longest code a classification filter takes (vocabulary 99 codes are the publisher's)."""
+
+
+def _codes(values: Sequence[str] | None, at: str) -> tuple[str, ...] | None:
+    for value in values or ():
+        if not value or len(value) > _CODE_LIMIT:
+            raise bad_user_input(
+                f"A code must have 1 to {_CODE_LIMIT} characters: {value[:20]!r}.", argument=at
+            )
+    return _tuple(values)
+
+
+def _year_list(values: Sequence[int] | None, at: str) -> tuple[int, ...] | None:
+    for value in values or ():
+        if not 1 <= value <= 9999:
+            raise bad_user_input(f"{value} is not a year.", argument=at)
+    return _tuple(values)
+
+
+def _sectors(value: SectorFilter | None, at: str) -> c.SectorCriteria | None:
+    if value is None:
+        return None
+    codes = _codes(value.codes, f"{at}.codes") or ()
+    _codes(None if value.vocabulary is None else [value.vocabulary], f"{at}.vocabulary")
+    return c.SectorCriteria(codes=codes, vocabulary=value.vocabulary)
+
+
+def _policy_marker(value: PolicyMarkerFilter | None, at: str) -> c.PolicyMarkerCriteria | None:
+    if value is None:
+        return None
+    return c.PolicyMarkerCriteria(
+        codes=_codes(value.codes, f"{at}.codes") or (),
+        significances=_codes(value.significance, f"{at}.significance"),
+    )
+
+
+def _transactions(value: TransactionCondition | None, at: str) -> c.TransactionCriteria | None:
+    if value is None:
+        return None
+    return c.TransactionCriteria(
+        types=_codes(value.types, f"{at}.types"), years=_year_list(value.years, f"{at}.years")
     )
 
 
@@ -460,6 +568,11 @@ def project_criteria(value: ProjectFilter | None, at: str = "filter") -> c.Proje
         budget=_money_range(value.budget, f"{at}.budget"),
         search=_search(value.search, f"{at}.search"),
         updated_since=value.updated_since,
+        sectors=_sectors(value.sectors, f"{at}.sectors"),
+        region_codes=_codes(value.regions, f"{at}.regions"),
+        policy_marker=_policy_marker(value.policy_marker, f"{at}.policyMarker"),
+        humanitarian=value.humanitarian,
+        transactions=_transactions(value.transactions, f"{at}.transactions"),
         all_of=tuple(project_criteria(x, f"{at}.and") for x in value.and_ or ()),
         any_of=None
         if value.or_ is None

@@ -9,10 +9,12 @@ from sqlmodel import SQLModel
 from strawberry.dataloader import DataLoader
 
 from db import conditions, keyset, queries, tables
+from db.codelists import CodeInfo, codes_by_key
 from db.criteria import ProjectCriteria
 from db.enums import PartnerRole
 from db.tables.citations import CITED_RECORDS
 from schema.project_pages import project_conditions
+from schema.types.budget import Budget
 from schema.types.common import Source
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner, PartnerFact
@@ -20,9 +22,16 @@ from schema.types.programme import Programme, ProgrammePartner
 from schema.types.project import Project, ProjectCountry, ProjectPartner
 from schema.types.reference import Country, Region, Theme
 from schema.types.results import BeneficiaryGroup, Outcome
+from schema.types.transaction import Transaction
 
 if TYPE_CHECKING:
     from schema.context import Context
+
+
+def _row(row: RowMapping) -> RowMapping:
+    """Rows the resolvers convert themselves, with what their parent knows (its language)."""
+    return row
+
 
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
@@ -107,12 +116,47 @@ class Loaders:
             queries.load_parties_by_agreement, Partner.from_row
         )
         self.countries_by_fact = self._grouped(queries.load_countries_by_fact, Country.from_row)
+        self.region = self._by_key(tables.Region, Region.from_row, "code")
+        self.transaction = self._activity_by_id(tables.ActivityTransaction, Transaction.from_row)
+        self.budget = self._activity_by_id(tables.ActivityBudget, Budget.from_row)
+        self.activity_warnings = self._children(tables.ActivityWarning, "project_id", _row)
+        self.code: DataLoader[tuple[str, str], CodeInfo | None] = DataLoader(load_fn=self._codes)
+        self._activity_rows: dict[tuple[str, str], DataLoader[Any, list[RowMapping]]] = {}
         self._matching: dict[tuple[str, ProjectCriteria], DataLoader[Any, list[Any]]] = {}
         self._pages: dict[tuple[Any, ...], DataLoader[Any, Any]] = {}
         self.sources: dict[str, DataLoader[int, list[Source]]] = {
             column: self._grouped(self._citations_of(column), Source.from_row)
             for column in CITED_RECORDS
         }
+
+    def activity_rows(
+        self, model: str, column: str = "project_id"
+    ) -> DataLoader[Any, list[RowMapping]]:
+        """Rows of an IATI ``activity_*`` table (named by its class, ``ActivitySector``) by
+        their parent, each with the activity's default language: one loader per table and
+        parent column in a request, so every parent's rows come in one statement."""
+        key = (model, column)
+        if key not in self._activity_rows:
+            table: type[SQLModel] = getattr(tables, model)
+
+            async def query(conn: AsyncConnection, keys: Sequence[Any]) -> queries.Grouped:
+                return await queries.load_activity_rows(conn, table, column, keys)
+
+            self._activity_rows[key] = self._grouped(query, _row)
+        return self._activity_rows[key]
+
+    async def _codes(self, keys: list[tuple[str, str]]) -> list[CodeInfo | None]:
+        found = await self._ctx.read(codes_by_key, keys)
+        return [found.get(key) for key in keys]
+
+    def _activity_by_id(
+        self, model: type[SQLModel], convert: Callable[[RowMapping], T]
+    ) -> DataLoader[Any, T | None]:
+        async def batch(keys: list[Any]) -> list[T | None]:
+            rows = await self._ctx.read(queries.load_activity_rows_by_id, model, keys)
+            return [convert(rows[k]) if k in rows else None for k in keys]
+
+        return DataLoader(load_fn=batch)
 
     def projects_matching(
         self, relation: str, criteria: ProjectCriteria

@@ -16,12 +16,14 @@ from db.bounds import record_id
 from schema.changes import Change
 from schema.errors import bad_user_input, not_found
 from schema.info import Info
+from schema.types.budget import Budget
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner, PartnerFact
 from schema.types.programme import Programme
 from schema.types.project import Project
 from schema.types.reference import Country, Theme
 from schema.types.results import BeneficiaryGroup, Outcome
+from schema.types.transaction import Transaction
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
     t.__name__: t
@@ -37,6 +39,8 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
         Country,
         Theme,
         Change,
+        Transaction,
+        Budget,
     )
 }
 _TEXT_IDS = {"Country", "Theme"}

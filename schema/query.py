@@ -235,12 +235,24 @@ class Query:
     changes: Connection[Change] = changes
 
     @strawberry.field(
-        description="All countries, by name.",
+        description="Every country of the IATI Country codelist, by name (withdrawn codes "
+        "such as AN included, since old files use them): the codes a project, a filter or an "
+        "IATI file may name. `withProjects: true` keeps those a project works in or with.",
         permission_classes=[CanRead],
         directives=at_most(COUNTRIES),
     )
-    async def countries(self, info: Info) -> list[Country]:
-        rows = await info.context.read(queries.list_rows, tables.Country, "name")
+    async def countries(
+        self,
+        info: Info,
+        with_projects: Annotated[
+            bool,
+            strawberry.argument(
+                description="Only the countries at least one project links to (as recipient "
+                "or participant)."
+            ),
+        ] = False,
+    ) -> list[Country]:
+        rows = await info.context.read(queries.list_countries, with_projects=with_projects)
         return [Country.from_row(row) for row in rows]
 
     @strawberry.field(

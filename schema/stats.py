@@ -17,7 +17,8 @@ from schema.filters import (
     project_criteria,
 )
 from schema.info import Info
-from schema.types.common import Money, plain_decimal
+from schema.types.common import plain_decimal
+from schema.types.money import Money
 
 described_enum(
     ProjectGrouping,

@@ -1,4 +1,5 @@
-"""Seed the built-in dataset: insert what is missing, never overwrite.
+"""Seed the built-in dataset: insert what is missing, never overwrite (but fill in what the
+dataset owns on the country and region rows the codelist migration made).
 
 Every row is inserted with ``ON CONFLICT DO NOTHING`` on its stable key (a code, an ISO code,
 a slug, or the natural key of a link), so running the loader twice changes nothing and a
@@ -71,6 +72,30 @@ class _Seeder:
             count = result.rowcount
         self.inserted[table.name] = self.inserted.get(table.name, 0) + count
 
+    async def fill(self, model: type[SQLModel], rows: Sequence[Row], key: str) -> None:
+        """Insert rows, or fill the columns the dataset owns on rows another source made (the
+        countries and regions migration 0008 creates from the IATI codelists); a row that
+        already says what the dataset says is left alone and not counted."""
+        table = table_of(model)
+        count = 0
+        if rows:
+            columns = list(dict.fromkeys(k for row in rows for k in row))
+            values = [{c: row.get(c) for c in columns} for row in rows]
+            upsert = insert(table).values(values)
+            owned = [c for c in columns if c != key]
+            count = (
+                await self.conn.execute(
+                    upsert.on_conflict_do_update(
+                        index_elements=[key],
+                        set_={c: upsert.excluded[c] for c in owned},
+                        where=sa.tuple_(*(table.c[c] for c in owned)).is_distinct_from(
+                            sa.tuple_(*(upsert.excluded[c] for c in owned))
+                        ),
+                    )
+                )
+            ).rowcount
+        self.inserted[table.name] = self.inserted.get(table.name, 0) + count
+
     async def ids(self, model: type[SQLModel], *key: str) -> dict[Any, int]:
         table = table_of(model)
         columns = [table.c[k] for k in key]
@@ -105,8 +130,8 @@ async def seed_dataset(conn: AsyncConnection, data: Dataset) -> dict[str, int]:
         ],
     )
     s.documents = await s.ids(SourceDocument, "file_name")
-    await s.insert(Country, [c.model_dump() for c in data.countries])
-    await s.insert(Region, [r.model_dump() for r in data.regions])
+    await s.fill(Country, [c.model_dump() for c in data.countries], "code")
+    await s.fill(Region, [r.model_dump() for r in data.regions], "code")
     await s.insert(Theme, [t.model_dump() for t in data.themes])
 
     partners: dict[str, int] = {}

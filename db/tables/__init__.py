@@ -33,6 +33,7 @@ from db.tables.activity_results import (
     ActivityResult,
 )
 from db.tables.citations import Citation, SourceDocument
+from db.tables.codelists import Codelist, CodelistCode
 from db.tables.funding import (
     Agreement,
     AgreementParty,
@@ -86,6 +87,8 @@ __all__ = [
     "Change",
     "ChangeCounter",
     "Citation",
+    "Codelist",
+    "CodelistCode",
     "Contribution",
     "Country",
     "Outcome",

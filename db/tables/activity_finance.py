@@ -53,7 +53,7 @@ class ActivityTransaction(SQLModel, table=True):
     transaction_type: str = Field(description="TransactionType code (1 Incoming Funds...)")
     transaction_date: date
     value: Decimal = Field(sa_type=IATI_MONEY)
-    currency: str | None = Field(default=None, max_length=3)
+    currency: str | None = Field(default=None, description="as written (ISO 4217)")
     value_date: date | None = None
     description: list[dict[str, Any]] | None = Field(
         default=None, sa_column=narratives_column("description")
@@ -120,7 +120,7 @@ class ActivityBudget(SQLModel, table=True):
     period_start: date
     period_end: date
     value: Decimal = Field(sa_type=IATI_MONEY)
-    currency: str | None = Field(default=None, max_length=3)
+    currency: str | None = Field(default=None, description="as written (ISO 4217)")
     value_date: date | None = None
     created_at: datetime | None = Field(default=None, sa_column=created_at_column())
     updated_at: datetime | None = Field(default=None, sa_column=updated_at_column())
@@ -142,7 +142,7 @@ class ActivityPlannedDisbursement(SQLModel, table=True):
     period_start: date
     period_end: date | None = None
     value: Decimal = Field(sa_type=IATI_MONEY)
-    currency: str | None = Field(default=None, max_length=3)
+    currency: str | None = Field(default=None, description="as written (ISO 4217)")
     value_date: date | None = None
     provider_org_ref: str | None = None
     provider_org_type: str | None = None

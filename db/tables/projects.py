@@ -126,13 +126,18 @@ class Project(SQLModel, table=True):
     )
     iati_identifier: str | None = Field(default=None, unique=True)
     iati_version: str | None = Field(default=None, description="the version of the file read")
+    iati_digest: str | None = Field(
+        default=None,
+        description="SHA-256 of the activity's canonical XML as last imported: the same "
+        "activity imported again is unchanged without comparing its rows",
+    )
     last_updated_datetime: datetime | None = Field(
         default=None,
         sa_type=sa.DateTime(timezone=True),
         description="the activity's @last-updated-datetime: which of two files is newer",
     )
     lang: str | None = Field(default=None, description="@xml:lang: the default language")
-    default_currency: str | None = Field(default=None, max_length=3)
+    default_currency: str | None = None
     hierarchy: int | None = None
     humanitarian: bool | None = None
     budget_not_provided: str | None = Field(default=None, description="BudgetNotProvided code")

@@ -1,4 +1,9 @@
-"""Reference data keyed by public codes: ISO 3166-1 countries, regions, themes."""
+"""Reference data keyed by public codes: ISO 3166-1 countries, regions, themes.
+
+Migration 0008 makes a row for every country of the IATI Country codelist and every region of
+its Region codelist (named as the codelists name them); the seed fills what it owns on the
+dataset's countries: their common, official and alternative names and their UN region.
+"""
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -12,9 +17,7 @@ class Country(SQLModel, table=True):
     name: str
     official_name: str | None = None
     region: str | None = Field(
-        default=None,
-        description="UN M49 region, e.g. Asia, Africa; null for a country only an IATI file "
-        "named, until the seed or a codelist says",
+        default=None, description="UN M49 region, e.g. Asia, Africa; null where none is stated"
     )
     alternative_names: list[str] = Field(
         default_factory=list,

@@ -92,10 +92,26 @@ def money(amount: str, currency: str, qualifier: str) -> Rule:
             "amount": as_text(row.c[amount]),
             "currency": row.c[currency],
             "qualifier": row.c[qualifier],
+            "value_date": sa.null(),
         }
         return _value_object(
             compiler, request, values, row.c[amount], row.c[currency], row.c[qualifier]
         )
+
+    return rule
+
+
+def iati_money(amount: str, currency: str, value_date: str = "value_date") -> Rule:
+    """``Money.iati``: an IATI value, exact, with its value date; null without a currency."""
+
+    def rule(compiler: Compiler, row: FromClause, request: Request) -> Json:
+        values: Values = {
+            "amount": as_text(row.c[amount]),
+            "currency": row.c[currency],
+            "qualifier": sa.literal("EXACT"),
+            "value_date": row.c[value_date],
+        }
+        return _value_object(compiler, request, values, row.c[amount], row.c[currency])
 
     return rule
 

@@ -16,10 +16,12 @@ from typing import Annotated, Any
 import pycountry
 import sqlalchemy as sa
 import strawberry
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import queries as q
 from db import writes
+from db.codelists import known_codes_of
 from schema.descriptions import described
 from schema.info import Info
 from schema.mutations.inputs import ID_TO_WRITE, UPDATE_INPUT, VERSION_READ, WRITE_INPUT, given
@@ -34,12 +36,19 @@ MAX_DECIMAL_PLACES = 6
 """IATI values are ``xsd:decimal`` with no stated scale; six places hold every currency's
 minor unit and more, and bound what one value may store."""
 
-TRANSACTION_TYPES = {str(code) for code in range(1, 14)}
-"""The TransactionType codelist: 1 Incoming Funds … 13 Incoming Pledge."""
-BUDGET_TYPES = {"1", "2"}
-"""BudgetType: 1 Original, 2 Revised."""
-BUDGET_STATUSES = {"1", "2"}
-"""BudgetStatus: 1 Indicative, 2 Committed."""
+CODELISTS = {
+    "transaction_type": "TransactionType",
+    "flow_type": "FlowType",
+    "finance_type": "FinanceType",
+    "tied_status": "TiedStatus",
+    "disbursement_channel": "DisbursementChannel",
+    "type": "OrganisationType",
+}
+"""The codelist each coded field of a transaction (and of its organisations) takes."""
+BUDGET_CODELISTS = {"type": "BudgetType", "status": "BudgetStatus"}
+
+Coded = list[tuple[str, str, str]]
+"""(input path, codelist, code) of every code an input names, checked in one statement."""
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -64,7 +73,8 @@ TRANSACTION_FIELDS = {
     "version": VERSION_READ,
     "project_id": "The global id of the project the transaction is of.",
     "transaction_type": "IATI TransactionType code: 1 Incoming Funds, 2 Outgoing Commitment, "
-    "3 Disbursement, 4 Expenditure … 13 Incoming Pledge; another is UNKNOWN_CODE.",
+    "3 Disbursement, 4 Expenditure … 13 Incoming Pledge. A code no bundled codelist holds is "
+    "UNKNOWN_CODE, for this and every other code.",
     "transaction_date": "YYYY-MM-DD: when it took place.",
     "value": "How much, in which currency, at which value date.",
     "ref": "The publisher's own reference for it.",
@@ -202,13 +212,16 @@ def iso_date(value: str | None, problems: Problems, path: str) -> date | None:
     return None
 
 
-def _code(value: str | None, known: set[str], problems: Problems, path: str) -> None:
-    if value is not None and value not in known:
-        problems.add(
-            path,
-            "UNKNOWN_CODE",
-            f"{value[:20]!r} is not one of {', '.join(sorted(known, key=int))}.",
-        )
+async def check_codes(conn: AsyncConnection, coded: Coded, problems: Problems) -> None:
+    """Every code against its codelist (withdrawn codes are accepted, as old files use
+    them): the API takes what the IATI codelists hold, where the import keeps a code it does
+    not know with a warning."""
+    if not coded:
+        return
+    known = await known_codes_of(conn, sorted({codelist for _, codelist, _ in coded}))
+    for path, codelist, value in coded:
+        if value not in known[codelist]:
+            problems.add(path, "UNKNOWN_CODE", f"{value[:20]!r} is not a {codelist} code.")
 
 
 def _required(value: object, problems: Problems, path: str) -> None:
@@ -240,11 +253,13 @@ def value_columns(value: IatiValueInput, problems: Problems, path: str) -> dict[
 
 
 def org_columns(
-    side: str, org: TransactionOrgInput | None, problems: Problems, path: str
+    side: str, org: TransactionOrgInput | None, problems: Problems, coded: Coded, path: str
 ) -> dict[str, Any]:
     partner_id = None
     if org is not None and org.partner_id is not None:
         partner_id = problems.global_id(org.partner_id, "Partner", f"{path}.partnerId")
+    if org is not None and org.type is not None:
+        coded.append((f"{path}.type", "OrganisationType", org.type))
     return {
         f"{side}_org_ref": None if org is None else org.ref,
         f"{side}_org_type": None if org is None else org.type,
@@ -254,13 +269,17 @@ def org_columns(
     }
 
 
-def transaction_columns(values: dict[str, Any], problems: Problems, path: str) -> dict[str, Any]:
+def transaction_columns(
+    values: dict[str, Any], problems: Problems, coded: Coded, path: str
+) -> dict[str, Any]:
     columns: dict[str, Any] = {}
     for name, value in values.items():
         at = f"{path}.{_camel(name)}"
-        if name == "transaction_type":
-            _required(value, problems, at)
-            _code(value, TRANSACTION_TYPES, problems, at)
+        if name in CODELISTS:
+            if name == "transaction_type":
+                _required(value, problems, at)
+            if value is not None:
+                coded.append((at, CODELISTS[name], value))
             columns[name] = value
         elif name == "transaction_date":
             _required(value, problems, at)
@@ -270,7 +289,7 @@ def transaction_columns(values: dict[str, Any], problems: Problems, path: str) -
             if value is not None:
                 columns |= value_columns(value, problems, at)
         elif name in ("provider_org", "receiver_org"):
-            columns |= org_columns(name.removesuffix("_org"), value, problems, at)
+            columns |= org_columns(name.removesuffix("_org"), value, problems, coded, at)
         elif name == "description":
             columns[name] = _narratives(value)
         elif name == "recipient_country":
@@ -282,13 +301,16 @@ def transaction_columns(values: dict[str, Any], problems: Problems, path: str) -
     return columns
 
 
-def budget_columns(values: dict[str, Any], problems: Problems, path: str) -> dict[str, Any]:
+def budget_columns(
+    values: dict[str, Any], problems: Problems, coded: Coded, path: str
+) -> dict[str, Any]:
     columns: dict[str, Any] = {}
     for name, value in values.items():
         at = f"{path}.{_camel(name)}"
-        if name in ("type", "status"):
+        if name in BUDGET_CODELISTS:
             _required(value, problems, at)
-            _code(value, BUDGET_TYPES if name == "type" else BUDGET_STATUSES, problems, at)
+            if value is not None:
+                coded.append((at, BUDGET_CODELISTS[name], value))
             columns[name] = value
         elif name in ("period_start", "period_end"):
             _required(value, problems, at)
@@ -371,22 +393,25 @@ async def create_transaction(
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     values = given(input)
     values.pop("project_id")
-    columns = transaction_columns(values, problems, "input")
+    coded: Coded = []
+    columns = transaction_columns(values, problems, coded, "input")
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
         await _project_exists(conn, project_id, problems)
         await _partners_exist(conn, columns, problems)
+        await check_codes(conn, coded, problems)
         if project_id is not None and not problems.found:
             await complete_value(conn, project_id, columns, columns, "transaction_date", problems)
         problems.raise_if_any()
         assert project_id is not None
         position = await _next_position(conn, q.activity_transaction, project_id)
-        return await writes.create(
+        row = await writes.create(
             conn,
             q.activity_transaction,
             {**columns, "project_id": project_id, "position": position},
             key_name=key_name,
         )
+        return await with_language(conn, row)
 
     row = await run_write(info, write)
     return TransactionPayload(transaction=Transaction.from_row(row))
@@ -401,20 +426,23 @@ async def update_transaction(
 ) -> TransactionPayload:
     problems = Problems.checking(input)
     transaction_id, version, values = update_of(problems, input, "Transaction")
-    columns = transaction_columns(values, problems, "input")
+    coded: Coded = []
+    columns = transaction_columns(values, problems, coded, "input")
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
         current = await _current(conn, q.activity_transaction, transaction_id)
         await _partners_exist(conn, columns, problems)
+        await check_codes(conn, coded, problems)
         if current is not None and not problems.found:
             merged = {**current, **columns}
             await complete_value(
                 conn, current["project_id"], merged, columns, "transaction_date", problems
             )
         problems.raise_if_any()
-        return await writes.update(
+        row = await writes.update(
             conn, q.activity_transaction, transaction_id, version, columns, key_name=key_name
         )
+        return await with_language(conn, row)
 
     row = await run_write(info, write)
     return TransactionPayload(transaction=Transaction.from_row(row))
@@ -437,11 +465,13 @@ async def create_budget(
     project_id = problems.global_id(input.project_id, "Project", "input.projectId")
     values = given(input)
     values.pop("project_id")
-    columns = budget_columns(values, problems, "input")
+    coded: Coded = []
+    columns = budget_columns(values, problems, coded, "input")
     _check_period(columns, problems)
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
         await _project_exists(conn, project_id, problems)
+        await check_codes(conn, coded, problems)
         if project_id is not None and not problems.found:
             await complete_value(conn, project_id, columns, columns, "period_start", problems)
         problems.raise_if_any()
@@ -466,10 +496,12 @@ async def update_budget(
 ) -> BudgetPayload:
     problems = Problems.checking(input)
     budget_id, version, values = update_of(problems, input, "Budget")
-    columns = budget_columns(values, problems, "input")
+    coded: Coded = []
+    columns = budget_columns(values, problems, coded, "input")
 
     async def write(conn: AsyncConnection, key_name: str) -> Any:
         current = await _current(conn, q.activity_budget, budget_id)
+        await check_codes(conn, coded, problems)
         if current is not None and not problems.found:
             merged = {**current, **columns}
             _check_period(merged, problems)
@@ -490,6 +522,13 @@ async def delete_budget(
     info: Info, input: Annotated[DeleteInput, strawberry.argument(description=WRITE_INPUT)]
 ) -> DeletePayload:
     return await delete_record(info, input, "Budget", q.activity_budget)
+
+
+async def with_language(conn: AsyncConnection, row: RowMapping) -> dict[str, Any]:
+    """The written row as the read types take it: with its activity's default language
+    (``_lang``, as ``db.queries.load_activity_rows`` adds), the one its narratives are in."""
+    lang = await conn.scalar(sa.select(q.project.c.lang).where(q.project.c.id == row["project_id"]))
+    return {**row, "_lang": lang}
 
 
 async def _current(conn: AsyncConnection, table: sa.Table, record_id: int) -> dict[str, Any] | None:

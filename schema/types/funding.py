@@ -16,10 +16,10 @@ from schema.types.common import (
     SOURCES,
     UPDATED_AT,
     FuzzyDate,
-    Money,
     Source,
     at_most,
 )
+from schema.types.money import Money
 from schema.types.node import Entity
 
 if TYPE_CHECKING:

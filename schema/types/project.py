@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import sqlalchemy as sa
 import strawberry
@@ -33,16 +33,38 @@ from schema.compiled.connections import NodeTable
 from schema.context import load_one
 from schema.info import Info
 from schema.pagination import Connection
+from schema.types.activity import (
+    ActivityWarning,
+    PublisherContact,
+    RelatedActivity,
+    ReportingOrganisation,
+)
+from schema.types.budget import Budget, PlannedDisbursement
+from schema.types.classification import Classifications, PolicyMarker, RegionLink, Sector
 from schema.types.common import (
+    BUDGETS,
+    CLASSIFICATIONS,
     CREATED_AT,
     SOURCES,
+    TRANSACTIONS,
     UPDATED_AT,
     FuzzyDate,
-    Money,
     Source,
+    at_most,
     enum_or_none,
 )
+from schema.types.document import DocumentLink
+from schema.types.location import Location
+from schema.types.money import Money
+from schema.types.narrative import Lang, Narrative, narratives, text_in
 from schema.types.node import Entity
+from schema.types.result import Result
+from schema.types.transaction import (
+    Transaction,
+    TransactionFilter,
+    checked_transaction_filter,
+    transaction_matches,
+)
 
 if TYPE_CHECKING:
     from schema.types.funding import Agreement
@@ -155,14 +177,51 @@ class Project(Entity):
     )
     budget: Money | None = compiled_field(
         money("budget_amount", "budget_currency", "budget_amount_qualifier"),
-        description="The project's total budget in the currency a source states it (IATI "
-        "budget); null when no source gives one, never zero.",
+        description="The project's total budget in one currency, null when none is known, "
+        "never zero. For a project from an IATI file: the total of its budgets of one type "
+        "(the revised ones where it has any, else the original ones; see `budgets`); for "
+        "the built-in dataset, which has no per-period budgets, the budget its source states. "
+        "`projectStats`, the BUDGET ordering and `filter.budget` read this total.",
+    )
+    iati_identifier: str | None = compiled_field(
+        column(),
+        description="The IATI activity identifier (XM-DAC-41302-...); null for a project no "
+        "IATI file describes and the dataset gives none.",
+    )
+    language: str | None = compiled_field(
+        column("lang"),
+        description="The IATI activity's default language (its xml:lang, ISO 639-1): the one "
+        "text fields answer in without `lang:`; null when no IATI file gives one.",
+    )
+    default_currency: str | None = compiled_field(
+        column(),
+        description="The IATI activity's default-currency: the currency of its values that "
+        "name none; null when no IATI file gives one.",
+    )
+    humanitarian: bool | None = compiled_field(
+        column(),
+        description="The IATI activity's @humanitarian flag; null where no file gives one.",
+    )
+    hierarchy: int | None = compiled_field(
+        column(),
+        description="The IATI activity's @hierarchy (1 the top level); null where not given.",
     )
     previous_phase_id: strawberry.Private[int | None]
+    title_raw: strawberry.Private[list[dict[str, Any]] | None]
+    reporting: strawberry.Private[ReportingOrganisation | None]
+    classified: strawberry.Private[Classifications]
 
     @classmethod
     def from_row(cls, row: RowMapping) -> "Project":
         return cls(
+            iati_identifier=row["iati_identifier"],
+            language=row["lang"],
+            default_currency=row["default_currency"],
+            humanitarian=row["humanitarian"],
+            hierarchy=row["hierarchy"],
+            title_raw=row["title_narratives"],
+            reporting=ReportingOrganisation.from_project(row),
+            classified=Classifications.from_row(row),
             version=row["version"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
@@ -311,6 +370,174 @@ class Project(Entity):
     @compiled_field(sources("project_id"), description=SOURCES)
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_id"].load(self.id)
+
+    async def _rows(self, info: Info, model: str) -> list[RowMapping]:
+        return await info.context.loaders.activity_rows(model).load(self.id)
+
+    @strawberry.field(
+        description="The title in every language the IATI file gives; empty for a project no "
+        "file describes (`title` then holds its only title)."
+    )
+    def title_narratives(self) -> list[Narrative]:
+        return narratives(self.title_raw)
+
+    @strawberry.field(
+        description="The title in `lang`, from the IATI file's narratives; null when it has "
+        "none in that language. Without `lang`, the same as `title`.",
+    )
+    def title_in(self, lang: Lang = None) -> str | None:
+        if lang is None:
+            return self.title
+        return text_in(self.title_raw, lang, self.language)
+
+    @strawberry.field(
+        description="The IATI transactions (commitments, disbursements, expenditure, incoming "
+        "funds...), in file order; empty for a project no IATI file describes.",
+        directives=at_most(TRANSACTIONS),
+    )
+    async def transactions(
+        self,
+        info: Info,
+        filter: Annotated[
+            TransactionFilter | None,
+            strawberry.argument(description="Only the transactions meeting every condition."),
+        ] = None,
+    ) -> list[Transaction]:
+        checked_transaction_filter(filter, "filter")
+        found = [Transaction.from_row(row) for row in await self._rows(info, "ActivityTransaction")]
+        return [t for t in found if transaction_matches(t, filter)]
+
+    @strawberry.field(
+        description="The IATI budgets, one per period and type as the file states them (an "
+        "original and a revised budget of one year stay two), in file order. `budget` is "
+        "their total: see there.",
+        directives=at_most(BUDGETS),
+    )
+    async def budgets(self, info: Info) -> list[Budget]:
+        return [Budget.from_row(row) for row in await self._rows(info, "ActivityBudget")]
+
+    @strawberry.field(
+        description="The IATI planned disbursements, in file order.",
+        directives=at_most(BUDGETS),
+    )
+    async def planned_disbursements(self, info: Info) -> list[PlannedDisbursement]:
+        rows = await self._rows(info, "ActivityPlannedDisbursement")
+        return [PlannedDisbursement.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The IATI sectors with their vocabularies and percentages, in file order: "
+        "a classification apart from `themes` (the built-in dataset's subjects).",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def sectors(
+        self,
+        info: Info,
+        vocabulary: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only sectors of this SectorVocabulary code (1 DAC 5-digit, 2 DAC "
+                "3-digit, 8 SDG target...); a sector written without one is vocabulary 1."
+            ),
+        ] = None,
+    ) -> list[Sector]:
+        found = [Sector.from_row(row) for row in await self._rows(info, "ActivitySector")]
+        return [s for s in found if vocabulary is None or s.vocabulary.code == vocabulary]
+
+    @strawberry.field(
+        description="Links to recipient regions with their vocabulary and share: the IATI "
+        "recipient-region elements, then the built-in dataset's regions (which `regions` "
+        "lists).",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def region_links(self, info: Info) -> list[RegionLink]:
+        rows = await self._rows(info, "ActivityRecipientRegion")
+        regions = await info.context.loaders.regions_by_project.load(self.id)
+        return [RegionLink.from_row(row) for row in rows] + [
+            RegionLink.of_dataset(region.code, self.id) for region in regions
+        ]
+
+    @strawberry.field(
+        description="The IATI locations, in file order.", directives=at_most(CLASSIFICATIONS)
+    )
+    async def locations(self, info: Info) -> list[Location]:
+        return [Location.from_row(row) for row in await self._rows(info, "ActivityLocation")]
+
+    @strawberry.field(
+        description="The IATI policy markers, with their significance, in file order.",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def policy_markers(self, info: Info) -> list[PolicyMarker]:
+        rows = await self._rows(info, "ActivityPolicyMarker")
+        return [PolicyMarker.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The IATI document links, in file order.", directives=at_most(CLASSIFICATIONS)
+    )
+    async def documents(self, info: Info) -> list[DocumentLink]:
+        rows = await self._rows(info, "ActivityDocumentLink")
+        return [DocumentLink.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The IATI related activities of every type, in file order; each names "
+        "its project once that is in the service (`previousPhase` and `programmes` are the "
+        "dataset's own links).",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def related_projects(
+        self,
+        info: Info,
+        type: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only relations of this RelatedActivityType code (1 Parent, "
+                "2 Child, 3 Sibling, 4 Co-funded, 5 Third party)."
+            ),
+        ] = None,
+    ) -> list[RelatedActivity]:
+        rows = await self._rows(info, "ActivityRelatedActivity")
+        found = [RelatedActivity.from_row(row) for row in rows]
+        return [r for r in found if type is None or r.type.code == type]
+
+    @strawberry.field(
+        description="The organisation that published the project's IATI file, as the file "
+        "names it; null for a project no IATI file describes."
+    )
+    def reporting_org(self) -> ReportingOrganisation | None:
+        return self.reporting
+
+    @strawberry.field(
+        description="The IATI activity's classifications: default flow, finance and aid "
+        "types, tied status, collaboration type, scope, tags, humanitarian scopes."
+    )
+    def classifications(self) -> Classifications:
+        return self.classified
+
+    @strawberry.field(
+        description="The IATI results as the file nests them (result → indicators → baselines "
+        "and periods → targets and actuals), in file order. `outcomes` is the service's "
+        "summary of the same results: one per indicator, period and set of dimensions.",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def results(self, info: Info) -> list[Result]:
+        return [Result.from_row(row) for row in await self._rows(info, "ActivityResult")]
+
+    @strawberry.field(
+        description="What the IATI rulesets warn about in the activity as last imported "
+        "(a negative budget, percentages not adding up to 100...): imported all the same.",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def warnings(self, info: Info) -> list[ActivityWarning]:
+        loader = info.context.loaders.activity_warnings
+        return [ActivityWarning.from_row(row) for row in await loader.load(self.id)]
+
+    @strawberry.field(
+        description="The contact information the publisher put in its public IATI file for "
+        "this activity (names, e-mails, telephones as written): public there, so public here.",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def publisher_contacts(self, info: Info) -> list[PublisherContact]:
+        rows = await self._rows(info, "ActivityContactInfo")
+        return [PublisherContact.from_row(row) for row in rows]
 
 
 @strawberry.type(description="A partner's role in a project (IATI participating-org).")

@@ -32,8 +32,8 @@ class Country(Entity):
     )
     region: str | None = compiled_field(
         column(),
-        description="UN M49 region; null for a country only an imported IATI file names, "
-        "until the built-in dataset says.",
+        description="UN M49 region (Asia, Africa) as the built-in dataset states it; null for "
+        "the countries only the IATI Country codelist names, which gives no region.",
     )
     alternative_names: list[str] = compiled_field(
         column(),

@@ -1,4 +1,5 @@
-"""The ``coopgraph`` command line: serve, demo, migrate, seed, keys, export-schema, IATI files."""
+"""The ``coopgraph`` command line: serve, demo, migrate, seed, keys, export-schema, IATI
+files, codelists."""
 
 import argparse
 import asyncio
@@ -19,6 +20,7 @@ from db.engine import create_engine
 from db.metadata import table_of
 from db.migrate import hold_setup_lock, upgrade_to_head
 from db.tables import Project
+from service.cli.codelist_commands import add_codelist_commands, run_codelist_command
 from service.cli.demo_command import (
     DemoRefused,
     add_demo_command,
@@ -127,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     add_demo_command(commands)
     add_key_commands(commands)
     add_iati_commands(commands)
+    add_codelist_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -178,6 +181,9 @@ def _run_command(
         status = asyncio.run(run_key_command(url, args))
         if status:
             sys.exit(status)
+    elif args.command == "codelists":
+        asyncio.run(migrate(url))
+        sys.exit(run_codelist_command(url, args))
     elif args.command == "import-iati":
         asyncio.run(migrate(url))
         sys.exit(asyncio.run(run_import(url, args)))

@@ -13,7 +13,7 @@ with its name); the IATI activity statuses 3 Finalisation and 4 Closed become st
 their own; a country only an IATI file names may have no region yet.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -23,7 +23,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -71,7 +71,7 @@ def upgrade() -> None:
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column("value", sa.Numeric(), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("currency", sa.String(), nullable=True),
         sa.Column("value_date", sa.Date(), nullable=True),
         sa.Column(
             "created_at",
@@ -350,7 +350,7 @@ def upgrade() -> None:
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=True),
         sa.Column("value", sa.Numeric(), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("currency", sa.String(), nullable=True),
         sa.Column("value_date", sa.Date(), nullable=True),
         sa.Column("provider_org_ref", sa.String(), nullable=True),
         sa.Column("provider_org_type", sa.String(), nullable=True),
@@ -588,7 +588,7 @@ def upgrade() -> None:
         sa.Column("transaction_type", sa.String(), nullable=False),
         sa.Column("transaction_date", sa.Date(), nullable=False),
         sa.Column("value", sa.Numeric(), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("currency", sa.String(), nullable=True),
         sa.Column("value_date", sa.Date(), nullable=True),
         sa.Column("description", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.Column("provider_org_ref", sa.String(), nullable=True),
@@ -930,11 +930,12 @@ def upgrade() -> None:
         "(publisher_ref IS NULL) = (local_ref IS NULL)",
     )
     op.add_column("project", sa.Column("iati_version", sa.String(), nullable=True))
+    op.add_column("project", sa.Column("iati_digest", sa.String(), nullable=True))
     op.add_column(
         "project", sa.Column("last_updated_datetime", sa.DateTime(timezone=True), nullable=True)
     )
     op.add_column("project", sa.Column("lang", sa.String(), nullable=True))
-    op.add_column("project", sa.Column("default_currency", sa.String(length=3), nullable=True))
+    op.add_column("project", sa.Column("default_currency", sa.String(), nullable=True))
     op.add_column("project", sa.Column("hierarchy", sa.Integer(), nullable=True))
     op.add_column("project", sa.Column("humanitarian", sa.Boolean(), nullable=True))
     op.add_column("project", sa.Column("budget_not_provided", sa.String(), nullable=True))
@@ -1044,6 +1045,7 @@ def downgrade() -> None:
     )
     for column in (
         "iati_version",
+        "iati_digest",
         "last_updated_datetime",
         "lang",
         "default_currency",

@@ -37,12 +37,6 @@ WITHOUT_RULES: dict[str, str] = {
     "Change": "position at keyName recordType type recordId operation recordVersion before after "
     "recordGlobalId",
     "SearchHit": "rank snippet node",
-    # What the transaction and budget mutations answer: read back from the written row.
-    "Transaction": f"version {TIMESTAMPS} ref transactionType transactionDate value currency "
-    "valueDate description providerOrg receiverOrg humanitarian recipientCountry flowType "
-    "financeType tiedStatus disbursementChannel",
-    "TransactionOrg": "ref name type activityId",
-    "Budget": f"version {TIMESTAMPS} type status periodStart periodEnd value currency valueDate",
     "ProjectStats": "total buckets",
     "ProjectBucket": "key label projectCount amounts projectsWithoutAmount people",
     "ContributionStats": "total buckets",

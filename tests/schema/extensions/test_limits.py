@@ -89,10 +89,10 @@ async def test_introspection_can_be_switched_off(conn: AsyncConnection, settings
 async def test_an_unexpected_failure_is_masked_and_names_the_request(
     conn: AsyncConnection, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(*_: object) -> None:
+    async def broken(*_: object, **__: object) -> None:
         raise RuntimeError("password=hunter2 in a connection string")
 
-    monkeypatch.setattr(queries, "list_rows", broken)
+    monkeypatch.setattr(queries, "list_countries", broken)
     context = Context(conn, settings, request_id="req-12345678")
     result = await build_schema().execute("{ countries { code } }", context_value=context)
     assert result.errors is not None

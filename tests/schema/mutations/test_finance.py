@@ -21,9 +21,9 @@ FULL_WIDTH_YEAR = "\uff12\uff10\uff12\uff14-01-01"
 ADMIN = Principal("curator", KeyScope.ADMIN, None)
 CAMEROON = str(GlobalID("Project", "2"))  # funded by KOICA
 TRANSACTION = """
-  id version transactionType transactionDate value currency valueDate description ref
-  providerOrg { ref name type activityId } receiverOrg { ref name activityId }
-  recipientCountry humanitarian flowType
+  id version type { code } date value { amount currency valueDate } description ref
+  providerOrg { ref name type { code } activityId } receiverOrg { ref name activityId }
+  recipientCountryCode humanitarian flowType { code }
 """
 CREATE_TRANSACTION = f"""mutation($input: CreateTransactionInput!) {{
   createTransaction(input: $input) {{ transaction {{ {TRANSACTION} }} }} }}"""
@@ -31,7 +31,7 @@ UPDATE_TRANSACTION = f"""mutation($input: UpdateTransactionInput!) {{
   updateTransaction(input: $input) {{ transaction {{ {TRANSACTION} }} }} }}"""
 DELETE_TRANSACTION = """mutation($input: DeleteInput!) {
   deleteTransaction(input: $input) { deletedId } }"""
-BUDGET = "id version type status periodStart periodEnd value currency valueDate"
+BUDGET = "id version type { code } status { code } periodStart periodEnd value { amount currency valueDate }"
 CREATE_BUDGET = f"""mutation($input: CreateBudgetInput!) {{
   createBudget(input: $input) {{ budget {{ {BUDGET} }} }} }}"""
 UPDATE_BUDGET = f"""mutation($input: UpdateBudgetInput!) {{
@@ -89,16 +89,20 @@ async def test_a_transaction_is_created_updated_and_deleted_with_its_audit(
     assert transaction | {"id": None} == {
         "id": None,
         "version": 1,
-        "transactionType": "3",
-        "transactionDate": "2024-03-15",
-        "value": "1250000.50",
-        "currency": "KRW",
-        "valueDate": "2024-03-15",  # IATI's reading of a value without a value date
+        "type": {"code": "3"},
+        "date": "2024-03-15",
+        # IATI's reading of a value without a value date: the transaction's date.
+        "value": {"amount": "1250000.50", "currency": "KRW", "valueDate": "2024-03-15"},
         "description": "Second instalment",
         "ref": None,
-        "providerOrg": {"ref": "KR-GOV-010", "name": "KOICA", "type": "10", "activityId": None},
+        "providerOrg": {
+            "ref": "KR-GOV-010",
+            "name": "KOICA",
+            "type": {"code": "10"},
+            "activityId": None,
+        },
         "receiverOrg": {"ref": "XM-DAC-41302", "name": "ILO", "activityId": "XM-DAC-41302-CM-1"},
-        "recipientCountry": None,
+        "recipientCountryCode": None,
         "humanitarian": None,
         "flowType": None,
     }
@@ -111,10 +115,9 @@ async def test_a_transaction_is_created_updated_and_deleted_with_its_audit(
             key=ADMIN,
         )
     )["updateTransaction"]["transaction"]
-    assert (updated["version"], updated["value"], updated["valueDate"], updated["ref"]) == (
+    assert (updated["version"], updated["value"], updated["ref"]) == (
         2,
-        "-0.000001",
-        "2024-03-20",
+        {"amount": "-0.000001", "currency": "KRW", "valueDate": "2024-03-20"},
         "c-1",
     )
     assert updated["description"] == "Second instalment"  # left out: left alone
@@ -151,7 +154,9 @@ async def test_an_invalid_transaction_reports_every_problem_and_writes_nothing(
         "value": {"amount": "1.0000001", "currency": "DOLLARS", "valueDate": FULL_WIDTH_YEAR},
         "ref": "r" * 201,
         "recipientCountry": "XX",
-        "providerOrg": {"partnerId": "not an id", "activityId": "a\u200bb"},
+        "providerOrg": {"partnerId": "not an id", "activityId": "a\u200bb", "type": "99"},
+        "flowType": "10",  # ODA: a FlowType code, so no problem
+        "financeType": "999",
     }
     error = _error(await gql(CREATE_TRANSACTION, {"input": bad}, key=ADMIN))
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -166,6 +171,8 @@ async def test_an_invalid_transaction_reports_every_problem_and_writes_nothing(
         ("input.recipientCountry", "INVALID_COUNTRY"),
         ("input.providerOrg.partnerId", "INVALID_ID"),
         ("input.providerOrg.activityId", "INVALID_TEXT"),
+        ("input.providerOrg.type", "UNKNOWN_CODE"),
+        ("input.financeType", "UNKNOWN_CODE"),
     }
     assert await table_digests(conn) == before
 
@@ -180,7 +187,7 @@ async def test_a_value_without_a_currency_takes_the_projects_default(
     ]
     await conn.execute(sa.text("UPDATE project SET default_currency = 'EUR' WHERE id = 2"))
     created = _ok(await gql(CREATE_TRANSACTION, {"input": no_currency}, key=ADMIN))
-    assert created["createTransaction"]["transaction"]["currency"] == "EUR"
+    assert created["createTransaction"]["transaction"]["value"]["currency"] == "EUR"
 
 
 async def test_a_stale_version_is_a_conflict_and_changes_nothing(
@@ -277,13 +284,11 @@ async def test_budgets_per_period_negative_allowed_periods_checked(
     assert created | {"id": None} == {
         "id": None,
         "version": 1,
-        "type": "2",
-        "status": "2",
+        "type": {"code": "2"},
+        "status": {"code": "2"},
         "periodStart": "2024-01-01",
         "periodEnd": "2024-12-31",
-        "value": "-2500.25",
-        "currency": "USD",
-        "valueDate": "2024-01-01",
+        "value": {"amount": "-2500.25", "currency": "USD", "valueDate": "2024-01-01"},
     }
     before = await table_digests(conn)
     error = _error(
@@ -319,10 +324,8 @@ async def test_budgets_per_period_negative_allowed_periods_checked(
             key=ADMIN,
         )
     )["updateBudget"]["budget"]
-    assert (updated["value"], updated["currency"], updated["valueDate"], updated["version"]) == (
-        "100",
-        "EUR",
-        "2024-07-01",
+    assert (updated["value"], updated["version"]) == (
+        {"amount": "100", "currency": "EUR", "valueDate": "2024-07-01"},
         2,
     )
     _ok(await gql(DELETE_BUDGET, {"input": {"id": created["id"], "version": 2}}, key=ADMIN))

@@ -49,12 +49,21 @@ async def test_migrate_then_seed_an_empty_database(
 ) -> None:
     await _run_cli(monkeypatch, empty_database_url, "migrate")
     assert await _scalar(empty_database_url, "SELECT count(*) FROM project") == 0
+    # Before anything is seeded or imported, every code of the codelists is known.
+    assert await _scalar(empty_database_url, "SELECT count(*) FROM codelist") == 70
+    known = "SELECT count(*) FROM codelist_code WHERE codelist = 'Sector' AND code = '15170'"
+    assert await _scalar(empty_database_url, known) == 1
+    assert await _scalar(empty_database_url, "SELECT name FROM country WHERE code = 'TR'") == (
+        "Türkiye"
+    )
     await _run_cli(monkeypatch, empty_database_url, "seed")
     projects = await _scalar(empty_database_url, "SELECT count(*) FROM project")
     assert isinstance(projects, int)
     assert projects >= 16
     assert "seeded" in capsys.readouterr().out
 
+    turkey = "SELECT 'Turkey' = ANY(alternative_names) FROM country WHERE code = 'TR'"
+    assert await _scalar(empty_database_url, turkey) is True
     await _run_cli(monkeypatch, empty_database_url, "seed")
     assert "nothing was missing" in capsys.readouterr().out
     assert await _scalar(empty_database_url, "SELECT count(*) FROM project") == projects

@@ -1,0 +1,180 @@
+"""The rest of an IATI activity the API shows: its reporting organisation, the publisher's
+contact information, its related activities and the warnings its import raised."""
+
+import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+
+from db.enums import ImportWarningKind
+from schema.descriptions import described_enum
+from schema.info import Info
+from schema.types.code import Code, code
+from schema.types.narrative import Lang, Narrative, narratives, text_in
+
+if TYPE_CHECKING:
+    from schema.types.partner import Partner
+    from schema.types.project import Project
+
+described_enum(
+    ImportWarningKind,
+    "What an IATI ruleset warns about in an activity the schema accepts: it is imported all "
+    "the same, with the warning.",
+    NEGATIVE_VALUE="A budget, transaction or planned disbursement of negative value.",
+    PERCENTAGES_NOT_100="The percentages of one vocabulary (sectors, regions, countries) do "
+    "not add up to 100.",
+    BUDGET_PERIOD_OVER_A_YEAR="A budget or planned disbursement period longer than a year.",
+    PERIOD_ENDS_BEFORE_START="A period whose end is before its start.",
+    UNKNOWN_VOCABULARY="A vocabulary the codelists do not have.",
+    UNKNOWN_CODE="A code its codelist does not have: kept as written.",
+    WITHDRAWN_CODE="A code its codelist has withdrawn: kept, old files use them.",
+    UNKNOWN_COUNTRY="A recipient-country code the Country codelist lacks: kept as written.",
+    SEVERAL_CURRENCIES="Values in several currencies where one total was to be made.",
+    NOT_A_NUMBER="A value that should be a number and is not.",
+    OTHER="Anything else the rulesets warn about; the message says what.",
+)
+
+
+def _text(value: list[Narrative], lang: str | None, default: str | None) -> str | None:
+    return text_in([{"lang": n.lang, "text": n.text} for n in value], lang, default)
+
+
+@strawberry.type(
+    description="The organisation that published the activity's IATI file (reporting-org), "
+    "as the file names it: not the service that serves it."
+)
+class ReportingOrganisation:
+    ref: str = strawberry.field(description="Its organisation identifier (XM-DAC-41302).")
+    type: Code | None = strawberry.field(description="An OrganisationType code (40 Multilateral).")
+    secondary_reporter: bool | None = strawberry.field(
+        description="True where it reports an activity another organisation carries out; "
+        "null where the file does not say."
+    )
+    name_narratives: list[Narrative] = strawberry.field(
+        description="Its name in every language the file gives."
+    )
+    partner_id: strawberry.Private[int | None]
+    default_lang: strawberry.Private[str | None]
+
+    @classmethod
+    def from_project(cls, row: RowMapping) -> "ReportingOrganisation | None":
+        if row["reporting_org_ref"] is None:
+            return None
+        return cls(
+            ref=row["reporting_org_ref"],
+            type=code("OrganisationType", row["reporting_org_type"]),
+            secondary_reporter=row["reporting_org_secondary_reporter"],
+            name_narratives=narratives(row["reporting_org_narratives"]),
+            partner_id=row["reporting_org_partner_id"],
+            default_lang=row["lang"],
+        )
+
+    @strawberry.field(description="Its name in `lang`, or the activity's default language.")
+    def name(self, lang: Lang = None) -> str | None:
+        return _text(self.name_narratives, lang, self.default_lang)
+
+    @strawberry.field(description="The partner it was matched to; null when none was.")
+    async def partner(
+        self, info: Info
+    ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")] | None:
+        if self.partner_id is None:
+            return None
+        return await info.context.loaders.partner.load(self.partner_id)
+
+
+@strawberry.type(
+    description="Contact information the publisher put in its public IATI file for the "
+    "activity: public there, so public here, and only under this name."
+)
+class PublisherContact:
+    type: Code | None = strawberry.field(
+        description="A ContactType code: 1 General enquiries, 2 Project management..."
+    )
+    organisation_narratives: list[Narrative] = strawberry.field(
+        description="The organisation's name in every language the file gives."
+    )
+    department_narratives: list[Narrative] = strawberry.field(
+        description="The department, in every language the file gives."
+    )
+    person_name_narratives: list[Narrative] = strawberry.field(
+        description="The person's name, as the publisher wrote it."
+    )
+    job_title_narratives: list[Narrative] = strawberry.field(
+        description="The person's job title, in every language the file gives."
+    )
+    telephones: list[str] = strawberry.field(description="Telephone numbers as written.")
+    emails: list[str] = strawberry.field(description="E-mail addresses as written.")
+    websites: list[str] = strawberry.field(description="Websites as written.")
+    mailing_address_narratives: list[Narrative] = strawberry.field(
+        description="The postal address, in every language the file gives."
+    )
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "PublisherContact":
+        return cls(
+            type=code("ContactType", row["type"]),
+            organisation_narratives=narratives(row["organisation"]),
+            department_narratives=narratives(row["department"]),
+            person_name_narratives=narratives(row["person_name"]),
+            job_title_narratives=narratives(row["job_title"]),
+            telephones=list(row["telephones"]),
+            emails=list(row["emails"]),
+            websites=list(row["websites"]),
+            mailing_address_narratives=narratives(row["mailing_address"]),
+        )
+
+
+@strawberry.type(description="An IATI related-activity: another activity this one relates to.")
+class RelatedActivity:
+    type: Code = strawberry.field(
+        description="A RelatedActivityType code: 1 Parent, 2 Child, 3 Sibling, 4 Co-funded, "
+        "5 Third party."
+    )
+    identifier: str = strawberry.field(description="The related activity's IATI identifier.")
+    related_project_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "RelatedActivity":
+        return cls(
+            type=Code(code=row["type"], codelist="RelatedActivityType"),
+            identifier=row["ref"],
+            related_project_id=row["related_project_id"],
+        )
+
+    @strawberry.field(
+        description="The project holding that identifier, once it is in the service; null "
+        "while it is not (the identifier is kept)."
+    )
+    async def project(
+        self, info: Info
+    ) -> Annotated["Project", strawberry.lazy("schema.types.project")] | None:
+        if self.related_project_id is None:
+            return None
+        return await info.context.loaders.project.load(self.related_project_id)
+
+
+@strawberry.type(
+    description="A warning the import raised about the activity as last imported: what an "
+    "IATI ruleset warns about, where the schema accepts it."
+)
+class ActivityWarning:
+    kind: ImportWarningKind = strawberry.field(description="What kind of warning it is.")
+    message: str = strawberry.field(description="What is wrong, in words.")
+    element: str = strawberry.field(
+        description="The element's path inside the activity (budget/value)."
+    )
+    line: int | None = strawberry.field(description="Its line in the file; null if unknown.")
+    file_name: str | None = strawberry.field(description="The file it was read from.")
+    created_at: datetime.datetime = strawberry.field(description="When the import raised it.")
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "ActivityWarning":
+        return cls(
+            kind=ImportWarningKind(row["kind"]),
+            message=row["message"],
+            element=row["element"],
+            line=row["line"],
+            file_name=row["file_name"],
+            created_at=row["created_at"],
+        )
