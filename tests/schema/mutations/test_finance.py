@@ -31,7 +31,8 @@ UPDATE_TRANSACTION = f"""mutation($input: UpdateTransactionInput!) {{
   updateTransaction(input: $input) {{ transaction {{ {TRANSACTION} }} }} }}"""
 DELETE_TRANSACTION = """mutation($input: DeleteInput!) {
   deleteTransaction(input: $input) { deletedId } }"""
-BUDGET = "id version type { code } status { code } periodStart periodEnd value { amount currency valueDate }"
+BUDGET = """id version type { code } status { code } periodStart periodEnd
+  value { amount currency valueDate }"""
 CREATE_BUDGET = f"""mutation($input: CreateBudgetInput!) {{
   createBudget(input: $input) {{ budget {{ {BUDGET} }} }} }}"""
 UPDATE_BUDGET = f"""mutation($input: UpdateBudgetInput!) {{
