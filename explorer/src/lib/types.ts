@@ -204,6 +204,48 @@ export interface Project {
   outcomes: Outcome[];
   agreements: { id: string; kind: string; title: string; signedOn: FuzzyDate | null; sources: Source[] }[];
   sources: Source[];
+  reportingOrg: { ref: string; name: string | null } | null;
+  transactions: Transaction[];
+  budgets: Budget[];
+}
+
+/** An IATI code with its codelist name (null where the codelist lacks it). */
+export interface Code {
+  code: string;
+  name: string | null;
+}
+
+/** An IATI value: exact, signed, with the date to convert it at. */
+export interface IatiMoney {
+  amount: string;
+  currency: string;
+  valueDate: string | null;
+}
+
+export interface OrganisationReference {
+  ref: string | null;
+  name: string | null;
+  activityId: string | null;
+}
+
+export interface Transaction {
+  id: string;
+  ref: string | null;
+  type: Code;
+  date: string;
+  value: IatiMoney | null;
+  description: string | null;
+  providerOrg: OrganisationReference | null;
+  receiverOrg: OrganisationReference | null;
+}
+
+export interface Budget {
+  id: string;
+  type: Code;
+  status: Code;
+  periodStart: string;
+  periodEnd: string;
+  value: IatiMoney | null;
 }
 
 export interface OtherNode {
