@@ -15,7 +15,9 @@ TEXT_COLLATION = "C"
 """Collation for ordering text: the only one every PostgreSQL build has, so servers agree."""
 
 
-def enum_column(enum: type[StrEnum], name: str, *, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def enum_column(
+    enum: type[StrEnum], name: str, *, nullable: bool = False, primary_key: bool = False
+) -> sa.Column:  # type: ignore[type-arg]
     """The column name is given here because it also names the CHECK constraint."""
     return sa.Column(
         name,
@@ -29,6 +31,7 @@ def enum_column(enum: type[StrEnum], name: str, *, nullable: bool = False) -> sa
             validate_strings=True,
         ),
         nullable=nullable,
+        primary_key=primary_key,
     )
 
 

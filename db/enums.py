@@ -148,3 +148,14 @@ class ImportWarningKind(StrEnum):
     SEVERAL_CURRENCIES = "SEVERAL_CURRENCIES"
     NOT_A_NUMBER = "NOT_A_NUMBER"
     OTHER = "OTHER"
+
+
+class RateSource(StrEnum):
+    """Where an exchange rate comes from (each source quotes against its own base)."""
+
+    ECB_DAILY = "ECB_DAILY"
+    """The European Central Bank's reference rate of a business day, per euro."""
+    IMF_ANNUAL = "IMF_ANNUAL"
+    """The IMF's annual average of a year, per US dollar."""
+    SAME_CURRENCY = "SAME_CURRENCY"
+    """No conversion: the amount is already in the currency asked for (never stored)."""

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from db import conditions, keyset, queries, tables
 from db.codelists import CodeInfo, codes_by_key
+from db.conversion import ConversionKey, FoundRate, find_rates
 from db.criteria import ProjectCriteria
 from db.enums import PartnerRole
 from db.tables.citations import CITED_RECORDS
@@ -122,6 +123,7 @@ class Loaders:
         self.activity_warnings = self._children(tables.ActivityWarning, "project_id", _row)
         self.code: DataLoader[tuple[str, str], CodeInfo | None] = DataLoader(load_fn=self._codes)
         self._activity_rows: dict[tuple[str, str], DataLoader[Any, list[RowMapping]]] = {}
+        self.rates: DataLoader[ConversionKey, FoundRate | None] = DataLoader(load_fn=self._rates)
         self._matching: dict[tuple[str, ProjectCriteria], DataLoader[Any, list[Any]]] = {}
         self._pages: dict[tuple[Any, ...], DataLoader[Any, Any]] = {}
         self.sources: dict[str, DataLoader[int, list[Source]]] = {
@@ -157,6 +159,10 @@ class Loaders:
             return [convert(rows[k]) if k in rows else None for k in keys]
 
         return DataLoader(load_fn=batch)
+
+    async def _rates(self, keys: list[ConversionKey]) -> list[FoundRate | None]:
+        found = await self._ctx.read(find_rates, keys)
+        return [found.get(k) for k in keys]
 
     def projects_matching(
         self, relation: str, criteria: ProjectCriteria

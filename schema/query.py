@@ -15,6 +15,7 @@ from schema import filters
 from schema.changes import Change, changes
 from schema.compiled.compiler import Compiler, Request, compiled_field
 from schema.compiled.connections import Span, connection, node_by_id, page_size, root_listing
+from schema.finance import FinanceStats, resolve_finance_stats
 from schema.info import Info
 from schema.nodes import MAX_IDS, load_nodes
 from schema.pagination import After, Before, Connection, First, Last, Listing
@@ -230,6 +231,15 @@ class Query:
         resolver=resolve_contribution_stats,
         permission_classes=[CanRead],
         description="Contributions summed per currency, in total and per `groupBy` bucket.",
+    )
+
+    finance_stats: FinanceStats = strawberry.field(
+        resolver=resolve_finance_stats,
+        permission_classes=[CanRead],
+        description="IATI transactions and budgets summed per measure and currency, "
+        "converted on request, in total and per bucket of the `groupBy` groupings, each "
+        "bucket saying what it estimated by a split and what it left out (the README's "
+        '"Finance statistics" gives the rules).',
     )
 
     changes: Connection[Change] = changes

@@ -34,6 +34,7 @@ from db.tables.activity_results import (
 )
 from db.tables.citations import Citation, SourceDocument
 from db.tables.codelists import Codelist, CodelistCode
+from db.tables.exchange_rates import ExchangeRate
 from db.tables.funding import (
     Agreement,
     AgreementParty,
@@ -91,6 +92,7 @@ __all__ = [
     "CodelistCode",
     "Contribution",
     "Country",
+    "ExchangeRate",
     "Outcome",
     "Partner",
     "PartnerFact",

@@ -7,12 +7,15 @@ all of them.
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
 from db.enums import Qualifier
 from schema.compiled.builders import from_values
 from schema.compiled.compiler import compiled_field
+from schema.info import Info
+from schema.types.conversion import ConvertedMoney, convert
 
 
 @strawberry.federation.type(
@@ -38,6 +41,27 @@ class Money:
         description="The IATI value-date: the day whose exchange rate converts the amount. "
         "Null for amounts the built-in dataset states, which give none.",
     )
+
+    @strawberry.field(
+        description="This amount in `currency`, at the rate of the date `on` (default: the "
+        "amount's value date, where it has one), with the rate, its date and source. Null "
+        "where no rate applies (a currency or year neither source quotes, or no date): "
+        "never a guessed rate."
+    )
+    async def converted(
+        self,
+        info: Info,
+        currency: Annotated[
+            str, strawberry.argument(description="ISO 4217 code to convert into (EUR, USD).")
+        ],
+        on: Annotated[
+            datetime.date | None,
+            strawberry.argument(
+                description="The date whose rate applies; null: the amount's value date."
+            ),
+        ] = None,
+    ) -> ConvertedMoney | None:
+        return await convert(info, self.amount, self.currency, on or self.value_date, currency)
 
     @classmethod
     def of(

@@ -1,5 +1,5 @@
 """The ``coopgraph`` command line: serve, demo, migrate, seed, keys, export-schema, IATI
-files, codelists."""
+files, codelists, exchange rates."""
 
 import argparse
 import asyncio
@@ -29,6 +29,7 @@ from service.cli.demo_command import (
 )
 from service.cli.iati_commands import add_iati_commands, print_import, run_export, run_import
 from service.cli.key_commands import add_key_commands, run_key_command
+from service.cli.rate_commands import add_rate_commands, run_rate_command
 from service.embedded import DATABASE, EmbeddedPostgres
 from service.export_filters import FilterError
 from service.settings import Settings, get_settings
@@ -130,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     add_key_commands(commands)
     add_iati_commands(commands)
     add_codelist_commands(commands)
+    add_rate_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -184,6 +186,9 @@ def _run_command(
     elif args.command == "codelists":
         asyncio.run(migrate(url))
         sys.exit(run_codelist_command(url, args))
+    elif args.command == "rates":
+        asyncio.run(migrate(url))
+        sys.exit(run_rate_command(url, args))
     elif args.command == "import-iati":
         asyncio.run(migrate(url))
         sys.exit(asyncio.run(run_import(url, args)))
