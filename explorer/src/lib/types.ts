@@ -362,3 +362,37 @@ export interface Programme {
 export interface ProgrammeData {
   node: Programme | OtherNode;
 }
+
+export interface FinanceAmount {
+  amount: string;
+  currency: string | null;
+  records: number;
+}
+
+export interface FinanceMeasure {
+  converted: string | null;
+  convertedRecords: number;
+  amounts: FinanceAmount[];
+  notConverted: FinanceAmount[];
+}
+
+export interface FinanceBucket {
+  keys: { key: string | null; label: string | null }[];
+  records: number;
+  estimatedBySplit: number;
+  commitments: FinanceMeasure;
+  disbursements: FinanceMeasure;
+}
+
+export interface FinanceStats {
+  currency: string | null;
+  chain: string;
+  total: FinanceBucket;
+  buckets: FinanceBucket[];
+}
+
+export interface FinanceData {
+  byYear: FinanceStats;
+  byCountry: FinanceStats;
+  bySector: FinanceStats;
+}
