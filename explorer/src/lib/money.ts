@@ -1,18 +1,37 @@
-// Sums of IATI values as the API gives them (exact decimal strings), kept exact: a budget
-// left is a difference of amounts a float would round, so it is done on scaled integers.
+// Running totals of IATI values as the API gives them (exact decimal strings), summed on
+// scaled integers so that the figures shown are exact; the charts draw them as numbers.
 
 import type { Budget, IatiMoney, Transaction } from "./types";
 
+/** A Decimal as the API writes it, in plain digits: "131E+6" → "131000000", "5E-7" →
+ * "0.0000005" (Python writes some exact values in exponent form). */
+export function plainDecimal(amount: string): string {
+  const match = /^([-+]?)(\d*)(?:\.(\d*))?[eE]([-+]?\d+)$/.exec(amount);
+  if (!match) return amount;
+  const [, sign = "", whole = "", fraction = "", exponentText = "0"] = match;
+  const exponent = Number(exponentText);
+  const digits = `${whole}${fraction}`.replace(/^0+(?=\d)/, "");
+  const point = whole.length + exponent;
+  const text =
+    point <= 0
+      ? `0.${"0".repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + "0".repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return `${sign === "-" ? "-" : ""}${text.replace(/^0+(?=\d)/, "")}`;
+}
+
 /** "1250.5" at scale 2 → 125050n. */
 function scaled(amount: string, scale: number): bigint {
-  const negative = amount.startsWith("-");
-  const [whole = "0", fraction = ""] = amount.replace(/^[-+]/, "").split(".");
+  const plain = plainDecimal(amount);
+  const negative = plain.startsWith("-");
+  const [whole = "0", fraction = ""] = plain.replace(/^[-+]/, "").split(".");
   const digits = BigInt(whole + fraction.padEnd(scale, "0").slice(0, scale));
   return negative ? -digits : digits;
 }
 
 function scaleOf(amount: string): number {
-  return amount.split(".")[1]?.length ?? 0;
+  return plainDecimal(amount).split(".")[1]?.length ?? 0;
 }
 
 function unscaled(value: bigint, scale: number): string {
@@ -30,44 +49,6 @@ export function sumAmounts(amounts: string[]): string {
     amounts.reduce((total, a) => total + scaled(a, scale), 0n),
     scale,
   );
-}
-
-/** Per currency, the exact sum of the values (in currency order). */
-export function totalsByCurrency(values: (IatiMoney | null)[]): { currency: string; amount: string }[] {
-  const byCurrency = new Map<string, string[]>();
-  for (const value of values) {
-    if (value) byCurrency.set(value.currency, [...(byCurrency.get(value.currency) ?? []), value.amount]);
-  }
-  return [...byCurrency.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, amounts]) => ({ currency, amount: sumAmounts(amounts) }));
-}
-
-/** IATI TransactionType codes of money spent: disbursements (3) and expenditure (4). */
-export const SPEND_TYPES = new Set(["3", "4"]);
-
-export interface BudgetLeft {
-  currency: string;
-  budget: string;
-  spent: string;
-  left: string;
-  /** Spending in other currencies, not subtracted (the page does not convert). */
-  otherCurrencies: { currency: string; amount: string }[];
-}
-
-/** The project's budget (the API's total) less its disbursements and expenditure in the
- * same currency; null without a budget. */
-export function budgetLeft(budget: { amount: string; currency: string } | null, transactions: Transaction[]): BudgetLeft | null {
-  if (!budget) return null;
-  const spend = totalsByCurrency(transactions.filter((t) => SPEND_TYPES.has(t.type.code)).map((t) => t.value));
-  const same = spend.find((s) => s.currency === budget.currency)?.amount ?? "0";
-  return {
-    currency: budget.currency,
-    budget: budget.amount,
-    spent: same,
-    left: sumAmounts([budget.amount, same.startsWith("-") ? same.slice(1) : `-${same}`]),
-    otherCurrencies: spend.filter((s) => s.currency !== budget.currency),
-  };
 }
 
 export interface RunningSeries {

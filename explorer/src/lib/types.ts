@@ -253,8 +253,13 @@ export interface OtherNode {
   id: string;
 }
 
+export interface PerCurrency {
+  amounts: { amount: string; currency: string | null }[];
+}
+
 export interface ProjectData {
   node: Project | OtherNode | null;
+  money: { total: { budget: PerCurrency; spend: PerCurrency; budgetLeft: PerCurrency } };
   people: { total: { amounts: MoneyTotal[]; people: People } };
 }
 
@@ -372,7 +377,6 @@ export interface FinanceAmount {
 export interface FinanceMeasure {
   converted: string | null;
   convertedRecords: number;
-  amounts: FinanceAmount[];
   notConverted: FinanceAmount[];
 }
 
@@ -392,7 +396,5 @@ export interface FinanceStats {
 }
 
 export interface FinanceData {
-  byYear: FinanceStats;
-  byCountry: FinanceStats;
-  bySector: FinanceStats;
+  financeStats: FinanceStats;
 }

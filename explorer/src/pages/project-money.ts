@@ -5,13 +5,14 @@ import { barChart, compactNumber, lineChart } from "../lib/charts";
 import { table, withTable, type PageContext } from "../lib/components";
 import { h, type Child } from "../lib/dom";
 import { formatNumber } from "../lib/format";
-import { budgetLeft, budgetYear, runningTotals, SPEND_TYPES } from "../lib/money";
-import type { Budget, Code, IatiMoney, OrganisationReference, Project, Transaction } from "../lib/types";
+import { budgetYear, plainDecimal, runningTotals } from "../lib/money";
+import type { Budget, Code, IatiMoney, OrganisationReference, PerCurrency, Project, ProjectData, Transaction } from "../lib/types";
 
 /** "-12500.5" → "−12,500.5" with every digit the API gave (no float in between). */
 export function exactAmount(amount: string): string {
-  const negative = amount.startsWith("-");
-  const [whole = "0", fraction] = amount.replace(/^-/, "").split(".");
+  const plain = plainDecimal(amount);
+  const negative = plain.startsWith("-");
+  const [whole = "0", fraction] = plain.replace(/^-/, "").split(".");
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${negative ? "−" : ""}${grouped}${fraction ? `.${fraction}` : ""}`;
 }
@@ -64,7 +65,7 @@ function transactionsSection(p: Project, ctx: PageContext): HTMLElement | null {
   return section;
 }
 
-function budgetsSection(p: Project, ctx: PageContext): HTMLElement | null {
+function budgetsSection(p: Project, money: ProjectData["money"], ctx: PageContext): HTMLElement | null {
   if (p.budgets.length === 0) return null;
   const years = [...new Set(p.budgets.map(budgetYear))].sort();
   const kinds = [...new Set(p.budgets.filter((b) => b.value).map((b) => `${b.type.code}|${b.value!.currency}`))].sort();
@@ -94,24 +95,21 @@ function budgetsSection(p: Project, ctx: PageContext): HTMLElement | null {
     codeLabel(b.status),
     iatiMoney(b.value),
   ]);
-  const left = budgetLeft(p.budget, p.transactions);
-  const leftFigure = left
-    ? h(
-        "p",
-        { class: "figure-line" },
-        "Budget left: ",
-        h("strong", { "data-testid": "budget-left" }, `${left.currency} ${exactAmount(left.left)}`),
-        ` — the budget of ${left.currency} ${exactAmount(left.budget)} less disbursements and expenditure of ${left.currency} ${exactAmount(left.spent)}`,
-        left.otherCurrencies.length
-          ? `; spending in ${left.otherCurrencies.map((o) => `${o.currency} ${exactAmount(o.amount)}`).join(", ")} is in another currency and not subtracted.`
-          : ".",
-      )
-    : h("p", { class: "figure-line" }, "No budget total to measure spending against.");
+  const { budget, spend, budgetLeft } = money.total;
+  const perCurrency = (m: PerCurrency) =>
+    m.amounts.length ? m.amounts.map((a) => `${a.currency ?? "no currency"} ${exactAmount(a.amount)}`).join("; ") : "none";
+  const leftFigure = h(
+    "p",
+    { class: "figure-line" },
+    "Budget left: ",
+    h("strong", { "data-testid": "budget-left" }, perCurrency(budgetLeft)),
+    ` — budgets of ${perCurrency(budget)} less disbursements and expenditure of ${perCurrency(spend)}, per currency (never added across currencies).`,
+  );
   const section = withTable(
     "Budgets by year",
     h("div", null, leftFigure, chart.element),
     table("The project's budgets per period", ["Period", "Type", "Status", "Value"], rows, [3]),
-    `Each budget is drawn at the year its period starts. The budget total is the API's: its revised budgets where it has any, else the original ones; spending is its disbursements and expenditure (transaction types ${[...SPEND_TYPES].join(" and ")}), ${formatNumber(p.transactions.filter((t) => SPEND_TYPES.has(t.type.code)).length)} of them.`,
+    `Each budget is drawn at the year its period starts. The budget left is the API's (financeStats): its budgets, an original one replaced by a revised one of the same period, less its disbursements and expenditure (${formatNumber(p.transactions.filter((t) => ["3", "4"].includes(t.type.code)).length)} transactions).`,
   );
   section.dataset.testid = "budgets";
   section.querySelectorAll("tbody tr").forEach((row) => {
@@ -121,6 +119,6 @@ function budgetsSection(p: Project, ctx: PageContext): HTMLElement | null {
 }
 
 /** The money sections of a project page; none for a project without IATI money. */
-export function moneySections(p: Project, ctx: PageContext): (HTMLElement | null)[] {
-  return [transactionsSection(p, ctx), budgetsSection(p, ctx)];
+export function moneySections(p: Project, money: ProjectData["money"], ctx: PageContext): (HTMLElement | null)[] {
+  return [transactionsSection(p, ctx), budgetsSection(p, money, ctx)];
 }

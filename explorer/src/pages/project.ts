@@ -267,7 +267,7 @@ async function showProject(ctx: PageContext, id: string): Promise<number | null>
     p.summary ? h("p", { class: "lead", "data-testid": "project-summary" }, p.summary) : null,
     queryPanel(query, variables),
     keyFacts(p, data),
-    ...moneySections(p, ctx),
+    ...moneySections(p, data.money, ctx),
     peopleSection(p, data),
     partnersSection(p),
     countriesSection(p),
