@@ -47,7 +47,7 @@ class Question:
     """Codes whose order must agree (a regular expression), for questions asking an order."""
 
 
-ORDERED = {"q1": r"prj-", "q2": r"prj-", "q4": r"prj-", "q6": r"(prj|prg|bg|out)-"}
+ORDERED = {"q1": r"prj-", "q2": r"prj-", "q2b": r"prj-", "q4": r"prj-", "q6": r"(prj|prg|bg|out)-"}
 
 
 def header(text: str, prefix: str) -> list[str]:
@@ -99,6 +99,7 @@ class Parameters:
     status: str
     currency: str
     text: str
+    small_partner: str
 
     def sql_args(self, question: Question) -> list[Any]:
         return [getattr(self, p) for p in question.params]
@@ -119,6 +120,7 @@ class Parameters:
             "status": self.status,
             "currency": self.currency,
             "text": self.text,
+            "smallPartner": self.small_partner,
         }
 
 
@@ -133,10 +135,13 @@ SELECT
       AND EXISTS (SELECT FROM project_programme pp WHERE pp.project_id = p.id)
     ORDER BY abs(p.id - (SELECT max(id) / 2 FROM project)), p.id LIMIT 1) AS project,
   (SELECT country_code FROM project_country GROUP BY country_code
-    ORDER BY count(*) DESC, country_code LIMIT 1) AS country
+    ORDER BY count(*) DESC, country_code LIMIT 1) AS country,
+  (SELECT pa.code FROM project_partner pp JOIN partner pa ON pa.id = pp.partner_id
+    GROUP BY pa.code HAVING count(*) >= 5 ORDER BY count(*), pa.code LIMIT 1) AS small_partner
 """
 """The top funder (Q2), a project near the middle that has groups, outcomes and a programme
-(Q3), and the country with the most projects (Q4)."""
+(Q3), the country with the most projects (Q4), and the partner with the fewest projects
+but five (Q2b: a page that is short whatever the scale)."""
 
 
 def pick_parameters(row: Any) -> Parameters:
@@ -147,6 +152,7 @@ def pick_parameters(row: Any) -> Parameters:
         status="ACTIVE",
         currency="USD",
         text=SEARCH_TEXT,
+        small_partner=row["small_partner"],
     )
 
 

@@ -1,6 +1,6 @@
 """coopgraph against PostGraphile v4 and v5 and the SQL floor, on generated data of a scale.
 
-    bench/run.sh [--scales 1] [--duration 20] [--concurrency 1,16] [--seed 1]
+    bench/run.sh [--scales 1] [--duration 6] [--runs 3] [--concurrency 1,16] [--seed 1]
 
 (``bench/run.sh`` installs wrk, both PostGraphiles and the virtualenv where missing, then
 runs this.) For each scale it generates the data or reuses it (``bench/generate.py``), then:
@@ -12,12 +12,14 @@ runs this.) For each scale it generates the data or reuses it (``bench/generate.
    each request costs;
 2. starts them again directly, with the floor behind a minimal Starlette endpoint and
    behind a one-field Strawberry schema on FastAPI (``bench/floor_app.py``), and drives
-   each question of each with wrk at every
-   concurrency for ``--duration`` seconds after a warm-up, the floor statement also through
-   asyncpg in a loop (``bench/load.py``);
-3. prints a Markdown table, also written to ``bench/results/``: requests/s, p50 and p99 per
-   question and system, coopgraph/PostGraphile v4 and v5, statements per request, the
-   server process's CPU time per request, peak memory.
+   each question of each with wrk at every concurrency for ``--duration`` seconds, the
+   floor statement also through asyncpg in a loop (``bench/load.py``): ``--runs`` rounds,
+   each asking every system in turn (a warm-up before the first), so that a ratio compares
+   runs made close together on a machine whose other load comes and goes;
+3. prints a Markdown table, also written to ``bench/results/``: the median run's
+   requests/s, p50 and p99 per question and system, the median of the rounds'
+   coopgraph/PostGraphile v4 and v5 ratios (their range beside it), statements per
+   request, the server processes' CPU time per request, peak memory.
 
 With several scales (``--scales 0.1,1,5``) a last table gives latency per scale.
 """
@@ -82,10 +84,15 @@ statements), then requests whose statements are counted."""
 LABELS = {
     "q1": "Q1 page of 50 projects, nested",
     "q2": "Q2 partner → 100 projects → outcomes",
+    "q2b": "Q2b small partner → its projects → outcomes",
     "q3": "Q3 node: one project, everything",
     "q4": "Q4 filtered, ordered page",
     "q5": "Q5 aggregates by country, theme",
     "q6": "Q6 full-text search",
+    # The follow-the-money questions (issue 21) join here: their three files in
+    # bench/queries/ (coopgraph, PostGraphile with its support line, the SQL floor), their
+    # parameters in answers.Parameters, and a label; a question without one is labelled
+    # by its name and title.
 }
 POSTGRAPHILES = ("PostGraphile v4", "PostGraphile v5")
 """Both answer the same documents (``q*.postgraphile.graphql``): v5 through its V4 preset."""
@@ -109,6 +116,10 @@ class Check:
     bytes: dict[str, int] = field(default_factory=dict)
 
 
+Timings = dict[tuple[str, int, str], list[Measurement]]
+"""Per question, concurrency and system, one measurement per round."""
+
+
 @dataclass
 class ScaleResult:
     scale: float
@@ -116,7 +127,7 @@ class ScaleResult:
     rows: dict[str, int]
     parameters: Parameters
     checks: dict[str, Check]
-    timings: dict[tuple[str, int, str], Measurement]
+    timings: Timings
     peak_rss_mb: dict[str, float]
     load_average: tuple[float, float]
     """The machine's 1-minute load average before and after: other work on it shows here."""
@@ -152,13 +163,19 @@ async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> tup
 
 
 async def check_answers(
-    url: str, questions: list[Question], parameters: Parameters, logs: Path, cores: Cores | None
+    url: str,
+    questions: list[Question],
+    parameters: Parameters,
+    logs: Path,
+    cores: Cores | None,
+    workers: int,
 ) -> dict[str, Check]:
     """Ask every question of every server and of the floor, compare, and count statements."""
     counter = WireCounter(url)
     await counter.start()
+    coopgraph_url = counter.url("postgresql+asyncpg")
     servers = {
-        "coopgraph": start_coopgraph(counter.url("postgresql+asyncpg"), free_port(), logs, cores),
+        "coopgraph": start_coopgraph(coopgraph_url, free_port(), logs, cores, workers),
         "PostGraphile v4": start_postgraphile(counter.url("postgres"), free_port(), logs, cores),
         "PostGraphile v5": start_postgraphile5(counter.url("postgres"), free_port(), logs, cores),
     }
@@ -236,6 +253,7 @@ async def time_question(
     concurrency: int,
     args: argparse.Namespace,
     cores: Cores | None,
+    warmup: float,
 ) -> dict[str, Measurement]:
     """Every system on one question at one concurrency, each after a warm-up of its own."""
     load_cores = cores.load if cores else None
@@ -248,7 +266,7 @@ async def time_question(
                 parameters.sql_args(question),
                 concurrency,
                 args.duration,
-                args.warmup,
+                warmup,
             )
             continue
         process = servers[SERVERS.get(system, system)]
@@ -258,8 +276,8 @@ async def time_question(
             url, body = process.url, floor_graphql_body(question, parameters)
         else:
             url, body = process.url, graphql_body(question, system, parameters)
-        if args.warmup:
-            await asyncio.to_thread(run_wrk, url, body, concurrency, args.warmup, load_cores)
+        if warmup:
+            await asyncio.to_thread(run_wrk, url, body, concurrency, warmup, load_cores)
             await settle(process, dsn)
         cpu = process.cpu_seconds()
         measured = await asyncio.to_thread(
@@ -304,37 +322,60 @@ async def run_scale(
         await connection.close()
     logs = Path(tempfile.mkdtemp(prefix=f"coopgraph-bench-{name}-"))
     print(f"checking answers and counting statements (server logs in {logs})", flush=True)
-    checks = await check_answers(url, questions, parameters, logs, cores)
+    checks = await check_answers(url, questions, parameters, logs, cores, args.workers)
     for question in questions:
         for system, problems in checks[question.name].problems.items():
             for problem in problems:
                 print(f"  {question.name}: {system}'s answer differs: {problem}", flush=True)
     servers = {
-        "coopgraph": start_coopgraph(url, free_port(), logs, cores),
+        "coopgraph": start_coopgraph(url, free_port(), logs, cores, args.workers),
         "PostGraphile v4": start_postgraphile(url, free_port(), logs, cores),
         "PostGraphile v5": start_postgraphile5(url, free_port(), logs, cores),
         "floor": start_floor(url, free_port(), logs, cores),
         "floor GraphQL": start_floor(url, free_port(), logs, cores, kind="graphql"),
     }
-    timings: dict[tuple[str, int, str], Measurement] = {}
+    timings: Timings = {}
     try:
         for process in servers.values():
             probe = FLOOR_PROBE if process.name == "floor" else GRAPHQL_PROBE
             await wait_until_answering(process, probe)
+            # One worker answering is not all of them started: until every process is idle.
+            await settle(process, dsn)
         for question in questions:
             for concurrency in args.concurrency:
-                print(f"timing {question.name} at concurrency {concurrency}", flush=True)
-                measured = await time_question(
-                    question, parameters, servers, dsn, concurrency, args, cores
-                )
-                for system, measurement in measured.items():
-                    timings[question.name, concurrency, system] = measurement
+                for round_ in range(args.runs):
+                    print(
+                        f"timing {question.name} at concurrency {concurrency}, "
+                        f"run {round_ + 1} of {args.runs}",
+                        flush=True,
+                    )
+                    warmup = args.warmup if round_ == 0 else 0
+                    measured = await time_question(
+                        question, parameters, servers, dsn, concurrency, args, cores, warmup
+                    )
+                    for system, measurement in measured.items():
+                        timings.setdefault((question.name, concurrency, system), []).append(
+                            measurement
+                        )
         peak = {system: process.peak_rss_mb() for system, process in servers.items()}
     finally:
         for process in servers.values():
             process.stop()
     load = (load_before, os.getloadavg()[0])
     return ScaleResult(scale, name, rows, parameters, checks, timings, peak, load)
+
+
+def median_run(runs: list[Measurement] | None) -> Measurement | None:
+    """The run of median requests/s (the lower of the two middle ones for an even count),
+    its latencies with it; server CPU per request is the median of the runs'. Failed
+    requests are those of every run."""
+    if not runs:
+        return None
+    ordered = sorted(runs, key=lambda m: m.per_second)
+    middle = ordered[(len(ordered) - 1) // 2]
+    cpus = sorted(m.server_cpu_ms for m in runs if m.server_cpu_ms is not None)
+    cpu = cpus[(len(cpus) - 1) // 2] if cpus else None
+    return replace(middle, failed=sum(m.failed for m in runs), server_cpu_ms=cpu)
 
 
 def cell(m: Measurement | None) -> str:
@@ -346,21 +387,41 @@ def cell(m: Measurement | None) -> str:
     return f"{rate(m)} / {m.p50_ms:.1f} / {m.p99_ms:.1f}{failed}"
 
 
+def label(question: Question) -> str:
+    return LABELS.get(question.name, f"{question.name.upper()} {question.title}")
+
+
 def rate(m: Measurement) -> str:
     return f"{m.per_second:,.0f}" if m.per_second >= 10 else f"{m.per_second:.1f}"
 
 
 def ratio(result: ScaleResult, question: Question, concurrency: int, peer: str) -> str:
-    ours = result.timings.get((question.name, concurrency, "coopgraph"))
-    theirs = result.timings.get((question.name, concurrency, peer))
-    if question.support is not Support.FULL:
+    """The median of the rounds' ratios of requests/s, with their range where there are
+    several; a question PostGraphile answers in part gets its ratio marked so (it does
+    less than coopgraph for it)."""
+    if question.support is Support.NONE:
         return f"— ({question.support.value})"
-    if not ours or not theirs or not ours.requests or not theirs.requests:
+    ours = result.timings.get((question.name, concurrency, "coopgraph"), [])
+    theirs = result.timings.get((question.name, concurrency, peer), [])
+    ratios = sorted(
+        a.per_second / b.per_second for a, b in zip(ours, theirs, strict=False) if b.requests
+    )
+    if not ratios:
         return "— (none finished)"
-    return f"{ours.per_second / theirs.per_second:.2f}"
+    text = f"{ratios[(len(ratios) - 1) // 2]:.2f}"
+    if len(ratios) > 1:
+        text += f" ({ratios[0]:.2f} to {ratios[-1]:.2f})"
+    if question.support is Support.PARTIAL:
+        text += f" ({question.support.value})"
+    return text
+
+
+def timing(result: ScaleResult, question: str, concurrency: int, system: str) -> Measurement | None:
+    return median_run(result.timings.get((question, concurrency, system)))
 
 
 def scale_report(result: ScaleResult, questions: list[Question], concurrency: list[int]) -> str:
+    runs = max((len(m) for m in result.timings.values()), default=0)
     rows = ", ".join(f"{n:,} {t.replace('_', ' ')}s" for t, n in result.rows.items())
     p = result.parameters
     lines = [
@@ -370,8 +431,10 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
         f"project id {p.project}, country `{p.country}`, status `{p.status}`, currency "
         f"`{p.currency}`, search `{p.text}`.",
         "",
-        "Each cell: requests/s / p50 ms / p99 ms. coopgraph/v4 and coopgraph/v5 are the "
-        "ratios of requests/s to PostGraphile's (above 1: coopgraph serves more).",
+        f"Each cell: requests/s / p50 ms / p99 ms of the median of {runs} run(s). coopgraph/v4 "
+        "and coopgraph/v5: the median of the runs' ratios of requests/s to PostGraphile's "
+        "(above 1: coopgraph serves more), their range in brackets; each run asks every "
+        "system in turn, so a ratio compares runs made within seconds of each other.",
         "",
         "| question | clients | coopgraph | PostGraphile v4 | PostGraphile v5 | coopgraph/v4 "
         "| coopgraph/v5 | floor: SQL (asyncpg) | floor: HTTP (Starlette) "
@@ -380,10 +443,10 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
     ]
     for question in questions:
         for c in concurrency:
-            cells = [cell(result.timings.get((question.name, c, s))) for s in SYSTEMS]
+            cells = [cell(timing(result, question.name, c, s)) for s in SYSTEMS]
             ratios = [ratio(result, question, c, peer) for peer in POSTGRAPHILES]
             lines.append(
-                f"| {LABELS[question.name]} | {c} | {' | '.join(cells[:3])} | "
+                f"| {label(question)} | {c} | {' | '.join(cells[:3])} | "
                 f"{' | '.join(ratios)} | {' | '.join(cells[3:])} |"
             )
     lines += [
@@ -403,11 +466,11 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
         wire = " | ".join(wire_cell(check, s) for s in ("coopgraph", *POSTGRAPHILES))
         floor = f"1 (1 + 0 + 0) / 1 / 0, {check.bytes['floor: SQL']:,} B"
         cpu = " / ".join(
-            cpu_cell(result.timings.get((question.name, min(concurrency), s)))
+            cpu_cell(timing(result, question.name, min(concurrency), s))
             for s in ("coopgraph", *POSTGRAPHILES, "floor: HTTP", "floor: GraphQL")
         )
         same = verdict(question, check)
-        lines.append(f"| {LABELS[question.name]} | {wire} | {floor} | {cpu} | {same} |")
+        lines.append(f"| {label(question)} | {wire} | {floor} | {cpu} | {same} |")
     peak = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in result.peak_rss_mb.items())
     before, after = result.load_average
     lines += [
@@ -473,11 +536,11 @@ def scaling_report(
                 continue
             cells = []
             for r in results:
-                one = r.timings.get((question.name, low, system))
-                many = r.timings.get((question.name, top, system))
+                one = timing(r, question.name, low, system)
+                many = timing(r, question.name, top, system)
                 cells.append(f"{one.p50_ms:.1f} ms" if one and one.requests else "none finished")
                 cells[-1] += f" / {rate(many)}" if many else ""
-            lines.append(f"| {LABELS[question.name]} | {system} | {' | '.join(cells)} |")
+            lines.append(f"| {label(question)} | {system} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
@@ -487,14 +550,19 @@ def environment(cores: Cores | None, args: argparse.Namespace, postgres: str) ->
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
-    pinning = cores.describe() if cores else "one core: nothing pinned"
+    if cores:
+        pinning = cores.describe()
+    else:
+        pinning = "one core: nothing pinned" if args.pin else "nothing pinned (--no-pin)"
     return "\n".join(
         [
             f"# coopgraph benchmark, {datetime.now():%Y-%m-%d %H:%M}",
             "",
             f"- nproc: {os.cpu_count()} ({pinning})",
-            f"- {args.duration:g} s per run after {args.warmup:g} s of warm-up; "
-            f"clients: {', '.join(map(str, args.concurrency))}; seed {args.seed}",
+            f"- {args.runs} run(s) of {args.duration:g} s per question, system and "
+            f"concurrency, after {args.warmup:g} s of warm-up before the first; clients: "
+            f"{', '.join(map(str, args.concurrency))}; seed {args.seed}",
+            f"- coopgraph serves with {args.workers} worker(s) (`serve --workers`)",
             f"- coopgraph {commit}, Python {platform.python_version()}; PostGraphile {v4} "
             f"(Node {node_version('node')}), PostGraphile {v5} (Node "
             f"{node_version(node_for_postgraphile5())}); {postgres}; wrk {wrk}",
@@ -527,7 +595,7 @@ async def run(args: argparse.Namespace) -> int:
     # Stopped (SIGTERM), stop the servers it started too, on the way out.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     server = Server()
-    cores = Cores.split()
+    cores = Cores.split() if args.pin else None
     pinned = Pinned()
     if cores:
         # The driver itself (the asyncpg loop, the wire counter) is load, not server.
@@ -540,7 +608,7 @@ async def run(args: argparse.Namespace) -> int:
             results.append(await run_scale(server, scale, questions, args, cores, pinned))
     finally:
         pinned.restore()
-    asked = "\n".join(f"- {LABELS[q.name][:2]}: {q.title}" for q in questions)
+    asked = "\n".join(f"- {label(q).split()[0]}: {q.title}" for q in questions)
     sections = [
         header,
         f"Questions (`bench/queries/`):\n\n{asked}",
@@ -568,7 +636,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=numbers(float), default=[1.0], help="e.g. 0.1,1,5")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--duration", type=float, default=20, help="seconds per run")
+    parser.add_argument("--duration", type=float, default=6, help="seconds per run")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median counts")
+    parser.add_argument("--workers", type=int, default=1, help="coopgraph's serve --workers")
+    parser.add_argument(
+        "--no-pin",
+        dest="pin",
+        action="store_false",
+        help="leave every process on every core (by default wrk gets the last one)",
+    )
     parser.add_argument("--warmup", type=float, default=2, help="seconds before each run")
     parser.add_argument("--concurrency", type=numbers(int), default=[1, 16])
     parser.add_argument("--questions", type=lambda t: t.split(","), help="e.g. q1,q4")

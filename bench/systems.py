@@ -105,16 +105,39 @@ class Process:
     popen: subprocess.Popen[bytes]
     log: Path
 
+    def pids(self) -> list[int]:
+        """The server's process and its descendants: ``serve --workers N`` answers in N
+        worker processes under a parent that only manages them."""
+        found, waiting = [], [self.popen.pid]
+        while waiting:
+            pid = waiting.pop()
+            with suppress(FileNotFoundError, ProcessLookupError):
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                found.append(pid)
+                waiting += map(int, children)
+        return found
+
     def peak_rss_mb(self) -> float:
-        """VmHWM: the most resident memory the process has had."""
-        for line in Path(f"/proc/{self.popen.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError(f"no VmHWM for {self.name}")
+        """VmHWM, the most resident memory a process has had, summed over the server's
+        processes (an upper bound of their peak together)."""
+        total = 0
+        for pid in self.pids():
+            with suppress(FileNotFoundError, ProcessLookupError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1])
+        if not total:
+            raise RuntimeError(f"no VmHWM for {self.name}")
+        return total / 1024
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User and system time of the server's processes so far."""
+        ticks = 0
+        for pid in self.pids():
+            with suppress(FileNotFoundError, ProcessLookupError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.popen.terminate()
@@ -145,9 +168,12 @@ def launch(
     return Process(name, f"http://127.0.0.1:{port}{path}", popen, log)
 
 
-def start_coopgraph(database_url: str, port: int, logs: Path, cores: Cores | None) -> Process:
+def start_coopgraph(
+    database_url: str, port: int, logs: Path, cores: Cores | None, workers: int = 1
+) -> Process:
     """``coopgraph serve`` as deployed, but for rate limits high enough not to refuse the
-    load (reads are public, and 600 a minute per address would stop the run in a second)."""
+    load (reads are public, and 600 a minute per address would stop the run in a second);
+    ``workers`` is its ``--workers``."""
     env = {
         "DATABASE_URL": database_url,
         "COOPGRAPH_SEED_ON_START": "false",
@@ -155,6 +181,7 @@ def start_coopgraph(database_url: str, port: int, logs: Path, cores: Cores | Non
         "COOPGRAPH_RATE_LIMIT_PER_KEY": "1000000000/minute",
     }
     command = [str(REPO / ".venv" / "bin" / "coopgraph"), "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     return launch("coopgraph", command, port, "/graphql", logs, cores, env)
 
 

@@ -91,7 +91,7 @@ def create_app(
     if connections is not None:
         app.state.connections = app.state.read_connections = connections
     handle_database_errors(app)
-    app.include_router(graphql_router(settings), prefix="/graphql")
+    app.include_router(graphql_router(settings))
     app.include_router(health.router)
     app.include_router(iati_export.router)
     serve_explorer(app, settings.explorer_dir)

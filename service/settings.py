@@ -40,7 +40,15 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1)
     cache_max_age: int = Field(default=60, ge=0, description="Cache-Control max-age of GET answers")
-    db_pool_size: int = Field(default=10, ge=1)
+    db_pool_size: int = Field(default=10, ge=1, description="connections per server process")
+    workers: int = Field(
+        default=1, ge=1, description="server processes `serve` runs (each with its own pool)"
+    )
+    worker_healthcheck_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="a worker that does not answer its manager's ping this long is replaced",
+    )
     db_pool_timeout: float = Field(default=10.0, gt=0)
     seed_on_start: bool = Field(default=True, description="load the dataset into an empty db")
     public_reads: bool = Field(

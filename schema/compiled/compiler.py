@@ -4,11 +4,12 @@ The compiler walks the operation as graphql-core would execute it (fragments, al
 selections, variables), but instead of calling resolvers it asks each field how it reads in
 SQL: its ``Rule``, declared with the field itself (``compiled_field``, in the type's module),
 or, for the fields of Strawberry's relay types, given by the class the field comes from
-(``connections.INHERITED``). Whatever it is not sure of — a field without a rule, a
-directive, paging backward, an argument the resolver would refuse, a permission other than
-the public read — ends the attempt with ``CannotCompile``, and the resolvers answer
-instead, errors included. So the compiled path never answers differently; it answers only
-what it knows.
+(``connections.INHERITED``). ``@skip`` and ``@include`` are decided as the executor decides
+them, from their ``if`` (a literal or a variable). Whatever it is not sure of — a field
+without a rule, another directive (``@defer``, ``@stream``), paging backward, an argument
+the resolver would refuse, a permission other than the public read — ends the attempt with
+``CannotCompile``, and the resolvers answer instead, errors included. So the compiled path
+never answers differently; it answers only what it knows.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -22,20 +23,28 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
+    GraphQLIncludeDirective,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLSkipDirective,
     InlineFragmentNode,
     NameNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionNode,
     SelectionSetNode,
     get_named_type,
     get_nullable_type,
     is_abstract_type,
     is_list_type,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
+    get_variable_values,
+)
 from graphql.utilities import get_operation_ast
 from sqlalchemy.sql.elements import ColumnElement
 from strawberry import Schema
@@ -301,8 +310,8 @@ class Compiler:
         self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
     ) -> dict[str, list[FieldNode]]:
         """Fields by response key, as graphql-core's ``collect_fields`` gathers them, for the
-        plain cases only: a directive anywhere (``@skip``, ``@include``, ``@defer``) needs
-        the executor."""
+        plain cases only: a directive other than ``@skip`` and ``@include`` (``@defer``)
+        needs the executor."""
         collected: dict[str, list[FieldNode]] = {}
         for node in self._selections(object_type, selection_sets, set()):
             key = node.alias.value if node.alias else node.name.value
@@ -317,8 +326,8 @@ class Compiler:
     ) -> Iterator[FieldNode]:
         for selection_set in selection_sets:
             for selection in selection_set.selections:
-                if selection.directives:
-                    raise CannotCompile("directives need the executor")
+                if selection.directives and not self._included(selection):
+                    continue
                 if isinstance(selection, FieldNode):
                     yield selection
                 elif isinstance(selection, InlineFragmentNode):
@@ -333,6 +342,17 @@ class Compiler:
                         yield from self._selections(
                             object_type, [fragment.selection_set], visited | {name}
                         )
+
+    def _included(self, selection: SelectionNode) -> bool:
+        """Whether ``@skip`` and ``@include`` keep a selection (``@skip`` first, as the
+        executor has it); any other directive is the executor's."""
+        if any(d.name.value not in ("skip", "include") for d in selection.directives or ()):
+            raise CannotCompile("directives other than @skip and @include need the executor")
+        skip = get_directive_values(GraphQLSkipDirective, selection, self.variables)
+        if skip is not None and skip["if"] is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, selection, self.variables)
+        return include is None or include["if"] is True
 
     def _applies(self, condition: Any, object_type: GraphQLObjectType) -> bool:
         if condition is None:

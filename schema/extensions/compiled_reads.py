@@ -10,17 +10,30 @@ before or around this extension, the same for both paths.
 Building the statement costs more Python than running it (SQLAlchemy constructs and
 renders a few hundred expressions), so the rendered SQL is kept per query text, variables
 and ``Reader``: a front end asking the same questions pays for each once.
+
+Once kept, the statement answers the same request again before Strawberry's pipeline runs
+(``answer_known_query``): the plan cached per operation, as Grafast keeps it. Parsing,
+validation and the limits are functions of the query text and the schema alone (that is
+why their outcomes are cached by text), and a statement is kept only for a text that
+passed them all, so running them again cannot refuse what they let through; for a
+one-row query they were most of its CPU (the extensions' hooks, phase by phase). The
+operation is still reported to the metrics, and anything short of a plain answer (no
+statement kept, a ``node`` that is not there, a failing statement) takes the whole
+pipeline as before, which answers it, errors included.
 """
 
 import json
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import DocumentNode, ExecutionResult, GraphQLError, located_error
+from graphql.utilities import get_operation_ast
 from sqlalchemy.dialects import postgresql
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.base import BaseSchema
 from strawberry.types.graphql import OperationType
 
 from db.json_select import fetch_rendered_json
@@ -38,6 +51,8 @@ class Rendered:
     sql: str
     parameters: tuple[Any, ...]
     shape: Shape
+    operation: str
+    """The operation's name as the metrics record it (``anonymous`` without one)."""
 
 
 def _render(
@@ -54,7 +69,9 @@ def _render(
     sql = compiled.statement.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
     values = sql.construct_params()
     parameters = tuple(values[name] for name in sql.positiontup or ())
-    return Rendered(sql.string, parameters, compiled.shape)
+    operation = get_operation_ast(document, operation_name)
+    name = operation.name.value if operation is not None and operation.name else "anonymous"
+    return Rendered(sql.string, parameters, compiled.shape, name)
 
 
 MAX_STATEMENT_BYTES = 32 * 1024 * 1024
@@ -73,6 +90,57 @@ STATEMENTS: BoundedCache[Rendered | None] = BoundedCache(
 """A query the compiler cannot read is kept as ``None``, so it is not tried again."""
 
 
+def _reader(context: Context) -> Reader:
+    return Reader(
+        may_read(context), context.settings.default_page_size, context.settings.max_page_size
+    )
+
+
+def _statement_key(
+    schema: BaseSchema,
+    query: str,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    reader: Reader,
+) -> Hashable:
+    return (id(schema), query, operation_name, json.dumps(variables, default=str), reader)
+
+
+async def answer_known_query(
+    schema: BaseSchema,
+    context: Context,
+    query: str | None,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+) -> Any | None:
+    """The ``data`` of a request whose statement is kept (see the module's docstring), or
+    ``None``: the pipeline is to answer it. With tracing on, every request takes the
+    pipeline, whose spans the operator asked for."""
+    if (
+        not isinstance(query, str)
+        or not isinstance(operation_name, str | None)
+        or not isinstance(variables, dict | None)
+        or not context.settings.compiled_reads
+        or context.settings.tracing
+    ):
+        return None  # what the pipeline refuses (an operation name that is not a string)
+    started = time.perf_counter()
+    rendered = STATEMENTS.lookup(
+        _statement_key(schema, query, operation_name, variables, _reader(context))
+    )
+    if rendered is None:
+        return None
+    try:
+        data = await context.read(fetch_rendered_json, rendered.sql, rendered.parameters)
+    except Exception:
+        return None  # the pipeline meets the failure again and answers it with its code
+    if not rendered.shape.holds_in(data):
+        return None
+    if context.observer is not None:
+        context.observer.operation(rendered.operation, time.perf_counter() - started, [])
+    return rendered.shape.finish(data)
+
+
 class CompiledReads(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
@@ -84,21 +152,14 @@ class CompiledReads(SchemaExtension):
             and execution.query is not None
             and execution.graphql_document is not None
         ):
-            reader = Reader(
-                may_read(context),
-                context.settings.default_page_size,
-                context.settings.max_page_size,
-            )
+            reader = _reader(context)
             schema, document = execution.schema, execution.graphql_document
             operation, variables = execution.operation_name, execution.variables
+            # Keyed by the name the request gave (or none), as ``answer_known_query`` finds
+            # it before the document is parsed; ``operation_name`` is the document's.
+            requested = execution._provided_operation_name
             rendered = STATEMENTS.get(
-                (
-                    id(schema),
-                    execution.query,
-                    operation,
-                    json.dumps(variables, default=str),
-                    reader,
-                ),
+                _statement_key(schema, execution.query, requested, variables, reader),
                 lambda: _render(schema, document, operation, variables, reader),
             )
             if rendered is not None:

@@ -3,17 +3,13 @@ files, codelists, exchange rates."""
 
 import argparse
 import asyncio
-import gc
 import signal
-import socket
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-import uvicorn
 
 from db.dataset.loader import read_dataset, seed_dataset
 from db.engine import create_engine
@@ -68,16 +64,6 @@ def exit_on_signals() -> None:
             signal.signal(signum, leave)
 
 
-def tune_garbage_collector() -> None:
-    """A request makes tens of thousands of short-lived objects (one per field and row): at
-    Python's default thresholds the collector ran mid-request, full passes pausing 30-250 ms.
-    What exists once the app is loaded is frozen out of collection, and young generations are
-    collected less often."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-
-
 async def migrate(url: str) -> None:
     engine = create_engine(url)
     try:
@@ -112,12 +98,25 @@ def _print_seeded(inserted: dict[str, int] | None) -> None:
     print(f"seeded {total} rows" + (f" ({detail})" if detail else " (nothing was missing)"))
 
 
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return number
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="coopgraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="migrate, seed an empty database, serve")
     serve_cmd.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve_cmd.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve_cmd.add_argument(
+        "--workers",
+        type=_positive,
+        help="server processes on the one port, each with its own pool (default 1, or "
+        "COOPGRAPH_WORKERS)",
+    )
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("seed", help="insert whatever of the built-in dataset is missing")
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
@@ -199,63 +198,42 @@ def _run_command(
             print(error, file=sys.stderr)
             sys.exit(2)
     elif args.command in ("serve", "demo"):
-        from service.observability import configure_json_logging
-
-        if settings.log_format == "json":
-            configure_json_logging()
-
-        asyncio.run(migrate(url))
-        if settings.seed_on_start:
-            _print_seeded(asyncio.run(seed(url, only_if_empty=True)))
-        if args.command == "demo":
-            report = asyncio.run(import_demo_files(url, settings.demo_files_dir))
-            print_import(report)
-            if report.refused:
-                sys.exit(1)
         _serve(args, settings, url, embedded)
 
 
 def _serve(
     args: argparse.Namespace, settings: Settings, url: str, embedded: EmbeddedPostgres | None
 ) -> None:
-    from service.app import create_app
-    from service.http.connection_guard import server_options
+    """Migrate and seed once (``demo``: and import the sample files), then serve: in this
+    process, or in ``--workers`` processes started only once the database is ready for them."""
+    from service.cli.serving import draining_server
+    from service.observability import configure_json_logging
 
+    if settings.log_format == "json":
+        configure_json_logging()
+    asyncio.run(migrate(url))
+    if settings.seed_on_start:
+        _print_seeded(asyncio.run(seed(url, only_if_empty=True)))
+    if args.command == "demo":
+        report = asyncio.run(import_demo_files(url, settings.demo_files_dir))
+        print_import(report)
+        if report.refused:
+            sys.exit(1)
     host = args.host or settings.host
     port = args.port or settings.port
+    workers = getattr(args, "workers", None) or settings.workers
     if (settings.explorer_dir / "index.html").is_file():
         print(f"Explorer: http://{host}:{port}/", flush=True)
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
-    tune_garbage_collector()
-    app = create_app(settings, database_url=url, embedded=embedded)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        **server_options(settings),
-    )
-    DrainingServer(config, app).run()
+    if workers == 1:
+        draining_server(settings, url, embedded=embedded, host=host, port=port).run()
+        return
+    from service.cli.workers import run_workers
 
-
-class DrainingServer(uvicorn.Server):
-    """On SIGTERM, subscriptions end at once, on every transport: uvicorn closes WebSockets
-    itself (1012) but waits for HTTP answers, and a graphql-sse or multipart subscription
-    never ends by itself, so it would hold the shutdown for the whole grace period."""
-
-    def __init__(self, config: uvicorn.Config, app: Any) -> None:
-        super().__init__(config)
-        self.app = app
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """The listeners close before the hub drains, as uvicorn's own shutdown begins: a
-        client told to resume elsewhere (1012, ``SHUTTING_DOWN``) cannot reach this process
-        again, however fast it reconnects."""
-        for server in self.servers:
-            server.close()
-        hub = getattr(self.app.state, "change_hub", None)
-        if hub is not None:
-            hub.drain()
-        await super().shutdown(sockets)
+    print(f"{workers} workers", flush=True)
+    signalled = run_workers(workers, url, host, port, embedded)
+    if signalled is not None:
+        raise Signalled(signalled)
 
 
 if __name__ == "__main__":

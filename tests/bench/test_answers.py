@@ -10,7 +10,7 @@ from schema.build import schema
 
 def test_every_question_has_its_files_and_parameters() -> None:
     questions = {q.name: q for q in answers.load_questions()}
-    assert list(questions) == ["q1", "q2", "q3", "q4", "q5", "q6"]
+    assert list(questions) == ["q1", "q2", "q2b", "q3", "q4", "q5", "q6"]
     assert questions["q5"].support is answers.Support.PARTIAL
     assert questions["q6"].support is answers.Support.NONE
     assert all(q.support is answers.Support.FULL for n, q in questions.items() if n < "q5")

@@ -2,6 +2,8 @@
 
 import json
 import os
+import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -81,3 +83,30 @@ async def test_v5_answers_v4s_documents_with_the_same_json(
     finally:
         for process in started:
             process.stop()
+
+
+def test_a_servers_cpu_and_memory_cover_its_worker_processes(tmp_path: Path) -> None:
+    """``serve --workers N`` answers in children of the process the benchmark started."""
+    busy = "import time; end = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    script = (
+        "import subprocess, sys, time\n"
+        f"workers = [subprocess.Popen([sys.executable, '-c', {busy!r}]) for _ in range(2)]\n"
+        "time.sleep(30)\n"
+    )
+    process = systems.launch(
+        "parent", [os.fspath(sys.executable), "-c", script], free_port(), "", tmp_path, None
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(process.pids()) < 3 or process.cpu_seconds() < 0.5:
+            assert time.monotonic() < deadline, process.pids()
+            time.sleep(0.1)
+        assert process.peak_rss_mb() > 2 * memory_of(process.popen.pid) > 0
+    finally:
+        process.stop()
+
+
+def memory_of(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
