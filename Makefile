@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` and `make test`. Both create .venv and
+# The commands of the README: `make run`, `make demo` and `make test`. Both create .venv and
 # install into it, and build the explorer page with npm; nothing else needs to be on the
 # machine but Python 3.11+ and Node.js 20+. `make test` also installs Debian's Chromium
 # for the browser tests when it is missing.
@@ -10,7 +10,7 @@ EXPLORER := explorer/dist/index.html
 EXPLORER_SOURCES := $(shell find explorer -name node_modules -prune -o -name dist -prune -o -type f -print)
 CLIENTS := tests/clients/node_modules/.package-lock.json
 
-.PHONY: run test lint typecheck pytest schema chromium screenshots clean
+.PHONY: run demo test lint typecheck pytest schema chromium screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ $(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
 
 run: $(VENV)/.installed $(EXPLORER)
 	$(BIN)/coopgraph serve
+
+# The service on a data directory of its own (.coopgraph-demo/, never .coopgraph/) with the
+# made-up sample IATI files of demo/iati/ imported: a funding chain across three publishers.
+demo: $(VENV)/.installed $(EXPLORER)
+	$(BIN)/coopgraph demo
 
 test: $(VENV)/.installed-dev lint typecheck pytest
 
@@ -61,4 +66,4 @@ schema: $(VENV)/.installed
 	$(BIN)/coopgraph export-schema --subgraph --output schema.subgraph.graphql
 
 clean:
-	rm -rf $(VENV) .coopgraph explorer/node_modules explorer/dist tests/clients/node_modules
+	rm -rf $(VENV) .coopgraph .coopgraph-demo explorer/node_modules explorer/dist tests/clients/node_modules

@@ -25,7 +25,8 @@ async def partner_has_role_in_all(
 
 
 async def projects_of(conn: AsyncConnection, table: str, ids: Sequence[int]) -> list[int]:
-    """The projects the given beneficiary groups or outcomes belong to."""
+    """The projects the given records of a project's own (beneficiary groups, outcomes,
+    transactions, budgets) belong to."""
     records: sa.Table = getattr(q, table)
     rows = await conn.execute(sa.select(records.c.project_id).where(records.c.id.in_(ids)))
     return [project_id for (project_id,) in rows.all()]

@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from db.columns import TEXT_COLLATION
 from db.metadata import table_of
 from db.tables import (
+    ActivityBudget,
     ActivityPolicyMarker,
     ActivityRecipientRegion,
     ActivitySector,
@@ -74,6 +75,7 @@ activity_policy_marker = table_of(ActivityPolicyMarker)
 activity_transaction = table_of(ActivityTransaction)
 citation = table_of(Citation)
 source_document = table_of(SourceDocument)
+activity_budget = table_of(ActivityBudget)
 
 
 async def load_by_key(

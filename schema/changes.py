@@ -51,6 +51,8 @@ class RecordType(Enum):
     BENEFICIARY_GROUP = "beneficiary_group"
     OUTCOME = "outcome"
     CONTRIBUTION = "contribution"
+    TRANSACTION = "activity_transaction"
+    BUDGET = "activity_budget"
 
 
 described_enum(
@@ -68,6 +70,8 @@ described_enum(
     BENEFICIARY_GROUP="A beneficiary group of a project.",
     OUTCOME="An outcome of a project.",
     CONTRIBUTION="A contribution between partners.",
+    TRANSACTION="A transaction of a project (IATI transaction).",
+    BUDGET="A budget of a project for one period (IATI budget).",
 )
 
 

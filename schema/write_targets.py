@@ -43,6 +43,8 @@ async def target_projects(info: Info, field_name: str, data: Any) -> Target:
         "unlinkProjectPartner",
         "createBeneficiaryGroup",
         "createOutcome",
+        "createTransaction",
+        "createBudget",
     ):
         return Target(_ids(_id(data.project_id, "Project")))
     owned = {
@@ -51,6 +53,10 @@ async def target_projects(info: Info, field_name: str, data: Any) -> Target:
         "updateOutcome": ("outcome", "Outcome"),
         "deleteOutcome": ("outcome", "Outcome"),
         "recordOutcomeProgress": ("outcome", "Outcome"),
+        "updateTransaction": ("activity_transaction", "Transaction"),
+        "deleteTransaction": ("activity_transaction", "Transaction"),
+        "updateBudget": ("activity_budget", "Budget"),
+        "deleteBudget": ("activity_budget", "Budget"),
     }
     table, type_name = owned[field_name]
     record_id = _id(data.id, type_name)

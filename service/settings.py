@@ -27,6 +27,13 @@ class Settings(BaseSettings):
         description="a read replica for plain queries; mutations and listening stay on the primary",
     )
     data_dir: Path = Field(default=Path(".coopgraph"), description="embedded server's home")
+    demo_data_dir: Path = Field(
+        default=Path(".coopgraph-demo"),
+        description="the embedded server of `coopgraph demo`, never the one `serve` uses",
+    )
+    demo_files_dir: Path = Field(
+        default=Path("demo/iati"), description="the made-up sample IATI files `demo` imports"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: list[str] = Field(default_factory=list, description="allowed browser origins")

@@ -44,7 +44,7 @@ async function dispatch(ctx: PageContext, hash: string): Promise<void> {
   switch (first) {
     case undefined:
       markNav("overview");
-      return renderOverview(ctx);
+      return renderOverview(ctx, params);
     case "projects":
       markNav("projects");
       return id ? renderProject(ctx, id) : renderProjects(ctx, params);

@@ -3,7 +3,7 @@ failure is a GraphQL error with ``extensions.code`` (see ``schema.mutations.prob
 
 import strawberry
 
-from schema.mutations import iati, partners, projects, results
+from schema.mutations import finance, iati, partners, projects, results
 
 
 @strawberry.type(
@@ -24,6 +24,12 @@ class Mutation:
     update_outcome = results.update_outcome
     record_outcome_progress = results.record_outcome_progress
     delete_outcome = results.delete_outcome
+    create_transaction = finance.create_transaction
+    update_transaction = finance.update_transaction
+    delete_transaction = finance.delete_transaction
+    create_budget = finance.create_budget
+    update_budget = finance.update_budget
+    delete_budget = finance.delete_budget
     create_partner = partners.create_partner
     update_partner = partners.update_partner
     delete_partner = partners.delete_partner

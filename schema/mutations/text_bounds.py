@@ -31,7 +31,27 @@ TEXT_LIMITS = {
     "acronym": MAX_LABEL_LENGTH,
     "unit": MAX_LABEL_LENGTH,
     "iati_identifier": MAX_IATI_IDENTIFIER_LENGTH,
+    "ref": MAX_IATI_IDENTIFIER_LENGTH,
+    "activity_id": MAX_IATI_IDENTIFIER_LENGTH,
     "website": MAX_WEBSITE_LENGTH,
+    # IATI codes and ISO codes: a codelist's longest is a few characters.
+    **dict.fromkeys(
+        (
+            "transaction_type",
+            "type",
+            "status",
+            "recipient_country",
+            "flow_type",
+            "finance_type",
+            "tied_status",
+            "disbursement_channel",
+            "value_date",
+            "transaction_date",
+            "period_start",
+            "period_end",
+        ),
+        MAX_LABEL_LENGTH,
+    ),
 }
 
 _CODE = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")

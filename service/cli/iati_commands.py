@@ -51,7 +51,7 @@ class _Progress:
         return data
 
 
-def _print_import(report: ImportReport) -> int:
+def print_import(report: ImportReport) -> int:
     """Print the report; the exit status it means."""
     for problem in report.problems:
         print(problem, file=sys.stderr)
@@ -101,7 +101,7 @@ async def run_import(url: str, args: argparse.Namespace) -> int:
                 )
                 if report.nothing_imported:
                     await transaction.rollback()
-        return _print_import(report)
+        return print_import(report)
     finally:
         await engine.dispose()
 

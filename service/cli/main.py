@@ -1,5 +1,5 @@
-"""The ``coopgraph`` command line: serve, migrate, seed, keys, export-schema, IATI files,
-codelists, exchange rates."""
+"""The ``coopgraph`` command line: serve, demo, migrate, seed, keys, export-schema, IATI
+files, codelists, exchange rates."""
 
 import argparse
 import asyncio
@@ -17,7 +17,13 @@ from db.metadata import table_of
 from db.migrate import hold_setup_lock, upgrade_to_head
 from db.tables import Project
 from service.cli.codelist_commands import add_codelist_commands, run_codelist_command
-from service.cli.iati_commands import add_iati_commands, run_export, run_import
+from service.cli.demo_command import (
+    DemoRefused,
+    add_demo_command,
+    demo_settings,
+    import_demo_files,
+)
+from service.cli.iati_commands import add_iati_commands, print_import, run_export, run_import
 from service.cli.key_commands import add_key_commands, run_key_command
 from service.cli.rate_commands import add_rate_commands, run_rate_command
 from service.embedded import DATABASE, EmbeddedPostgres
@@ -120,10 +126,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="the federation subgraph SDL (directives applied, not declared)",
     )
+    add_demo_command(commands)
     add_key_commands(commands)
     add_iati_commands(commands)
-    add_rate_commands(commands)
     add_codelist_commands(commands)
+    add_rate_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -138,6 +145,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     exit_on_signals()
     settings = get_settings()
+    if args.command == "demo":
+        try:
+            settings = demo_settings(settings)
+        except DemoRefused as refused:
+            print(f"demo: {refused}", file=sys.stderr)
+            sys.exit(2)
     url, embedded = database_url(settings)
     signalled: Signalled | None = None
     try:
@@ -169,12 +182,12 @@ def _run_command(
         status = asyncio.run(run_key_command(url, args))
         if status:
             sys.exit(status)
-    elif args.command == "rates":
-        asyncio.run(migrate(url))
-        sys.exit(run_rate_command(url, args))
     elif args.command == "codelists":
         asyncio.run(migrate(url))
         sys.exit(run_codelist_command(url, args))
+    elif args.command == "rates":
+        asyncio.run(migrate(url))
+        sys.exit(run_rate_command(url, args))
     elif args.command == "import-iati":
         asyncio.run(migrate(url))
         sys.exit(asyncio.run(run_import(url, args)))
@@ -184,15 +197,15 @@ def _run_command(
         except FilterError as error:
             print(error, file=sys.stderr)
             sys.exit(2)
-    elif args.command == "serve":
+    elif args.command in ("serve", "demo"):
         _serve(args, settings, url, embedded)
 
 
 def _serve(
     args: argparse.Namespace, settings: Settings, url: str, embedded: EmbeddedPostgres | None
 ) -> None:
-    """Migrate and seed once, then serve: in this process, or in ``--workers`` processes
-    started only once the database is ready for them."""
+    """Migrate and seed once (``demo``: and import the sample files), then serve: in this
+    process, or in ``--workers`` processes started only once the database is ready for them."""
     from service.cli.serving import draining_server
     from service.observability import configure_json_logging
 
@@ -201,9 +214,14 @@ def _serve(
     asyncio.run(migrate(url))
     if settings.seed_on_start:
         _print_seeded(asyncio.run(seed(url, only_if_empty=True)))
+    if args.command == "demo":
+        report = asyncio.run(import_demo_files(url, settings.demo_files_dir))
+        print_import(report)
+        if report.refused:
+            sys.exit(1)
     host = args.host or settings.host
     port = args.port or settings.port
-    workers = args.workers or settings.workers
+    workers = getattr(args, "workers", None) or settings.workers
     if (settings.explorer_dir / "index.html").is_file():
         print(f"Explorer: http://{host}:{port}/", flush=True)
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)

@@ -126,10 +126,39 @@ def _request(name: str, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _scoped_requests(project: dict[str, Any], own_partner: str) -> dict[str, dict[str, Any]]:
+MONEY_OF_OTHERS = """mutation($t: CreateTransactionInput!, $b: CreateBudgetInput!) {
+  createTransaction(input: $t) { transaction { id version } }
+  createBudget(input: $b) { budget { id version } }
+}"""
+
+
+def _money_inputs(project_id: str) -> dict[str, dict[str, Any]]:
+    value = {"amount": "-10.5", "currency": "USD"}
+    return {
+        "t": {
+            "projectId": project_id,
+            "transactionType": "3",
+            "transactionDate": "2024-05-01",
+            "value": value,
+        },
+        "b": {
+            "projectId": project_id,
+            "periodStart": "2024-01-01",
+            "periodEnd": "2024-12-31",
+            "value": value,
+        },
+    }
+
+
+def _scoped_requests(
+    project: dict[str, Any], own_partner: str, money: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
     """A well-formed input for each mutation that writes a project, all aimed at ``project``:
     each would write (an admin key runs it), so a refusal is the permission check's doing."""
     group, outcome = project["beneficiaryGroups"][0], project["outcomes"][0]
+    transaction = money["createTransaction"]["transaction"]
+    budget = money["createBudget"]["budget"]
+    new_money = _money_inputs(project["id"])
     link = project["partners"][0]
     other = {"partnerId": link["partner"]["id"], "role": link["role"]}
     inputs = {
@@ -158,6 +187,12 @@ def _scoped_requests(project: dict[str, Any], own_partner: str) -> dict[str, dic
         "updateOutcome": {**outcome, "statement": "x"},
         "recordOutcomeProgress": {**outcome, "actual": {"value": "1"}},
         "deleteOutcome": outcome,
+        "createTransaction": new_money["t"],
+        "updateTransaction": {**transaction, "ref": "x"},
+        "deleteTransaction": transaction,
+        "createBudget": new_money["b"],
+        "updateBudget": {**budget, "status": "2"},
+        "deleteBudget": budget,
         "deleteProject": {"id": project["id"], "version": project["version"]},
     }
     return {name: _request(name, data) for name, data in inputs.items()}
@@ -180,7 +215,13 @@ async def test_another_partners_key_writes_nothing_anywhere(
         and node["partners"]
         and "koica" not in {p["partner"]["code"] for p in node["partners"]}
     )
-    scoped = _scoped_requests(project, partners["koica"])
+    as_admin = {"Authorization": f"Bearer {admin}"}
+    money = await client.post(
+        "/graphql",
+        json={"query": MONEY_OF_OTHERS, "variables": _money_inputs(project["id"])},
+        headers=as_admin,
+    )
+    scoped = _scoped_requests(project, partners["koica"], money.json()["data"])
     assert set(scoped) | ADMIN_ONLY | UPLOADS == set(MUTATION_TYPE.fields if MUTATION_TYPE else ())
 
     before = await table_digests(conn)

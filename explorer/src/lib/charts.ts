@@ -1,4 +1,5 @@
-// Bar charts with Chart.js (only the parts used are registered, so the rest is not bundled).
+// Bar and line charts with Chart.js (only the parts used are registered, so the rest is not
+// bundled).
 
 import {
   BarController,
@@ -7,13 +8,26 @@ import {
   Chart,
   Legend,
   LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
   Tooltip,
   type ChartConfiguration,
   type Scale,
 } from "chart.js";
 import { h } from "./dom";
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  Legend,
+  Tooltip,
+);
 Chart.defaults.color = "#1f2933";
 Chart.defaults.font.family =
   'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
@@ -120,4 +134,71 @@ export function barChart(options: BarChartOptions): { element: HTMLElement; dest
 /** 14400000 → "14.4M", for axis ticks. */
 export function compactNumber(value: number): string {
   return new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 1 }).format(value);
+}
+
+export interface LineChartOptions {
+  /** The x positions in order (dates as text). */
+  labels: string[];
+  series: BarSeries[];
+  ariaLabel: string;
+  formatValue: (value: number) => string;
+  valueTitle?: string;
+}
+
+/**
+ * Running totals as stepped lines (a total changes on the day of a transaction and stays
+ * until the next); a series' null points are bridged, so each line runs on to the end.
+ */
+export function lineChart(options: LineChartOptions): { element: HTMLElement; destroy: () => void } {
+  const canvas = h("canvas", { role: "img", "aria-label": options.ariaLabel }, options.ariaLabel);
+  const element = h("div", { class: "chart", style: "height: 300px" }, canvas);
+  const config: ChartConfiguration<"line", (number | null)[], string> = {
+    type: "line",
+    data: {
+      labels: options.labels,
+      datasets: options.series.map((s, i) => ({
+        label: s.label,
+        data: s.data,
+        borderColor: SERIES_COLOURS[i % SERIES_COLOURS.length] ?? "#1f4e99",
+        backgroundColor: SERIES_COLOURS[i % SERIES_COLOURS.length] ?? "#1f4e99",
+        stepped: "before" as const,
+        spanGaps: true,
+        pointRadius: 3,
+      })),
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: {
+        x: { grid: { display: false } },
+        y: {
+          title: { display: Boolean(options.valueTitle), text: options.valueTitle ?? "" },
+          ticks: { callback: (value: string | number) => options.formatValue(Number(value)) },
+          grid: { color: "#d9dee3" },
+        },
+      },
+      plugins: {
+        legend: { display: true, position: "bottom" },
+        tooltip: {
+          callbacks: {
+            label: (item) => {
+              const custom = options.series[item.datasetIndex]?.tooltips?.[item.dataIndex];
+              return `${item.dataset.label ?? ""}: ${custom ?? options.formatValue(Number(item.raw))}`;
+            },
+          },
+        },
+      },
+    },
+  };
+  let chart: Chart<"line", (number | null)[], string> | null = null;
+  requestAnimationFrame(() => {
+    if (canvas.isConnected) chart = new Chart(canvas, config);
+  });
+  return {
+    element,
+    destroy: () => {
+      chart?.destroy();
+      chart = null;
+    },
+  };
 }

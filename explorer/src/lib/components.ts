@@ -190,3 +190,13 @@ export async function loadPage<T>(
     return null;
   }
 }
+
+/** The label of the demo's made-up samples (`make demo`), shown wherever one is. */
+export function madeUpBadge(): HTMLElement {
+  return h(
+    "p",
+    { class: "made-up", "data-testid": "made-up", role: "note" },
+    h("strong", null, "Made-up sample data. "),
+    "This record comes from the demo's sample IATI files: its organisations, activities and amounts are invented, to show funding chains and finance figures.",
+  );
+}

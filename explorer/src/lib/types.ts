@@ -204,6 +204,48 @@ export interface Project {
   outcomes: Outcome[];
   agreements: { id: string; kind: string; title: string; signedOn: FuzzyDate | null; sources: Source[] }[];
   sources: Source[];
+  reportingOrg: { ref: string; name: string | null } | null;
+  transactions: Transaction[];
+  budgets: Budget[];
+}
+
+/** An IATI code with its codelist name (null where the codelist lacks it). */
+export interface Code {
+  code: string;
+  name: string | null;
+}
+
+/** An IATI value: exact, signed, with the date to convert it at. */
+export interface IatiMoney {
+  amount: string;
+  currency: string;
+  valueDate: string | null;
+}
+
+export interface OrganisationReference {
+  ref: string | null;
+  name: string | null;
+  activityId: string | null;
+}
+
+export interface Transaction {
+  id: string;
+  ref: string | null;
+  type: Code;
+  date: string;
+  value: IatiMoney | null;
+  description: string | null;
+  providerOrg: OrganisationReference | null;
+  receiverOrg: OrganisationReference | null;
+}
+
+export interface Budget {
+  id: string;
+  type: Code;
+  status: Code;
+  periodStart: string;
+  periodEnd: string;
+  value: IatiMoney | null;
 }
 
 export interface OtherNode {
@@ -211,8 +253,13 @@ export interface OtherNode {
   id: string;
 }
 
+export interface PerCurrency {
+  amounts: { amount: string; currency: string | null }[];
+}
+
 export interface ProjectData {
   node: Project | OtherNode | null;
+  money: { total: { budget: PerCurrency; spend: PerCurrency; budgetLeft: PerCurrency } };
   people: { total: { amounts: MoneyTotal[]; people: People } };
 }
 
@@ -319,4 +366,35 @@ export interface Programme {
 
 export interface ProgrammeData {
   node: Programme | OtherNode;
+}
+
+export interface FinanceAmount {
+  amount: string;
+  currency: string | null;
+  records: number;
+}
+
+export interface FinanceMeasure {
+  converted: string | null;
+  convertedRecords: number;
+  notConverted: FinanceAmount[];
+}
+
+export interface FinanceBucket {
+  keys: { key: string | null; label: string | null }[];
+  records: number;
+  estimatedBySplit: number;
+  commitments: FinanceMeasure;
+  disbursements: FinanceMeasure;
+}
+
+export interface FinanceStats {
+  currency: string | null;
+  chain: string;
+  total: FinanceBucket;
+  buckets: FinanceBucket[];
+}
+
+export interface FinanceData {
+  financeStats: FinanceStats;
 }

@@ -6,6 +6,7 @@ import { errorBox, loadPage, pageTitle, queryPanel, sourcesDetails, table, withT
 import { h, replaceChildren, type Child } from "../lib/dom";
 import { enumLabel, formatMoney, formatNumber, formatQualified, plural, qualifierWord } from "../lib/format";
 import { projectsHref } from "../lib/routes";
+import { CURRENCIES, financeSection } from "./overview-finance";
 import type { ContributionBucket, MoneyTotal, OverviewData, People, StatsBucket } from "../lib/types";
 
 export const variables = { donors: ["korea-government"], recipients: ["ilo"] };
@@ -203,7 +204,9 @@ async function mapSection(data: OverviewData): Promise<HTMLElement> {
   );
 }
 
-export async function renderOverview(ctx: PageContext): Promise<void> {
+export async function renderOverview(ctx: PageContext, params: URLSearchParams): Promise<void> {
+  const asked = params.get("currency") ?? "USD";
+  const currency = CURRENCIES.includes(asked) ? asked : "USD";
   document.title = "Overview – Korea–ILO partnership explorer";
   const intro = [
     pageTitle("The Republic of Korea – ILO partnership"),
@@ -217,9 +220,11 @@ export async function renderOverview(ctx: PageContext): Promise<void> {
   const d = await loadPage<OverviewData>(ctx, query, variables, intro);
   if (d === null) return;
   const mapSlot = h("div", { class: "map-slot" }, h("p", { role: "status" }, "Loading the map…"));
+  const financeSlot = h("div", { class: "finance-slot" }, h("p", { role: "status" }, "Loading the finance figures…"));
   replaceChildren(ctx.main, 
     ...intro,
     headline(d),
+    financeSlot,
     contributionsSection(d, ctx),
     h(
       "div",
@@ -229,10 +234,14 @@ export async function renderOverview(ctx: PageContext): Promise<void> {
     ),
     mapSlot,
   );
+  const finance = financeSection(ctx, currency).then((section) => {
+    if (!ctx.signal.aborted) financeSlot.replaceWith(section);
+  });
   try {
     const section = await mapSection(d);
     if (!ctx.signal.aborted) mapSlot.replaceWith(section);
   } catch (error) {
     if (!ctx.signal.aborted) mapSlot.replaceWith(errorBox(error));
   }
+  await finance;
 }

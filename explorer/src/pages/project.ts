@@ -1,7 +1,7 @@
 // #/projects/<id> — one project, every figure with the passage it comes from.
 
 import query from "../../queries/project.graphql?raw";
-import { errorBox, loadPage, facts, joined, pageTitle, queryPanel, sourcesDetails, type PageContext } from "../lib/components";
+import { errorBox, loadPage, facts, joined, madeUpBadge, pageTitle, queryPanel, sourcesDetails, type PageContext } from "../lib/components";
 import { h, replaceChildren, type Child } from "../lib/dom";
 import {
   enumLabel,
@@ -17,7 +17,9 @@ import {
 import { partnerHref, programmeHref, projectHref, projectsHref } from "../lib/routes";
 import type { BeneficiaryGroup, Outcome, Project, ProjectData, ProjectPartnerLink } from "../lib/types";
 import { watchProject } from "../lib/live";
+import { isMadeUp } from "../lib/money";
 import { womenShare } from "./overview";
+import { moneySections } from "./project-money";
 
 const ROLE_ORDER = ["FUNDING", "ACCOUNTABLE", "EXTENDING", "IMPLEMENTING"];
 
@@ -75,6 +77,11 @@ function keyFacts(p: Project, data: ProjectData): HTMLElement {
         p.themes.length ? joined(p.themes.map((t) => h("a", { href: projectsHref({ theme: t.slug }) }, t.name))) : "none",
       ],
       ["Regions", p.regions.length ? p.regions.map((r) => r.name).join(", ") : null],
+      [
+        "Published by",
+        p.reportingOrg ? `${p.reportingOrg.name ?? p.reportingOrg.ref} (IATI reporting organisation ${p.reportingOrg.ref})` : null,
+        { "data-testid": "project-publisher" },
+      ],
       ["Code", h("code", null, p.code)],
     ]),
     sourcesDetails(p.sources, "the project's title, status, dates and budget"),
@@ -255,10 +262,12 @@ async function showProject(ctx: PageContext, id: string): Promise<number | null>
   replaceChildren(ctx.main, 
     back,
     pageTitle(p.title, { "data-testid": "project-title" }),
+    isMadeUp(p.title, p.reportingOrg?.name) ? madeUpBadge() : null,
     p.acronym ? h("p", { class: "lead" }, p.acronym) : null,
     p.summary ? h("p", { class: "lead", "data-testid": "project-summary" }, p.summary) : null,
     queryPanel(query, variables),
     keyFacts(p, data),
+    ...moneySections(p, data.money, ctx),
     peopleSection(p, data),
     partnersSection(p),
     countriesSection(p),

@@ -7,6 +7,7 @@ import { h, replaceChildren, uid, type Child } from "../lib/dom";
 import { enumLabel, formatMoney, partnerLabel, plural } from "../lib/format";
 import { partnerHref, projectHref, projectsHref } from "../lib/routes";
 import type { Choice, ProjectRow, ProjectsData } from "../lib/types";
+import { isMadeUp } from "../lib/money";
 
 export const PAGE_SIZE = 10;
 
@@ -113,7 +114,12 @@ function row(p: ProjectRow): HTMLElement {
   return h(
     "li",
     { class: "project-row", "data-testid": "project-row", "data-code": p.code, "data-id": p.id },
-    h("h3", null, h("a", { href: projectHref(p.id), "data-testid": "project-link" }, p.title)),
+    h(
+      "h3",
+      null,
+      h("a", { href: projectHref(p.id), "data-testid": "project-link" }, p.title),
+      isMadeUp(p.title) ? [" ", h("span", { class: "tag made-up-tag", "data-testid": "made-up-tag" }, "made-up sample")] : null,
+    ),
     h(
       "dl",
       { class: "row-meta" },
