@@ -51,7 +51,7 @@ main(["export-iati", "--output", sys.argv[1]])
 async def import_file(url: str, path: Path) -> tuple[float, int, list[str]]:
     engine = create_engine(url)
     try:
-        await prepare(engine)
+        await prepare(engine, summaries=True)
         start = time.perf_counter()
         with path.open("rb") as stream:
             async with engine.begin() as conn:
