@@ -234,6 +234,8 @@ class ActivityRows:
                 if receiving
                 else None,
                 receiver_partner_id=receiving,
+                provider_activity_id=None,
+                receiver_activity_id=None,
                 flow_type="10",
                 finance_type="110",
                 **self.stamps(),

@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import pycountry
 import sqlalchemy as sa
 from activity_rows import ActivityRows, ProjectShape
+from funding_chains import add_funding_chains
 from scratch import Server
 
 from db.engine import create_engine
@@ -414,6 +415,7 @@ class Generator:
         self.outcomes()
         self.citations()
         self.activity_rows()
+        add_funding_chains(self, self.seed)
         return self.tables
 
     def activity_rows(self) -> None:
