@@ -40,12 +40,18 @@ def parse_decimal(value: object) -> Decimal:
     return number
 
 
+def serialize_decimal(value: object) -> str:
+    """Positional notation always: ``str`` writes a sum PostgreSQL gives unscaled
+    (``131E+6``) in exponent form, which clients read as text, not the figure."""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
 BoundedDecimal = ScalarDefinition(
     name="Decimal",
     description="Decimal (fixed-point), in ASCII digits, at most "
     f"{WHOLE_DIGITS} digits before the point",
     specified_by_url=None,
-    serialize=str,
+    serialize=serialize_decimal,
     parse_value=parse_decimal,
     parse_literal=None,
     origin=Decimal,
