@@ -218,6 +218,7 @@ async def variables_for(conn: AsyncConnection, name: str) -> dict[str, Any]:
         "chain": "ilo-korea-skills",  # no such project: Q8 asks of an empty list
         "first": 10,
         "filter": {"countries": ["VN"]},
+        "groupBy": ["YEAR"],
     }
     type_name = {
         "queries/partner.graphql": "Partner",
