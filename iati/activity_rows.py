@@ -22,6 +22,7 @@ from db.tables import (
     ActivityCondition,
     ActivityContactInfo,
     ActivityCountryBudgetItem,
+    ActivityDateElement,
     ActivityDescription,
     ActivityDocumentLink,
     ActivityHumanitarianScope,
@@ -31,6 +32,7 @@ from db.tables import (
     ActivityLegacyData,
     ActivityLocation,
     ActivityOtherIdentifier,
+    ActivityParticipatingOrg,
     ActivityPeriodValue,
     ActivityPlannedDisbursement,
     ActivityPolicyMarker,
@@ -49,6 +51,7 @@ from iati.records import (
     Coded,
     DocumentLink,
     IatiResult,
+    Organisation,
     OrgRef,
     PeriodValue,
     narratives_json,
@@ -70,6 +73,8 @@ description = table_of(ActivityDescription)
 other_identifier = table_of(ActivityOtherIdentifier)
 condition = table_of(ActivityCondition)
 contact_info = table_of(ActivityContactInfo)
+participating_org = table_of(ActivityParticipatingOrg)
+activity_date = table_of(ActivityDateElement)
 legacy_data = table_of(ActivityLegacyData)
 warning = table_of(ActivityWarning)
 result = table_of(ActivityResult)
@@ -97,12 +102,16 @@ FLAT_TABLES: tuple[sa.Table, ...] = (
     condition,
     contact_info,
     legacy_data,
+    participating_org,
+    activity_date,
     warning,
 )
 REPLACED_TABLES: tuple[sa.Table, ...] = (*FLAT_TABLES, result)
 """Deleting an activity's results deletes their indicators, periods and values (cascade)."""
 
-PartnerOf = Callable[[OrgRef | None], int | None]
+PartnerOf = Callable[[OrgRef | Organisation | None], int | None]
+"""The partner an element names: a transaction's provider or receiver (its ``OrgRef``), a
+participating-org (the ``Organisation`` its link was read from)."""
 
 
 def _coded(items: Sequence[Coded]) -> list[dict[str, Any]]:
@@ -356,7 +365,7 @@ def flat_rows(
             "telephones": c.telephones,
             "emails": c.emails,
             "websites": c.websites,
-            "mailing_address": narratives_json(c.mailing_address),
+            "mailing_addresses": [narratives_json(m) for m in c.mailing_addresses],
         }
         for i, c in enumerate(a.contacts)
     ]
@@ -369,6 +378,30 @@ def flat_rows(
             "iati_equivalent": d.iati_equivalent,
         }
         for i, d in enumerate(a.legacy_data)
+    ]
+    rows["activity_participating_org"] = [
+        {
+            **p,
+            "position": i,
+            "role": o.role,
+            "ref": o.ref,
+            "type": o.type,
+            "activity_id": o.activity_id,
+            "crs_channel_code": o.crs_channel_code,
+            "narratives": narratives_json(o.narratives),
+            "partner_id": partner_of(o.organisation),
+        }
+        for i, o in enumerate(a.participating_orgs)
+    ]
+    rows["activity_date"] = [
+        {
+            **p,
+            "position": i,
+            "type": d.type,
+            "iso_date": d.value,
+            "narratives": narratives_json(d.narratives),
+        }
+        for i, d in enumerate(a.date_elements)
     ]
     return rows
 
