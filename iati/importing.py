@@ -145,7 +145,8 @@ async def _save(
 def _refusal(error: IntegrityError) -> str:
     """What a constraint said, without the driver's class names: e.g. a code that another
     project's record already has."""
-    cause = error.orig.__cause__ if error.orig is not None else None
+    # SQLAlchemy's adapter wraps the driver's error; ``iati.table_copy`` raises it bare.
+    cause = None if error.orig is None else error.orig.__cause__ or error.orig
     constraint = getattr(cause, "constraint_name", None)
     detail = getattr(cause, "detail", None)
     return (

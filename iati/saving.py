@@ -279,23 +279,14 @@ class ActivityWriter:
             outcome = "updated"
         if project_id in self.batch.projects:
             await self.flush()
+        activity.warnings = warnings
         self.batch.add(
             activity,
             project_id,
             lambda org: None if org is None else element_partners.get(id(org)),
-            [
-                {
-                    "kind": w.kind,
-                    "message": w.message,
-                    "element": w.element,
-                    "line": w.line,
-                    "file_name": self.file_name,
-                }
-                for w in warnings
-            ],
+            file_name=self.file_name,
             replace=not self.fresh,
         )
-        activity.warnings = warnings
         if self.batch.size >= BATCH_ROWS:
             await self.flush()
         return outcome, []
