@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,6 +30,21 @@ async def reserve_ids(conn: AsyncConnection, table: sa.Table, count: int) -> lis
     return [int(i) for i in reserved.scalars()]
 
 
+def _processor(column: sa.Column[Any], conn: AsyncConnection) -> Callable[[Any], Any] | None:
+    """How a value of the column is sent: SQLAlchemy's own bind processor, except that JSON
+    is serialised by orjson (a tenth of the time; ``jsonb`` keeps no formatting anyway)."""
+    processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    if processor is None or not isinstance(column.type, sa.JSON):
+        return processor
+    sqlalchemy_json = processor
+
+    def process(value: Any) -> Any:
+        # None is SQL NULL or JSON null as the column says: SQLAlchemy decides.
+        return sqlalchemy_json(value) if value is None else orjson.dumps(value).decode()
+
+    return process
+
+
 async def copy_rows(conn: AsyncConnection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
     """Copy ``rows`` (all with the same keys, column names of ``table``) into ``table``,
     inside the connection's transaction. A constraint refusing a row raises
@@ -36,10 +52,7 @@ async def copy_rows(conn: AsyncConnection, table: sa.Table, rows: Sequence[dict[
     if not rows:
         return
     columns = list(rows[0])
-    processors: list[Callable[[Any], Any] | None] = [
-        table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        for name in columns
-    ]
+    processors = [_processor(table.c[name], conn) for name in columns]
     processed = [(i, p) for i, p in enumerate(processors) if p is not None]
     records: list[list[Any]] = []
     for row in rows:
