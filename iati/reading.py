@@ -254,9 +254,19 @@ def _narratives(element: etree._Element | None) -> list[Narrative] | None:
     """Every narrative of the element with its language; None when the element is absent."""
     if element is None:
         return None
-    found = [
-        Narrative((n.text or "").strip(), _language(n)) for n in element if n.tag == "narrative"
-    ]
+    found: list[Narrative] = []
+    inherited: str | None = None
+    looked_up = False
+    for n in element:
+        if n.tag != "narrative":
+            continue
+        lang = n.get(XML_LANG)
+        if not lang:
+            # The siblings share their ancestors: walk them once (``_language``).
+            if not looked_up:
+                inherited, looked_up = _language(element), True
+            lang = inherited
+        found.append(Narrative((n.text or "").strip(), lang))
     if not found and element.text and element.text.strip():
         found = [Narrative(element.text.strip(), _language(element))]
     return found
