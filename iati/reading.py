@@ -159,7 +159,9 @@ def read_activities(source: str | Path | ByteStream) -> Iterator[ReadActivity]:
     if root is None:
         raise FileRefused(Problem("not an IATI activity file: no iati-activities element"))
     if activities == 0:
-        raise FileRefused(Problem("the file holds no iati-activity", root.sourceline))
+        raise FileRefused(
+            Problem("the file holds no iati-activity", root.sourceline, element="iati-activities")
+        )
 
 
 def _check_file(root: etree._Element) -> None:
@@ -173,7 +175,13 @@ def _check_file(root: etree._Element) -> None:
         )
     version = root.get("version")
     if version is None:
-        raise FileRefused(Problem("iati-activities has no version attribute", root.sourceline))
+        raise FileRefused(
+            Problem(
+                "iati-activities has no version attribute",
+                root.sourceline,
+                element="iati-activities",
+            )
+        )
     if version.startswith("1."):
         raise FileRefused(
             Problem(

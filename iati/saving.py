@@ -259,7 +259,9 @@ class ActivityWriter:
         code = activity.code or (existing["code"] if existing else activity.identifier)
         if existing is None and holder is not None:
             problem = f"project code {code!r} belongs to another activity"
-            return "refused", [Problem(problem, activity.line, activity.identifier)]
+            return "refused", [
+                Problem(problem, activity.line, activity.identifier, element="iati-identifier")
+            ]
         if existing is not None and existing["iati_digest"] is not None:
             if existing["iati_digest"] == activity.digest:
                 return "unchanged", []
