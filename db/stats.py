@@ -19,7 +19,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from db import queries as q
 from db.conditions import Condition
 from db.enums import PartnerRole, Qualifier
-from db.tables.statistics import BUCKET, MONEY, TALLIES, summary_bucket, summary_bucket_money
+from db.tables.statistics import (
+    BUCKET,
+    FLUSHED,
+    MONEY,
+    TALLIES,
+    summary_bucket,
+    summary_bucket_money,
+)
 
 
 class ProjectGrouping(StrEnum):
@@ -440,3 +447,10 @@ async def summarised_project_stats(
         buckets=(await conn.execute(summary_buckets(grouping, role))).mappings().all(),
         amounts=(await conn.execute(summary_amounts(grouping, role))).mappings().all(),
     )
+
+
+async def flush_summaries(conn: AsyncConnection) -> None:
+    """Count the projects this transaction touched now rather than at its commit, so its
+    own reads of the summaries see its writes (0012's deferred trigger, run early)."""
+    await conn.execute(sa.text(f"SET CONSTRAINTS {FLUSHED} IMMEDIATE"))
+    await conn.execute(sa.text(f"SET CONSTRAINTS {FLUSHED} DEFERRED"))

@@ -59,7 +59,9 @@ from db.tables.results import BeneficiaryGroup, Outcome
 from db.tables.statistics import (
     summary_bucket,
     summary_bucket_money,
+    summary_flush,
     summary_membership,
+    summary_pending,
     summary_project,
     summary_project_money,
 )
@@ -118,7 +120,9 @@ __all__ = [
     "Theme",
     "summary_bucket",
     "summary_bucket_money",
+    "summary_flush",
     "summary_membership",
+    "summary_pending",
     "summary_project",
     "summary_project_money",
 ]

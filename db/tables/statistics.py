@@ -2,9 +2,15 @@
 
 Grouping every project again on every request costs what the table holds (a second at
 10,000 projects); these tables hold the answer instead, per bucket, and the triggers of
-migration 0011 keep them right in the writing transaction itself, so every writer (the
-mutations, the IATI import, the dataset loader, a hand-written ``UPDATE``) keeps them
+migrations 0011 and 0012 keep them right in the writing transaction itself, so every writer
+(the mutations, the IATI import, the dataset loader, a hand-written ``UPDATE``) keeps them
 without code of its own. No code writes them.
+
+- ``summary_pending`` and ``summary_flush``: a statement's trigger notes the projects it
+  touched in the first, and the transaction's first note queues a deferred constraint
+  trigger (``summary_flushed``, on its one row of the second) that counts every noted
+  project once, at commit. A transaction's own reads of the summaries see them as they
+  were before its writes until then (``flush_summaries`` runs the count early).
 
 - ``summary_project`` and ``summary_project_money``: what each project counts for (its
   people, its amount per currency), as the stored snapshot the triggers take back before
@@ -107,3 +113,20 @@ summary_bucket_money = sa.Table(
     *_figures(MONEY),
     sa.Index("ix_summary_bucket_money_grouping_ref", "grouped_by", "ref"),
 )
+
+summary_pending = sa.Table(
+    "summary_pending",
+    SQLModel.metadata,
+    sa.Column("project_id", sa.Integer, nullable=True),
+    prefixes=["UNLOGGED"],
+)
+
+summary_flush = sa.Table(
+    "summary_flush",
+    SQLModel.metadata,
+    sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
+    prefixes=["UNLOGGED"],
+)
+
+FLUSHED = "summary_flushed"
+"""The deferred constraint trigger that counts a transaction's noted projects."""
