@@ -64,13 +64,6 @@ async def run(conn: AsyncConnection, sql: str) -> None:
 
 async def test_the_seeded_dataset(conn: AsyncConnection) -> None:
     await assert_summaries_hold(conn)
-    await run(conn, "SELECT summary_compact()")
-    await assert_summaries_hold(conn)
-    one_row = await conn.execute(
-        sa.text("SELECT count(*), count(DISTINCT (grouped_by, ref)) FROM summary_bucket")
-    )
-    rows, buckets = one_row.one()
-    assert rows == buckets, "each bucket folded back into one row"
 
 
 async def test_inserts(conn: AsyncConnection) -> None:
@@ -137,9 +130,10 @@ async def test_deletes(conn: AsyncConnection) -> None:
     await assert_summaries_hold(conn)
     await run(conn, "DELETE FROM project")
     await assert_summaries_hold(conn)
-    await run(conn, "SELECT summary_compact()")
-    left = await conn.execute(sa.text("SELECT count(*) FROM summary_bucket"))
-    assert left.scalar_one() == 0
+    left = await conn.execute(
+        sa.text("SELECT count(*) FROM summary_bucket WHERE projects <> 0 OR groups <> 0")
+    )
+    assert left.scalar_one() == 0, "every bucket back at zero"
 
 
 async def test_an_iati_import(conn: AsyncConnection) -> None:
@@ -154,6 +148,7 @@ async def test_a_rolled_back_write_leaves_them(conn: AsyncConnection) -> None:
     before = await summarised_project_stats(conn, ProjectGrouping.COUNTRY, None)
     savepoint = await conn.begin_nested()
     await add_synthetic_projects(conn, 5)
+    await flush_summaries(conn)
     await savepoint.rollback()
     after = await summarised_project_stats(conn, ProjectGrouping.COUNTRY, None)
     assert _comparable(after) == _comparable(before)
