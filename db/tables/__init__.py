@@ -61,7 +61,11 @@ from db.tables.results import BeneficiaryGroup, Outcome
 from db.tables.statistics import (
     summary_bucket,
     summary_bucket_money,
+    summary_delta,
+    summary_delta_money,
+    summary_flush,
     summary_membership,
+    summary_pending,
     summary_project,
     summary_project_money,
 )
@@ -122,7 +126,11 @@ __all__ = [
     "Theme",
     "summary_bucket",
     "summary_bucket_money",
+    "summary_delta",
+    "summary_delta_money",
+    "summary_flush",
     "summary_membership",
+    "summary_pending",
     "summary_project",
     "summary_project_money",
 ]
