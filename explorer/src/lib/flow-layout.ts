@@ -3,7 +3,7 @@
 // that comes back to where it was, which IATI data can say) is kept apart and drawn as a
 // return arc below, since a Sankey diagram cannot hold it.
 
-import { sankey, sankeyJustify, sankeyLinkHorizontal } from "d3-sankey";
+import { sankey, sankeyJustify } from "d3-sankey";
 
 export interface FlowLinkInput {
   key: string;
@@ -26,6 +26,7 @@ export interface PlacedLink {
   key: string;
   source: string;
   target: string;
+  /** A band to fill (its width the money), or for a return arc a line to stroke `width` wide. */
   path: string;
   width: number;
   /** True for a link drawn as a return arc (it closes a cycle). */
@@ -101,6 +102,17 @@ function place(nodeIds: string[], links: FlowLinkInput[], height: number) {
   });
 }
 
+/** A link as a filled band from (x0, y0) to (x1, y1), `width` high at both ends: a band
+ * rather than a stroked line, so that a level link still has an area to point at. */
+function band(x0: number, y0: number, x1: number, y1: number, width: number): string {
+  const mid = (x0 + x1) / 2;
+  const half = width / 2;
+  return (
+    `M${x0},${y0 - half}C${mid},${y0 - half} ${mid},${y1 - half} ${x1},${y1 - half}` +
+    `L${x1},${y1 + half}C${mid},${y1 + half} ${mid},${y0 + half} ${x0},${y0 + half}Z`
+  );
+}
+
 /** The layout of the given nodes and links (every link's value above zero). */
 export function layoutFlow(nodeIds: string[], links: FlowLinkInput[]): FlowLayout {
   const cyclic = cyclicLinks(links);
@@ -123,15 +135,19 @@ export function layoutFlow(nodeIds: string[], links: FlowLinkInput[]): FlowLayou
     column: xs.indexOf(n.x0 ?? 0),
   }));
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const path = sankeyLinkHorizontal<NodeDatum, LinkDatum>();
-  const placed: PlacedLink[] = graph.links.map((l) => ({
-    key: l.key,
-    source: (l.source as NodeDatum).id,
-    target: (l.target as NodeDatum).id,
-    path: path(l) ?? "",
-    width: Math.max(1, l.width ?? 1),
-    cyclic: false,
-  }));
+  const placed: PlacedLink[] = graph.links.map((l) => {
+    const width = Math.max(1, l.width ?? 1);
+    const from = byId.get((l.source as NodeDatum).id)!;
+    const to = byId.get((l.target as NodeDatum).id)!;
+    return {
+      key: l.key,
+      source: from.id,
+      target: to.id,
+      path: band(from.x1, l.y0 ?? 0, to.x0, l.y1 ?? 0, width),
+      width,
+      cyclic: false,
+    };
+  });
   const scale = graph.links.length > 0 ? (graph.links[0]!.width ?? 0) / graph.links[0]!.value : 0;
   const bottom = sankeyHeight;
   cyclic.forEach((key) => {
@@ -139,15 +155,17 @@ export function layoutFlow(nodeIds: string[], links: FlowLinkInput[]): FlowLayou
     const from = byId.get(link.source);
     const to = byId.get(link.target);
     if (!from || !to) return;
-    const fromY = (from.y0 + from.y1) / 2;
-    const toY = (to.y0 + to.y1) / 2;
-    const low = bottom + RETURN_ROOM / 2;
+    // From under the payer to under the payee, below the diagram (a loop under the node
+    // for money a project reports paying itself).
+    const fromX = from === to ? from.x1 : (from.x0 + from.x1) / 2;
+    const toX = from === to ? from.x0 : (to.x0 + to.x1) / 2;
+    const low = bottom + RETURN_ROOM * 0.7;
     placed.push({
       key,
       source: link.source,
       target: link.target,
-      path: `M${from.x1},${fromY}C${from.x1 + 80},${low} ${to.x0 - 80},${low} ${to.x0},${toY}`,
-      width: Math.min(24, Math.max(2, link.value * scale)),
+      path: `M${fromX},${from.y1}C${fromX},${low} ${toX},${low} ${toX},${to.y1 + 2}`,
+      width: Math.min(8, Math.max(2, link.value * scale)),
       cyclic: true,
     });
   });

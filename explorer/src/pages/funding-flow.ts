@@ -195,18 +195,20 @@ function shortLabel(text: string): string {
 function picture(shown: Shown, layout: FlowLayout, links: FlowLinkInput[]): SVGSVGElement {
   const { flow, settings } = shown;
   const byKey = new Map(links.map((l) => [l.key, l]));
+  const arrow = uid("flow-arrow");
   const paths = layout.links.map((placed) => {
     const index = Number(placed.key.slice(1));
     const edge = flow.edges[index]!;
     const href = transactionsHref(shown, edge);
     const text = `${nodeName(shown.nodes.get(edge.source), edge.source)} → ${nodeName(shown.nodes.get(edge.target), edge.target)}: ${typeName(edge)}, ${convertedText(edge, settings.currency)}, reported by ${nodeName(shown.nodes.get(edge.reportedBy), edge.reportedBy)}${placed.cyclic ? " (closes a cycle)" : ""}`;
-    const path = svg("path", {
-      d: placed.path,
-      class: placed.cyclic ? "flow-link flow-link-cyclic" : "flow-link",
-      stroke: TYPE_COLOURS[edge.transactionType] ?? OTHER_COLOUR,
-      "stroke-width": placed.width,
-      fill: "none",
-    }, svg("title", null, text));
+    const colour = TYPE_COLOURS[edge.transactionType] ?? OTHER_COLOUR;
+    const path = svg(
+      "path",
+      placed.cyclic
+        ? { d: placed.path, class: "flow-link flow-link-cyclic", stroke: colour, "stroke-width": placed.width, fill: "none", "marker-end": `url(#${arrow})` }
+        : { d: placed.path, class: "flow-link", fill: colour },
+      svg("title", null, text),
+    );
     const attrs = {
       "data-testid": "flow-link",
       "data-source": edge.source,
@@ -250,6 +252,15 @@ function picture(shown: Shown, layout: FlowLayout, links: FlowLinkInput[]): SVGS
       "aria-label": `Funding flow in ${settings.currency}: ${plural(layout.links.length, "edge")} between ${plural(layout.nodes.length, "node")}; the table below lists every edge.`,
       "data-testid": "flow-picture",
     },
+    svg(
+      "defs",
+      null,
+      svg(
+        "marker",
+        { id: arrow, viewBox: "0 0 10 10", refX: 5, refY: 5, markerWidth: 2.5, markerHeight: 2.5, orient: "auto-start-reverse" },
+        svg("path", { d: "M0,0L10,5L0,10Z", class: "flow-arrow" }),
+      ),
+    ),
     svg("g", { class: "flow-links" }, paths),
     svg("g", { class: "flow-nodes" }, nodes),
   );
