@@ -255,7 +255,9 @@ async def test_a_partners_flow_in_another_currency_and_depth(page: Watched, site
 
 
 @pytest.mark.parametrize("site", ["loops"], indirect=True)
-async def test_cycles_unresolved_activities_and_no_flow(page: Watched, site: Site) -> None:
+async def test_cycles_unresolved_activities_and_no_flow(phone: Watched, site: Site) -> None:
+    """At phone width, where the table scrolls in its box and the page does not."""
+    page = phone
     loop_a = await _project_id(site, LOOP_A)
     flow = await _flow(site, loop_a)
     kinds = {n["id"]: n["kind"] for n in flow["nodes"]}
@@ -273,6 +275,7 @@ async def test_cycles_unresolved_activities_and_no_flow(page: Watched, site: Sit
     await expect(view.locator(f'a[data-id="A:{ELSEWHERE}"]')).to_have_count(0)
     await expect(view.locator(f'g[data-id="A:{ELSEWHERE}"]')).to_have_count(1)
     await _picture(view, "funding-flow-cycle")
+    assert await page.page.evaluate("document.scrollingElement.scrollWidth") <= 375
 
     await page.page.goto(f"{site.base}/#/projects/{await _project_id(site, LOOP_ALONE)}")
     await expect(page.page.get_by_test_id("flow-empty")).to_contain_text("No funding flow")
