@@ -1,11 +1,11 @@
 """An IATI activity's transactions: money committed, disbursed, spent or received."""
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql import FromClause
 from strawberry import relay
 
@@ -201,7 +201,7 @@ class Transaction(LoadedNode):
     default_lang: strawberry.Private[str | None]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> "Transaction":
+    def from_row(cls, row: Mapping[Any, Any]) -> "Transaction":
         lang = row["_lang"]
         region = None
         if row["recipient_region_code"] is not None:
