@@ -206,10 +206,13 @@ def by_code(table: FromClause) -> list[ColumnElement[Any]]:
     return [table.c.code]
 
 
-def sources(column_name: str) -> Rule:
-    """``load_citations``: a record's citations, by document name, then as cited."""
+def sources(
+    column_name: str, record: Callable[[Any], ColumnElement[Any]] = lambda row: row.c.id
+) -> Rule:
+    """``load_citations``: a record's citations, by document name, then as cited; the
+    record's id read from the scope by ``record`` (a row's own by default)."""
 
-    def rule(compiler: Compiler, row: FromClause, request: Request) -> Json:
+    def rule(compiler: Compiler, row: Any, request: Request) -> Json:
         citation, document = queries.citation.alias(), queries.source_document.alias()
         built = compiler.object(
             request.returns.name, Cited(citation, document), request.nodes, request.path
@@ -217,8 +220,8 @@ def sources(column_name: str) -> Rule:
         source = (
             sa.select(citation)
             .join(document, document.c.id == citation.c.document_id)
-            .where(citation.c[column_name] == row.c.id)
-            .correlate(row)
+            .where(citation.c[column_name] == record(row))
+            .correlate_except(citation, document)
         )
         return json_list(built, source, [document.c.file_name, citation.c.id])
 

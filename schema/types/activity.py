@@ -2,12 +2,17 @@
 contact information, its related activities and the warnings its import raised."""
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.sql import FromClause
 
+from db import queries
 from db.enums import ImportWarningKind
+from schema.compiled.activity_rules import coded, narrative_list, plain, record, text_of
+from schema.compiled.compiler import compiled_field
 from schema.descriptions import described_enum
 from schema.info import Info
 from schema.types.code import Code, code
@@ -36,6 +41,18 @@ described_enum(
 )
 
 
+def reporting_scope(row: FromClause) -> Mapping[str, Any]:
+    """``ReportingOrganisation.from_project`` on the compiled path: the project's columns."""
+    return {
+        "ref": row.c.reporting_org_ref,
+        "type": row.c.reporting_org_type,
+        "secondary_reporter": row.c.reporting_org_secondary_reporter,
+        "name_narratives": row.c.reporting_org_narratives,
+        "partner_id": row.c.reporting_org_partner_id,
+        "_lang": row.c.lang,
+    }
+
+
 def _text(value: list[Narrative], lang: str | None, default: str | None) -> str | None:
     return text_in([{"lang": n.lang, "text": n.text} for n in value], lang, default)
 
@@ -45,14 +62,18 @@ def _text(value: list[Narrative], lang: str | None, default: str | None) -> str 
     "as the file names it: not the service that serves it."
 )
 class ReportingOrganisation:
-    ref: str = strawberry.field(description="Its organisation identifier (XM-DAC-41302).")
-    type: Code | None = strawberry.field(description="An OrganisationType code (40 Multilateral).")
-    secondary_reporter: bool | None = strawberry.field(
-        description="True where it reports an activity another organisation carries out; "
-        "null where the file does not say."
+    ref: str = compiled_field(plain(), description="Its organisation identifier (XM-DAC-41302).")
+    type: Code | None = compiled_field(
+        coded(codelist="OrganisationType"),
+        description="An OrganisationType code (40 Multilateral).",
     )
-    name_narratives: list[Narrative] = strawberry.field(
-        description="Its name in every language the file gives."
+    secondary_reporter: bool | None = compiled_field(
+        plain(),
+        description="True where it reports an activity another organisation carries out; "
+        "null where the file does not say.",
+    )
+    name_narratives: list[Narrative] = compiled_field(
+        narrative_list(), description="Its name in every language the file gives."
     )
     partner_id: strawberry.Private[int | None]
     default_lang: strawberry.Private[str | None]
@@ -70,11 +91,17 @@ class ReportingOrganisation:
             default_lang=row["lang"],
         )
 
-    @strawberry.field(description="Its name in `lang`, or the activity's default language.")
+    @compiled_field(
+        text_of("name_narratives"),
+        description="Its name in `lang`, or the activity's default language.",
+    )
     def name(self, lang: Lang = None) -> str | None:
         return _text(self.name_narratives, lang, self.default_lang)
 
-    @strawberry.field(description="The partner it was matched to; null when none was.")
+    @compiled_field(
+        record(queries.partner, "partner_id"),
+        description="The partner it was matched to; null when none was.",
+    )
     async def partner(
         self, info: Info
     ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")] | None:
@@ -88,24 +115,29 @@ class ReportingOrganisation:
     "activity: public there, so public here, and only under this name."
 )
 class PublisherContact:
-    type: Code | None = strawberry.field(
-        description="A ContactType code: 1 General enquiries, 2 Project management..."
+    type: Code | None = compiled_field(
+        coded(codelist="ContactType"),
+        description="A ContactType code: 1 General enquiries, 2 Project management...",
     )
-    organisation_narratives: list[Narrative] = strawberry.field(
-        description="The organisation's name in every language the file gives."
+    organisation_narratives: list[Narrative] = compiled_field(
+        narrative_list("organisation"),
+        description="The organisation's name in every language the file gives.",
     )
-    department_narratives: list[Narrative] = strawberry.field(
-        description="The department, in every language the file gives."
+    department_narratives: list[Narrative] = compiled_field(
+        narrative_list("department"),
+        description="The department, in every language the file gives.",
     )
-    person_name_narratives: list[Narrative] = strawberry.field(
-        description="The person's name, as the publisher wrote it."
+    person_name_narratives: list[Narrative] = compiled_field(
+        narrative_list("person_name"),
+        description="The person's name, as the publisher wrote it.",
     )
-    job_title_narratives: list[Narrative] = strawberry.field(
-        description="The person's job title, in every language the file gives."
+    job_title_narratives: list[Narrative] = compiled_field(
+        narrative_list("job_title"),
+        description="The person's job title, in every language the file gives.",
     )
-    telephones: list[str] = strawberry.field(description="Telephone numbers as written.")
-    emails: list[str] = strawberry.field(description="E-mail addresses as written.")
-    websites: list[str] = strawberry.field(description="Websites as written.")
+    telephones: list[str] = compiled_field(plain(), description="Telephone numbers as written.")
+    emails: list[str] = compiled_field(plain(), description="E-mail addresses as written.")
+    websites: list[str] = compiled_field(plain(), description="Websites as written.")
     mailing_address_narratives: list[Narrative] = strawberry.field(
         description="The first postal address, in every language the file gives.",
         deprecation_reason="A contact may give several: use `mailingAddresses`.",
@@ -216,11 +248,14 @@ class ActivityDate:
 
 @strawberry.type(description="An IATI related-activity: another activity this one relates to.")
 class RelatedActivity:
-    type: Code = strawberry.field(
+    type: Code = compiled_field(
+        coded(codelist="RelatedActivityType"),
         description="A RelatedActivityType code: 1 Parent, 2 Child, 3 Sibling, 4 Co-funded, "
-        "5 Third party."
+        "5 Third party.",
     )
-    identifier: str = strawberry.field(description="The related activity's IATI identifier.")
+    identifier: str = compiled_field(
+        plain("ref"), description="The related activity's IATI identifier."
+    )
     related_project_id: strawberry.Private[int | None]
 
     @classmethod
@@ -231,9 +266,10 @@ class RelatedActivity:
             related_project_id=row["related_project_id"],
         )
 
-    @strawberry.field(
+    @compiled_field(
+        record(queries.project, "related_project_id"),
         description="The project holding that identifier, once it is in the service; null "
-        "while it is not (the identifier is kept)."
+        "while it is not (the identifier is kept).",
     )
     async def project(
         self, info: Info
@@ -248,13 +284,13 @@ class RelatedActivity:
     "IATI ruleset warns about, where the schema accepts it."
 )
 class ActivityWarning:
-    kind: ImportWarningKind = strawberry.field(description="What kind of warning it is.")
-    message: str = strawberry.field(description="What is wrong, in words.")
-    element: str = strawberry.field(
-        description="The element's path inside the activity (budget/value)."
+    kind: ImportWarningKind = compiled_field(plain(), description="What kind of warning it is.")
+    message: str = compiled_field(plain(), description="What is wrong, in words.")
+    element: str = compiled_field(
+        plain(), description="The element's path inside the activity (budget/value)."
     )
-    line: int | None = strawberry.field(description="Its line in the file; null if unknown.")
-    file_name: str | None = strawberry.field(description="The file it was read from.")
+    line: int | None = compiled_field(plain(), description="Its line in the file; null if unknown.")
+    file_name: str | None = compiled_field(plain(), description="The file it was read from.")
     created_at: datetime.datetime = strawberry.field(description="When the import raised it.")
 
     @classmethod

@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from db import queries
+from schema.compiled.activity_rules import coded, or_default, plain, record
+from schema.compiled.builders import iati_money
+from schema.compiled.compiler import compiled_field
 from schema.info import Info
 from schema.types.code import Code, code
 from schema.types.money import Money
 from schema.types.node import LoadedNode
-from schema.types.organisation_ref import OrganisationReference
+from schema.types.organisation_ref import OrganisationReference, organisation
 
 if TYPE_CHECKING:
     from schema.types.project import Project
@@ -24,20 +28,24 @@ if TYPE_CHECKING:
 )
 class Budget(LoadedNode):
     id: relay.NodeID[int]
-    version: int = strawberry.field(
-        description="Bumped by every update; an update or delete must state the version it read."
+    version: int = compiled_field(
+        plain(),
+        description="Bumped by every update; an update or delete must state the version it read.",
     )
-    type: Code = strawberry.field(
-        description="A BudgetType code: 1 Original, 2 Revised (1 where the file gives none)."
+    type: Code = compiled_field(
+        coded(or_default("type", "1"), "BudgetType"),
+        description="A BudgetType code: 1 Original, 2 Revised (1 where the file gives none).",
     )
-    status: Code = strawberry.field(
-        description="A BudgetStatus code: 1 Indicative, 2 Committed (1 where the file gives none)."
+    status: Code = compiled_field(
+        coded(or_default("status", "1"), "BudgetStatus"),
+        description="A BudgetStatus code: 1 Indicative, 2 Committed (1 where the file gives none).",
     )
-    period_start: datetime.date = strawberry.field(description="First day of the period.")
-    period_end: datetime.date = strawberry.field(description="Last day of the period.")
-    value: Money | None = strawberry.field(
+    period_start: datetime.date = compiled_field(plain(), description="First day of the period.")
+    period_end: datetime.date = compiled_field(plain(), description="Last day of the period.")
+    value: Money | None = compiled_field(
+        iati_money("value", "currency"),
         description="The budget, exact and signed (the standard allows a negative one), in "
-        "its currency or the activity's default; null only where neither is given."
+        "its currency or the activity's default; null only where neither is given.",
     )
     project_id: strawberry.Private[int]
 
@@ -54,7 +62,10 @@ class Budget(LoadedNode):
             project_id=row["project_id"],
         )
 
-    @strawberry.field(description="The project (IATI activity) the budget belongs to.")
+    @compiled_field(
+        record(queries.project, "project_id"),
+        description="The project (IATI activity) the budget belongs to.",
+    )
     async def project(
         self, info: Info
     ) -> Annotated["Project", strawberry.lazy("schema.types.project")]:
@@ -68,22 +79,25 @@ class Budget(LoadedNode):
     "between two organisations."
 )
 class PlannedDisbursement:
-    type: Code | None = strawberry.field(
-        description="A BudgetType code: 1 Original, 2 Revised; null where the file gives none."
+    type: Code | None = compiled_field(
+        coded(codelist="BudgetType"),
+        description="A BudgetType code: 1 Original, 2 Revised; null where the file gives none.",
     )
-    period_start: datetime.date = strawberry.field(description="First day of the period.")
-    period_end: datetime.date | None = strawberry.field(
-        description="Last day of the period; null where the file gives none."
+    period_start: datetime.date = compiled_field(plain(), description="First day of the period.")
+    period_end: datetime.date | None = compiled_field(
+        plain(), description="Last day of the period; null where the file gives none."
     )
-    value: Money | None = strawberry.field(
+    value: Money | None = compiled_field(
+        iati_money("value", "currency"),
         description="The amount expected, exact and signed, in its currency or the "
-        "activity's default; null only where neither is given."
+        "activity's default; null only where neither is given.",
     )
-    provider_org: OrganisationReference | None = strawberry.field(
-        description="Who is to pay; null when the file names nobody."
+    provider_org: OrganisationReference | None = compiled_field(
+        organisation("provider"), description="Who is to pay; null when the file names nobody."
     )
-    receiver_org: OrganisationReference | None = strawberry.field(
-        description="Who is to receive it; null when the file names nobody."
+    receiver_org: OrganisationReference | None = compiled_field(
+        organisation("receiver"),
+        description="Who is to receive it; null when the file names nobody.",
     )
 
     @classmethod

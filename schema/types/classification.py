@@ -6,12 +6,36 @@ codelists where the vocabulary is one of them (a DAC sector, an SDG target), fro
 narratives otherwise.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
+import sqlalchemy as sa
 import strawberry
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.sql.elements import ColumnElement
 
+from db import queries, tables
+from db.metadata import table_of
+from schema.compiled.activity_rules import (
+    Read,
+    activity_rows,
+    coded,
+    codelist_of,
+    exact_decimal,
+    field_of,
+    json_items,
+    json_member,
+    json_text,
+    narrative_list,
+    or_default,
+    plain,
+    record,
+    text_of,
+)
+from schema.compiled.builders import sources
+from schema.compiled.compiler import compiled_field
 from schema.info import Info
 from schema.types.code import (
     AID_TYPE_CODELISTS,
@@ -31,6 +55,29 @@ if TYPE_CHECKING:
     from schema.types.reference import Region
 
 
+_SECTOR_VOCABULARY = or_default("vocabulary", "1")
+_MARKER_VOCABULARY: Read = _SECTOR_VOCABULARY
+
+
+def sector_of_json(element: ColumnElement[Any], row: Any) -> Mapping[str, Any]:
+    """``Sector.of_json`` on the compiled path: a transaction's sector, without a share."""
+    return {
+        "vocabulary": json_text(element, "vocabulary"),
+        "vocabulary_uri": json_text(element, "vocabulary_uri"),
+        "code": sa.func.coalesce(json_text(element, "code"), ""),
+        "percentage": sa.null(),
+        "narratives": json_member(element, "narratives"),
+    }
+
+
+def aid_type_of_json(element: ColumnElement[Any], row: Any) -> Mapping[str, Any]:
+    """``AidType.of_json`` on the compiled path."""
+    return {
+        "vocabulary": sa.func.coalesce(sa.func.nullif(json_text(element, "vocabulary"), ""), "1"),
+        "code": sa.func.coalesce(json_text(element, "code"), ""),
+    }
+
+
 def _text(items: list[Narrative], lang: str | None, default_lang: str | None) -> str | None:
     return text_in([{"lang": n.lang, "text": n.text} for n in items], lang, default_lang)
 
@@ -41,23 +88,28 @@ def _text(items: list[Narrative], lang: str | None, default_lang: str | None) ->
     "A classification apart from the built-in dataset's themes."
 )
 class Sector:
-    vocabulary: Code = strawberry.field(
-        description="A SectorVocabulary code; 1 (DAC 5-digit) where the file gives none."
+    vocabulary: Code = compiled_field(
+        coded(_SECTOR_VOCABULARY, "SectorVocabulary"),
+        description="A SectorVocabulary code; 1 (DAC 5-digit) where the file gives none.",
     )
-    vocabulary_uri: str | None = strawberry.field(
-        description="Where a publisher's own vocabulary (98, 99) is defined; null otherwise."
+    vocabulary_uri: str | None = compiled_field(
+        plain(),
+        description="Where a publisher's own vocabulary (98, 99) is defined; null otherwise.",
     )
-    code: Code = strawberry.field(
+    code: Code = compiled_field(
+        coded("code", codelist_of(_SECTOR_VOCABULARY, SECTOR_CODELISTS)),
         description="The sector code as written: 15170, 151, 5.2; named from the codelist of "
-        "its vocabulary where the service holds it."
+        "its vocabulary where the service holds it.",
     )
-    percentage: Decimal | None = strawberry.field(
+    percentage: Decimal | None = compiled_field(
+        exact_decimal(),
         description="Share of the activity in this sector, in percent, as written (the "
         "shares of one vocabulary should add up to 100: a warning says when not); null when "
-        "the file gives none."
+        "the file gives none.",
     )
-    narratives: list[Narrative] = strawberry.field(
-        description="The file's own name of the sector, in every language it gives."
+    narratives: list[Narrative] = compiled_field(
+        narrative_list(),
+        description="The file's own name of the sector, in every language it gives.",
     )
 
     @classmethod
@@ -101,11 +153,17 @@ class Sector:
 
 @strawberry.type(description="An aid-type element: a code of one AidTypeVocabulary.")
 class AidType:
-    vocabulary: Code = strawberry.field(
+    vocabulary: Code = compiled_field(
+        coded(codelist="AidTypeVocabulary"),
         description="An AidTypeVocabulary code: 1 OECD DAC (where the file gives none), "
-        "2 Earmarking category, 3 Earmarking modality, 4 Cash and voucher modalities."
+        "2 Earmarking category, 3 Earmarking modality, 4 Cash and voucher modalities.",
     )
-    code: Code = strawberry.field(description="The aid type code as written (C01, B02...).")
+    code: Code = compiled_field(
+        coded(
+            codelist=codelist_of(lambda scope: field_of(scope, "vocabulary"), AID_TYPE_CODELISTS)
+        ),
+        description="The aid type code as written (C01, B02...).",
+    )
 
     @classmethod
     def of_json(cls, item: dict[str, Any]) -> "AidType":
@@ -123,19 +181,23 @@ class AidType:
     "vocabulary and share, or a region of the built-in dataset (ASEAN, GLOBAL)."
 )
 class RegionLink:
-    vocabulary: Code | None = strawberry.field(
+    vocabulary: Code | None = compiled_field(
+        coded(codelist="RegionVocabulary"),
         description="A RegionVocabulary code: 1 OECD DAC, 2 UN M49, 99 the publisher's own; "
-        "null for the built-in dataset's regions, which are the service's own codes."
+        "null for the built-in dataset's regions, which are the service's own codes.",
     )
-    vocabulary_uri: str | None = strawberry.field(
-        description="Where a publisher's own vocabulary (99) is defined; null otherwise."
+    vocabulary_uri: str | None = compiled_field(
+        plain(),
+        description="Where a publisher's own vocabulary (99) is defined; null otherwise.",
     )
-    code: str = strawberry.field(description="The region code as written (298, ASEAN).")
-    percentage: Decimal | None = strawberry.field(
-        description="Share of the activity in this region, in percent; null when not given."
+    code: str = compiled_field(plain(), description="The region code as written (298, ASEAN).")
+    percentage: Decimal | None = compiled_field(
+        exact_decimal(),
+        description="Share of the activity in this region, in percent; null when not given.",
     )
-    narratives: list[Narrative] = strawberry.field(
-        description="The file's own name of the region, in every language it gives."
+    narratives: list[Narrative] = compiled_field(
+        narrative_list(),
+        description="The file's own name of the region, in every language it gives.",
     )
     region_code: strawberry.Private[str | None]
     project_id: strawberry.Private[int]
@@ -177,6 +239,61 @@ class RegionLink:
             default_lang=row["_lang"],
         )
 
+    @staticmethod
+    def iati_scope(
+        *,
+        vocabulary: ColumnElement[Any],
+        code_value: ColumnElement[Any],
+        vocabulary_uri: ColumnElement[Any],
+        percentage: ColumnElement[Any],
+        names: ColumnElement[Any],
+        project_id: ColumnElement[Any],
+        default_lang: ColumnElement[Any],
+    ) -> Mapping[str, Any]:
+        """``iati`` on the compiled path: the scope its fields read."""
+        vocabulary = sa.func.coalesce(sa.func.nullif(vocabulary, ""), "1")
+        return {
+            "vocabulary": vocabulary,
+            "vocabulary_uri": vocabulary_uri,
+            "code": code_value,
+            "percentage": percentage,
+            "narratives": names,
+            "region_code": sa.case(
+                (vocabulary.in_(list(REGION_CODELISTS)), code_value), else_=sa.null()
+            ),
+            "project_id": project_id,
+            "_lang": default_lang,
+        }
+
+    @staticmethod
+    def row_scope(row: Any) -> Mapping[str, Any]:
+        """``from_row`` on the compiled path."""
+        return RegionLink.iati_scope(
+            vocabulary=field_of(row, "vocabulary"),
+            code_value=field_of(row, "code"),
+            vocabulary_uri=field_of(row, "vocabulary_uri"),
+            percentage=field_of(row, "percentage"),
+            names=field_of(row, "narratives"),
+            project_id=field_of(row, "project_id"),
+            default_lang=field_of(row, "_lang"),
+        )
+
+    @staticmethod
+    def dataset_scope(
+        region_code: ColumnElement[Any], project_id: ColumnElement[Any]
+    ) -> Mapping[str, Any]:
+        """``of_dataset`` on the compiled path."""
+        return {
+            "vocabulary": sa.null(),
+            "vocabulary_uri": sa.null(),
+            "code": region_code,
+            "percentage": sa.null(),
+            "narratives": sa.cast(sa.null(), JSONB),
+            "region_code": region_code,
+            "project_id": project_id,
+            "_lang": sa.null(),
+        }
+
     @classmethod
     def of_dataset(cls, region_code: str, project_id: int) -> "RegionLink":
         return cls(
@@ -190,9 +307,10 @@ class RegionLink:
             default_lang=None,
         )
 
-    @strawberry.field(
+    @compiled_field(
+        record(queries.region, "region_code", key="code"),
         description="The region, where the service holds it (the OECD DAC regions of the "
-        "Region codelist and the dataset's own); null for a code of another vocabulary."
+        "Region codelist and the dataset's own); null for a code of another vocabulary.",
     )
     async def region(
         self, info: Info
@@ -201,14 +319,18 @@ class RegionLink:
             return None
         return await info.context.loaders.region.load(self.region_code)
 
-    @strawberry.field(
+    @compiled_field(
+        sources("project_id", record=lambda scope: field_of(scope, "project_id")),
         description="The passages the link is stated in: the project's own sources (an "
-        "imported project's: its IATI file and activity)."
+        "imported project's: its IATI file and activity).",
     )
     async def sources(self, info: Info) -> list[Source]:
         return await info.context.loaders.sources["project_id"].load(self.project_id)
 
-    @strawberry.field(description="The file's name of the region in `lang`, or the default one.")
+    @compiled_field(
+        text_of("narratives"),
+        description="The file's name of the region in `lang`, or the default one.",
+    )
     def name(self, lang: Lang = None) -> str | None:
         return _text(self.narratives, lang, self.default_lang)
 
@@ -218,21 +340,28 @@ class RegionLink:
     "(gender equality, environment...)."
 )
 class PolicyMarker:
-    vocabulary: Code = strawberry.field(
+    vocabulary: Code = compiled_field(
+        coded(_MARKER_VOCABULARY, "PolicyMarkerVocabulary"),
         description="A PolicyMarkerVocabulary code: 1 OECD DAC CRS (where the file gives "
-        "none), 99 the publisher's own."
+        "none), 99 the publisher's own.",
     )
-    vocabulary_uri: str | None = strawberry.field(
-        description="Where a publisher's own vocabulary (99) is defined; null otherwise."
+    vocabulary_uri: str | None = compiled_field(
+        plain(),
+        description="Where a publisher's own vocabulary (99) is defined; null otherwise.",
     )
-    code: Code = strawberry.field(description="The marker: a PolicyMarker code (1 Gender...).")
-    significance: Code | None = strawberry.field(
+    code: Code = compiled_field(
+        coded("code", codelist_of(_MARKER_VOCABULARY, POLICY_MARKER_CODELISTS)),
+        description="The marker: a PolicyMarker code (1 Gender...).",
+    )
+    significance: Code | None = compiled_field(
+        coded(codelist="PolicySignificance"),
         description="A PolicySignificance code: 0 not targeted, 1 significant, 2 principal "
         "objective, 3 principal and in support of an action programme, 4 explicit primary "
-        "objective; null where the file gives none."
+        "objective; null where the file gives none.",
     )
-    narratives: list[Narrative] = strawberry.field(
-        description="The file's own name of the marker, in every language it gives."
+    narratives: list[Narrative] = compiled_field(
+        narrative_list(),
+        description="The file's own name of the marker, in every language it gives.",
     )
 
     @classmethod
@@ -249,13 +378,19 @@ class PolicyMarker:
 
 @strawberry.type(description="An IATI tag: a code of a TagVocabulary (2 SDG goal, 3 target...).")
 class Tag:
-    vocabulary: Code = strawberry.field(description="A TagVocabulary code (1, 2, 3, 99).")
-    vocabulary_uri: str | None = strawberry.field(
-        description="Where a publisher's own vocabulary (99) is defined; null otherwise."
+    vocabulary: Code = compiled_field(
+        coded(codelist="TagVocabulary"), description="A TagVocabulary code (1, 2, 3, 99)."
     )
-    code: Code = strawberry.field(description="The tag's code as written.")
-    narratives: list[Narrative] = strawberry.field(
-        description="The tag's text in every language the file gives."
+    vocabulary_uri: str | None = compiled_field(
+        plain(),
+        description="Where a publisher's own vocabulary (99) is defined; null otherwise.",
+    )
+    code: Code = compiled_field(
+        coded("code", codelist_of(lambda row: field_of(row, "vocabulary"), TAG_CODELISTS)),
+        description="The tag's code as written.",
+    )
+    narratives: list[Narrative] = compiled_field(
+        narrative_list(), description="The tag's text in every language the file gives."
     )
 
     @classmethod
@@ -270,20 +405,23 @@ class Tag:
 
 @strawberry.type(description="An IATI humanitarian-scope: the emergency or appeal it answers.")
 class HumanitarianScope:
-    type: Code = strawberry.field(
-        description="A HumanitarianScopeType code: 1 Emergency, 2 Appeal."
+    type: Code = compiled_field(
+        coded(codelist="HumanitarianScopeType"),
+        description="A HumanitarianScopeType code: 1 Emergency, 2 Appeal.",
     )
-    vocabulary: Code = strawberry.field(
-        description="A HumanitarianScopeVocabulary code (1-2 GLIDE, 2-1 Humanitarian plan...)."
+    vocabulary: Code = compiled_field(
+        coded(codelist="HumanitarianScopeVocabulary"),
+        description="A HumanitarianScopeVocabulary code (1-2 GLIDE, 2-1 Humanitarian plan...).",
     )
-    vocabulary_uri: str | None = strawberry.field(
-        description="Where a publisher's own vocabulary (99) is defined; null otherwise."
+    vocabulary_uri: str | None = compiled_field(
+        plain(),
+        description="Where a publisher's own vocabulary (99) is defined; null otherwise.",
     )
-    code: str = strawberry.field(
-        description="The emergency's or appeal's code (EQ-2015-000048-NPL)."
+    code: str = compiled_field(
+        plain(), description="The emergency's or appeal's code (EQ-2015-000048-NPL)."
     )
-    narratives: list[Narrative] = strawberry.field(
-        description="Its name in every language the file gives."
+    narratives: list[Narrative] = compiled_field(
+        narrative_list(), description="Its name in every language the file gives."
     )
 
     @classmethod
@@ -303,22 +441,30 @@ class HumanitarianScope:
     "humanitarian scopes. Every field is null (or empty) for a project no IATI file describes."
 )
 class Classifications:
-    collaboration_type: Code | None = strawberry.field(
-        description="A CollaborationType code (1 Bilateral, 2 Multilateral...)."
+    collaboration_type: Code | None = compiled_field(
+        coded(codelist="CollaborationType"),
+        description="A CollaborationType code (1 Bilateral, 2 Multilateral...).",
     )
-    default_flow_type: Code | None = strawberry.field(description="A FlowType code (10 ODA...).")
-    default_finance_type: Code | None = strawberry.field(
-        description="A FinanceType code (110 Standard grant...)."
+    default_flow_type: Code | None = compiled_field(
+        coded(codelist="FlowType"), description="A FlowType code (10 ODA...)."
     )
-    default_aid_types: list[AidType] = strawberry.field(
-        description="Its default-aid-type elements, one per vocabulary."
+    default_finance_type: Code | None = compiled_field(
+        coded(codelist="FinanceType"), description="A FinanceType code (110 Standard grant...)."
     )
-    default_tied_status: Code | None = strawberry.field(description="A TiedStatus code (5 Untied).")
-    activity_scope: Code | None = strawberry.field(
-        description="An ActivityScope code (1 Global ... 8 Single location)."
+    default_aid_types: list[AidType] = compiled_field(
+        json_items("default_aid_types", aid_type_of_json),
+        description="Its default-aid-type elements, one per vocabulary.",
     )
-    budget_not_provided: Code | None = strawberry.field(
-        description="A BudgetNotProvided code: why the activity states no budget."
+    default_tied_status: Code | None = compiled_field(
+        coded(codelist="TiedStatus"), description="A TiedStatus code (5 Untied)."
+    )
+    activity_scope: Code | None = compiled_field(
+        coded(codelist="ActivityScope"),
+        description="An ActivityScope code (1 Global ... 8 Single location).",
+    )
+    budget_not_provided: Code | None = compiled_field(
+        coded(codelist="BudgetNotProvided"),
+        description="A BudgetNotProvided code: why the activity states no budget.",
     )
     project_id: strawberry.Private[int]
 
@@ -335,12 +481,17 @@ class Classifications:
             project_id=row["id"],
         )
 
-    @strawberry.field(description="Its tag elements, in file order.")
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityTag)), description="Its tag elements, in file order."
+    )
     async def tags(self, info: Info) -> list[Tag]:
         rows = await info.context.loaders.activity_rows("ActivityTag").load(self.project_id)
         return await with_code_names(info, [Tag.from_row(row) for row in rows])
 
-    @strawberry.field(description="Its humanitarian-scope elements, in file order.")
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityHumanitarianScope)),
+        description="Its humanitarian-scope elements, in file order.",
+    )
     async def humanitarian_scopes(self, info: Info) -> list[HumanitarianScope]:
         loader = info.context.loaders.activity_rows("ActivityHumanitarianScope")
         rows = await loader.load(self.project_id)

@@ -5,6 +5,8 @@ from typing import TypeVar
 
 import strawberry
 
+from schema.compiled.activity_rules import code_known, code_name, code_part, code_withdrawn
+from schema.compiled.compiler import compiled_field
 from schema.info import Info
 from schema.types.narrative import Lang, checked_lang
 
@@ -27,15 +29,17 @@ NO_CODE = ("", "")
     "file writes it, with its name from the codelists the service holds."
 )
 class Code:
-    code: str = strawberry.field(description="The code as written in the file.")
-    codelist: str | None = strawberry.field(
+    code: str = compiled_field(code_part("code"), description="The code as written in the file.")
+    codelist: str | None = compiled_field(
+        code_part("codelist"),
         description="The IATI codelist it is a code of (TransactionType, Sector); null for "
-        "a publisher's own vocabulary (98, 99) or one without a bundled list."
+        "a publisher's own vocabulary (98, 99) or one without a bundled list.",
     )
 
-    @strawberry.field(
+    @compiled_field(
+        code_name,
         description="Its name in the codelist, in `lang` (codelists give English, many "
-        "French too); null when the codelist lacks the code or the language."
+        "French too); null when the codelist lacks the code or the language.",
     )
     async def name(self, info: Info, lang: Lang = None) -> str | None:
         wanted = checked_lang(lang) or "en"
@@ -44,18 +48,20 @@ class Code:
         found = await info.context.loaders.code.load((self.codelist, self.code))
         return None if found is None else found.names.get(wanted)
 
-    @strawberry.field(
+    @compiled_field(
+        code_known,
         description="Whether the codelist knows the code: false for a code the file uses "
-        "that the codelist lacks (kept as written, with a warning on the activity)."
+        "that the codelist lacks (kept as written, with a warning on the activity).",
     )
     async def known(self, info: Info) -> bool:
         if self.codelist is None:
             return False
         return await info.context.loaders.code.load((self.codelist, self.code)) is not None
 
-    @strawberry.field(
+    @compiled_field(
+        code_withdrawn,
         description="True for a code the codelist has withdrawn (old files still use it); "
-        "null when the codelist lacks the code."
+        "null when the codelist lacks the code.",
     )
     async def withdrawn(self, info: Info) -> bool | None:
         if self.codelist is None:

@@ -5,30 +5,36 @@ import datetime
 import strawberry
 from sqlalchemy.engine import RowMapping
 
+from schema.compiled.activity_rules import code_list, coded, narrative_list, plain, text_of
+from schema.compiled.compiler import compiled_field
 from schema.types.code import Code, code
 from schema.types.narrative import Lang, Narrative, narratives, text_in
 
 
 @strawberry.type(description="An IATI document-link: a document about the activity, online.")
 class DocumentLink:
-    url: str = strawberry.field(description="Where the document is, as written.")
-    format: Code | None = strawberry.field(
-        description="Its @format, a FileFormat code (a MIME type: application/pdf)."
+    url: str = compiled_field(plain(), description="Where the document is, as written.")
+    format: Code | None = compiled_field(
+        coded(codelist="FileFormat"),
+        description="Its @format, a FileFormat code (a MIME type: application/pdf).",
     )
-    title_narratives: list[Narrative] = strawberry.field(
-        description="Its title in every language the file gives."
+    title_narratives: list[Narrative] = compiled_field(
+        narrative_list("title"), description="Its title in every language the file gives."
     )
-    description_narratives: list[Narrative] = strawberry.field(
-        description="Its description in every language the file gives."
+    description_narratives: list[Narrative] = compiled_field(
+        narrative_list("description"),
+        description="Its description in every language the file gives.",
     )
-    categories: list[Code] = strawberry.field(
-        description="Its DocumentCategory codes (A01 Pre- and post-project impact appraisal...)."
+    categories: list[Code] = compiled_field(
+        code_list("categories", "DocumentCategory"),
+        description="Its DocumentCategory codes (A01 Pre- and post-project impact appraisal...).",
     )
-    languages: list[Code] = strawberry.field(
-        description="The languages it is written in, Language codes (en, fr)."
+    languages: list[Code] = compiled_field(
+        code_list("languages", "Language"),
+        description="The languages it is written in, Language codes (en, fr).",
     )
-    document_date: datetime.date | None = strawberry.field(
-        description="The document's date; null where the file gives none."
+    document_date: datetime.date | None = compiled_field(
+        plain(), description="The document's date; null where the file gives none."
     )
     default_lang: strawberry.Private[str | None]
 
@@ -45,7 +51,9 @@ class DocumentLink:
             default_lang=row["_lang"],
         )
 
-    @strawberry.field(description="Its title in `lang`, or the activity's default language.")
+    @compiled_field(
+        text_of("title"), description="Its title in `lang`, or the activity's default language."
+    )
     def title(self, lang: Lang = None) -> str | None:
         raw = [{"lang": n.lang, "text": n.text} for n in self.title_narratives]
         return text_in(raw, lang, self.default_lang)

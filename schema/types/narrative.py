@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import strawberry
 
+from schema.compiled.builders import from_values
+from schema.compiled.compiler import compiled_field
 from schema.errors import bad_user_input
 
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
@@ -25,11 +27,12 @@ Lang = Annotated[
 
 @strawberry.type(description="A text in one language, as the IATI file writes it.")
 class Narrative:
-    lang: str | None = strawberry.field(
+    lang: str | None = compiled_field(
+        from_values(),
         description="Its xml:lang (ISO 639-1); null where the file gives none, which means "
-        "the activity's default language (`Project.language`)."
+        "the activity's default language (`Project.language`).",
     )
-    text: str = strawberry.field(description="The text as written.")
+    text: str = compiled_field(from_values(), description="The text as written.")
 
 
 def narratives(value: list[dict[str, Any]] | None) -> list[Narrative]:

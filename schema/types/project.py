@@ -7,14 +7,24 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import sqlalchemy as sa
 import strawberry
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql import FromClause
 from strawberry import relay
 
-from db import queries
+from db import queries, tables
+from db.columns import TEXT_COLLATION
 from db.enums import CountryRole, PartnerRole, ProjectStatus
 from db.funding_flow import FlowDirection
-from db.json_select import Json, json_list
+from db.json_select import EMPTY_LIST, Json, json_list
+from db.metadata import table_of
+from schema.compiled.activity_rules import (
+    activity_rows,
+    lang_argument,
+    narrative_list,
+    narrative_text,
+    part,
+)
 from schema.compiled.builders import (
     by_code,
     by_id,
@@ -41,6 +51,7 @@ from schema.types.activity import (
     PublisherContact,
     RelatedActivity,
     ReportingOrganisation,
+    reporting_scope,
 )
 from schema.types.budget import Budget, PlannedDisbursement
 from schema.types.classification import Classifications, PolicyMarker, RegionLink, Sector
@@ -75,6 +86,7 @@ from schema.types.transaction import (
     Transaction,
     TransactionFilter,
     checked_transaction_filter,
+    transaction_condition,
     transaction_matches,
 )
 
@@ -119,6 +131,82 @@ def project_country_links(compiler: Compiler, row: FromClause, request: Request)
         .correlate(row)
     )
     return json_list(built, source, [*by_name(country), link.c.role])
+
+
+def sector_condition(compiler: Compiler, request: Request, row: FromClause) -> Json:
+    """``sectors(vocabulary:)``: a sector written without one is vocabulary 1."""
+    vocabulary = compiler.arguments(request).get("vocabulary")
+    if vocabulary is None:
+        return sa.true()
+    written: Json = sa.func.coalesce(sa.func.nullif(row.c.vocabulary, ""), "1")
+    matching: Json = written == vocabulary
+    return matching
+
+
+def related_condition(compiler: Compiler, request: Request, row: FromClause) -> Json:
+    kind = compiler.arguments(request).get("type")
+    return sa.true() if kind is None else row.c.type == kind
+
+
+def project_region_links(compiler: Compiler, row: FromClause, request: Request) -> Json:
+    """The IATI recipient-regions in file order, then the dataset's regions by name, as
+    the resolver puts them one after the other."""
+    iati = table_of(tables.ActivityRecipientRegion).alias()
+    activity = queries.project.alias()
+    rows = (
+        sa.select(iati, activity.c.lang.label("_lang"))
+        .join(activity, activity.c.id == iati.c.project_id)
+        .where(iati.c.project_id == row.c.id)
+        .correlate_except(iati, activity)
+        .subquery()
+    )
+    link, region = queries.project_region.alias(), queries.region.alias()
+    of_file = compiler.object(
+        request.returns.name, RegionLink.row_scope(rows), request.nodes, request.path
+    )
+    of_dataset = compiler.object(
+        request.returns.name,
+        RegionLink.dataset_scope(region.c.code, link.c.project_id),
+        request.nodes,
+        request.path,
+    )
+    both = sa.union_all(
+        sa.select(
+            of_file.label("link"),
+            sa.literal(0).label("part"),
+            rows.c.position,
+            rows.c.id,
+            sa.null().label("name"),
+        ),
+        sa.select(
+            of_dataset.label("link"),
+            sa.literal(1).label("part"),
+            sa.literal(0).label("position"),
+            sa.literal(0).label("id"),
+            region.c.name,
+        )
+        .join(link, link.c.region_code == region.c.code)
+        .where(link.c.project_id == row.c.id)
+        .correlate_except(link, region),
+    ).subquery()
+    aggregated = sa.func.json_agg(
+        aggregate_order_by(
+            both.c.link,
+            both.c.part,
+            both.c.position,
+            both.c.id,
+            both.c.name.collate(TEXT_COLLATION),
+        )
+    )
+    return sa.func.coalesce(sa.select(aggregated).scalar_subquery(), EMPTY_LIST)
+
+
+def project_title_in(compiler: Compiler, row: FromClause, request: Request) -> Json:
+    """``title_in``: the title without ``lang``, else the narrative in that language."""
+    wanted = lang_argument(compiler, request)
+    if wanted is None:
+        return row.c.title
+    return narrative_text(row.c.title_narratives, wanted, row.c.lang)
 
 
 @strawberry.federation.type(keys=["id"], description="A development-cooperation project.")
@@ -407,14 +495,16 @@ class Project(Entity):
     async def _rows(self, info: Info, model: str) -> list[RowMapping]:
         return await info.context.loaders.activity_rows(model).load(self.id)
 
-    @strawberry.field(
+    @compiled_field(
+        narrative_list("title_narratives"),
         description="The title in every language the IATI file gives; empty for a project no "
-        "file describes (`title` then holds its only title)."
+        "file describes (`title` then holds its only title).",
     )
     def title_narratives(self) -> list[Narrative]:
         return narratives(self.title_raw)
 
-    @strawberry.field(
+    @compiled_field(
+        project_title_in,
         description="The title in `lang`, from the IATI file's narratives; null when it has "
         "none in that language. Without `lang`, the same as `title`.",
     )
@@ -423,7 +513,8 @@ class Project(Entity):
             return self.title
         return text_in(self.title_raw, lang, self.language)
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityTransaction), where=transaction_condition),
         description="The IATI transactions (commitments, disbursements, expenditure, incoming "
         "funds...), in file order; empty for a project no IATI file describes.",
         directives=at_most(TRANSACTIONS),
@@ -440,7 +531,8 @@ class Project(Entity):
         found = [Transaction.from_row(row) for row in await self._rows(info, "ActivityTransaction")]
         return await with_code_names(info, [t for t in found if transaction_matches(t, filter)])
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityBudget)),
         description="The IATI budgets, one per period and type as the file states them (an "
         "original and a revised budget of one year stay two), in file order. `budget` is "
         "their total: see there.",
@@ -450,7 +542,8 @@ class Project(Entity):
         rows = await self._rows(info, "ActivityBudget")
         return await with_code_names(info, [Budget.from_row(row) for row in rows])
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityPlannedDisbursement)),
         description="The IATI planned disbursements, in file order.",
         directives=at_most(BUDGETS),
     )
@@ -458,7 +551,8 @@ class Project(Entity):
         rows = await self._rows(info, "ActivityPlannedDisbursement")
         return await with_code_names(info, [PlannedDisbursement.from_row(row) for row in rows])
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivitySector), where=sector_condition),
         description="The IATI sectors with their vocabularies and percentages, in file order: "
         "a classification apart from `themes` (the built-in dataset's subjects).",
         directives=at_most(CLASSIFICATIONS),
@@ -479,7 +573,8 @@ class Project(Entity):
             info, [s for s in found if vocabulary is None or s.vocabulary.code == vocabulary]
         )
 
-    @strawberry.field(
+    @compiled_field(
+        project_region_links,
         description="Links to recipient regions with their vocabulary and share: the IATI "
         "recipient-region elements, then the built-in dataset's regions (which `regions` "
         "lists).",
@@ -493,14 +588,17 @@ class Project(Entity):
         ]
         return await with_code_names(info, links)
 
-    @strawberry.field(
-        description="The IATI locations, in file order.", directives=at_most(CLASSIFICATIONS)
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityLocation)),
+        description="The IATI locations, in file order.",
+        directives=at_most(CLASSIFICATIONS),
     )
     async def locations(self, info: Info) -> list[Location]:
         rows = await self._rows(info, "ActivityLocation")
         return await with_code_names(info, [Location.from_row(row) for row in rows])
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityPolicyMarker)),
         description="The IATI policy markers, with their significance, in file order.",
         directives=at_most(CLASSIFICATIONS),
     )
@@ -508,14 +606,17 @@ class Project(Entity):
         rows = await self._rows(info, "ActivityPolicyMarker")
         return await with_code_names(info, [PolicyMarker.from_row(row) for row in rows])
 
-    @strawberry.field(
-        description="The IATI document links, in file order.", directives=at_most(CLASSIFICATIONS)
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityDocumentLink)),
+        description="The IATI document links, in file order.",
+        directives=at_most(CLASSIFICATIONS),
     )
     async def documents(self, info: Info) -> list[DocumentLink]:
         rows = await self._rows(info, "ActivityDocumentLink")
         return await with_code_names(info, [DocumentLink.from_row(row) for row in rows])
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityRelatedActivity), where=related_condition),
         description="The IATI related activities of every type, in file order; each names "
         "its project once that is in the service (`previousPhase` and `programmes` are the "
         "dataset's own links).",
@@ -538,23 +639,26 @@ class Project(Entity):
             info, [r for r in found if type is None or r.type.code == type]
         )
 
-    @strawberry.field(
+    @compiled_field(
+        part(reporting_scope, lambda row: row.c.reporting_org_ref.is_not(None)),
         description="The organisation that published the project's IATI file, as the file "
-        "names it; null for a project no IATI file describes."
+        "names it; null for a project no IATI file describes.",
     )
     async def reporting_org(self, info: Info) -> ReportingOrganisation | None:
         [found] = await with_code_names(info, [self.reporting])
         return found
 
-    @strawberry.field(
+    @compiled_field(
+        part(lambda row: row),
         description="The IATI activity's classifications: default flow, finance and aid "
-        "types, tied status, collaboration type, scope, tags, humanitarian scopes."
+        "types, tied status, collaboration type, scope, tags, humanitarian scopes.",
     )
     async def classifications(self, info: Info) -> Classifications:
         [found] = await with_code_names(info, [self.classified])
         return found
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityResult)),
         description="The IATI results as the file nests them (result → indicators → baselines "
         "and periods → targets and actuals), in file order. `outcomes` is the service's "
         "summary of the same results: one per indicator, period and set of dimensions.",
@@ -564,7 +668,8 @@ class Project(Entity):
         rows = await self._rows(info, "ActivityResult")
         return await with_code_names(info, [Result.from_row(row) for row in rows])
 
-    @strawberry.field(
+    @compiled_field(
+        children(table_of(tables.ActivityWarning), "project_id", by_id),
         description="What the IATI rulesets warn about in the activity as last imported "
         "(a negative budget, percentages not adding up to 100...): imported all the same.",
         directives=at_most(CLASSIFICATIONS),
@@ -573,7 +678,8 @@ class Project(Entity):
         loader = info.context.loaders.activity_warnings
         return [ActivityWarning.from_row(row) for row in await loader.load(self.id)]
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityContactInfo)),
         description="The contact information the publisher put in its public IATI file for "
         "this activity (names, e-mails, telephones as written): public there, so public here.",
         directives=at_most(CLASSIFICATIONS),

@@ -4,16 +4,36 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
+import sqlalchemy as sa
 import strawberry
+from sqlalchemy.sql import FromClause
 from strawberry import relay
 
+from db import queries
+from schema.compiled.activity_rules import (
+    coded,
+    json_items,
+    narrative_list,
+    part,
+    plain,
+    record,
+    text_of,
+)
+from schema.compiled.builders import iati_money
+from schema.compiled.compiler import CannotCompile, Compiler, Request, compiled_field
 from schema.info import Info
-from schema.types.classification import AidType, RegionLink, Sector
+from schema.types.classification import (
+    AidType,
+    RegionLink,
+    Sector,
+    aid_type_of_json,
+    sector_of_json,
+)
 from schema.types.code import Code, code
 from schema.types.money import Money
 from schema.types.narrative import Lang, Narrative, narratives, text_in
 from schema.types.node import LoadedNode
-from schema.types.organisation_ref import OrganisationReference
+from schema.types.organisation_ref import OrganisationReference, organisation
 
 if TYPE_CHECKING:
     from schema.types.project import Project
@@ -52,6 +72,44 @@ def checked_transaction_filter(found: TransactionFilter | None, argument: str) -
         raise bad_user_input("A TransactionType code is short.", argument=f"{argument}.types")
 
 
+def transaction_condition(
+    compiler: Compiler, request: Request, row: FromClause
+) -> sa.ColumnElement[bool]:
+    """``transaction_matches`` in SQL, from the field's ``filter``; a filter the resolver
+    refuses is its to answer."""
+    found = compiler.arguments(request).get("filter")
+    try:
+        checked_transaction_filter(found, "filter")
+    except Exception as error:
+        raise CannotCompile("a filter the resolver refuses") from error
+    if found is None:
+        return sa.true()
+    conditions = []
+    if found.types is not None:
+        conditions.append(row.c.transaction_type.in_(found.types))
+    if found.years is not None:
+        year = sa.extract("year", row.c.transaction_date)
+        conditions.append(year.in_([int(y) for y in found.years]))
+    if found.humanitarian is not None:
+        conditions.append(sa.func.coalesce(row.c.humanitarian, False) == found.humanitarian)
+    return sa.and_(sa.true(), *conditions)
+
+
+def recipient_region_scope(row: FromClause) -> dict[str, object]:
+    """The transaction's recipient-region as ``from_row`` makes it (without a share)."""
+    return dict(
+        RegionLink.iati_scope(
+            vocabulary=row.c.recipient_region_vocabulary,
+            code_value=row.c.recipient_region_code,
+            vocabulary_uri=row.c.recipient_region_vocabulary_uri,
+            percentage=sa.null(),
+            names=row.c.recipient_region_narratives,
+            project_id=row.c.project_id,
+            default_lang=row.c._lang,
+        )
+    )
+
+
 def transaction_matches(t: "Transaction", found: TransactionFilter | None) -> bool:
     if found is None:
         return True
@@ -68,59 +126,76 @@ def transaction_matches(t: "Transaction", found: TransactionFilter | None) -> bo
 )
 class Transaction(LoadedNode):
     id: relay.NodeID[int]
-    version: int = strawberry.field(
-        description="Bumped by every update; an update or delete must state the version it read."
+    version: int = compiled_field(
+        plain(),
+        description="Bumped by every update; an update or delete must state the version it read.",
     )
-    ref: str | None = strawberry.field(
-        description="The publisher's own reference of the transaction; most have none."
+    ref: str | None = compiled_field(
+        plain(), description="The publisher's own reference of the transaction; most have none."
     )
-    type: Code = strawberry.field(
+    type: Code = compiled_field(
+        coded("transaction_type", "TransactionType"),
         description="Its @code, a TransactionType code: 1 Incoming Funds, 2 Outgoing "
-        "Commitment, 3 Disbursement, 4 Expenditure, 11 Incoming Commitment..."
+        "Commitment, 3 Disbursement, 4 Expenditure, 11 Incoming Commitment...",
     )
-    date: datetime.date = strawberry.field(description="The transaction-date: when it happened.")
-    value: Money | None = strawberry.field(
+    date: datetime.date = compiled_field(
+        plain("transaction_date"), description="The transaction-date: when it happened."
+    )
+    value: Money | None = compiled_field(
+        iati_money("value", "currency"),
         description="Its value, exact and signed (a negative value corrects or reimburses), "
-        "in its currency or the activity's default one; null only where neither is given."
+        "in its currency or the activity's default one; null only where neither is given.",
     )
-    humanitarian: bool | None = strawberry.field(
+    humanitarian: bool | None = compiled_field(
+        plain(),
         description="Its @humanitarian flag; null where the file gives none (the activity's "
-        "own flag then applies)."
+        "own flag then applies).",
     )
-    description_narratives: list[Narrative] = strawberry.field(
-        description="Its description in every language the file gives."
+    description_narratives: list[Narrative] = compiled_field(
+        narrative_list("description"),
+        description="Its description in every language the file gives.",
     )
-    provider_org: OrganisationReference | None = strawberry.field(
-        description="Where the money comes from; null when the file names none."
+    provider_org: OrganisationReference | None = compiled_field(
+        organisation("provider", partner=True),
+        description="Where the money comes from; null when the file names none.",
     )
-    receiver_org: OrganisationReference | None = strawberry.field(
-        description="Where the money goes; null when the file names none."
+    receiver_org: OrganisationReference | None = compiled_field(
+        organisation("receiver", partner=True),
+        description="Where the money goes; null when the file names none.",
     )
-    disbursement_channel: Code | None = strawberry.field(
-        description="A DisbursementChannel code: how the money flows; null if not given."
+    disbursement_channel: Code | None = compiled_field(
+        coded(codelist="DisbursementChannel"),
+        description="A DisbursementChannel code: how the money flows; null if not given.",
     )
-    sectors: list[Sector] = strawberry.field(
+    sectors: list[Sector] = compiled_field(
+        json_items("sectors", sector_of_json),
         description="The transaction's own sectors (2.03 allows them instead of the "
-        "activity's); empty when it has none."
+        "activity's); empty when it has none.",
     )
-    recipient_country_code: str | None = strawberry.field(
+    recipient_country_code: str | None = compiled_field(
+        plain(),
         description="The transaction's recipient-country @code as written (a code the "
-        "codelists lack is kept); null when it has none."
+        "codelists lack is kept); null when it has none.",
     )
-    recipient_region: RegionLink | None = strawberry.field(
-        description="The transaction's recipient-region; null when it has none."
+    recipient_region: RegionLink | None = compiled_field(
+        part(recipient_region_scope, lambda row: row.c.recipient_region_code.is_not(None)),
+        description="The transaction's recipient-region; null when it has none.",
     )
-    flow_type: Code | None = strawberry.field(
-        description="A FlowType code (10 ODA...); null: the activity's default flow type."
+    flow_type: Code | None = compiled_field(
+        coded(codelist="FlowType"),
+        description="A FlowType code (10 ODA...); null: the activity's default flow type.",
     )
-    finance_type: Code | None = strawberry.field(
-        description="A FinanceType code (110 Standard grant...); null: the activity's default."
+    finance_type: Code | None = compiled_field(
+        coded(codelist="FinanceType"),
+        description="A FinanceType code (110 Standard grant...); null: the activity's default.",
     )
-    aid_types: list[AidType] = strawberry.field(
-        description="Its aid-type elements (one per vocabulary); empty: the activity's default."
+    aid_types: list[AidType] = compiled_field(
+        json_items("aid_types", aid_type_of_json),
+        description="Its aid-type elements (one per vocabulary); empty: the activity's default.",
     )
-    tied_status: Code | None = strawberry.field(
-        description="A TiedStatus code (5 Untied...); null: the activity's default."
+    tied_status: Code | None = compiled_field(
+        coded(codelist="TiedStatus"),
+        description="A TiedStatus code (5 Untied...); null: the activity's default.",
     )
     project_id: strawberry.Private[int]
     default_lang: strawberry.Private[str | None]
@@ -166,12 +241,18 @@ class Transaction(LoadedNode):
             default_lang=lang,
         )
 
-    @strawberry.field(description="Its description in `lang`, or the activity's default language.")
+    @compiled_field(
+        text_of("description"),
+        description="Its description in `lang`, or the activity's default language.",
+    )
     def description(self, lang: Lang = None) -> str | None:
         raw = [{"lang": n.lang, "text": n.text} for n in self.description_narratives]
         return text_in(raw, lang, self.default_lang)
 
-    @strawberry.field(description="The recipient country, when its code is one the service holds.")
+    @compiled_field(
+        record(queries.country, "recipient_country_code", key="code"),
+        description="The recipient country, when its code is one the service holds.",
+    )
     async def recipient_country(
         self, info: Info
     ) -> Annotated["Country", strawberry.lazy("schema.types.reference")] | None:
@@ -179,7 +260,10 @@ class Transaction(LoadedNode):
             return None
         return await info.context.loaders.country.load(self.recipient_country_code)
 
-    @strawberry.field(description="The project (IATI activity) the transaction belongs to.")
+    @compiled_field(
+        record(queries.project, "project_id"),
+        description="The project (IATI activity) the transaction belongs to.",
+    )
     async def project(
         self, info: Info
     ) -> Annotated["Project", strawberry.lazy("schema.types.project")]:
