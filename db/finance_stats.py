@@ -428,7 +428,8 @@ split AS (
 ),
 fine AS (
   -- Summed once per bucket, measure and currency; the coarser sets below add these up
-  -- (exact numeric sums and counts), not the parts again.
+  -- (exact numeric sums and counts), not the parts again; with no money at all, the
+  -- total's counts are 0 as count(*) makes them.
   SELECT {key_columns + "," if key_columns else ""} {fine_labels} measure, currency,
          sum(amount) AS amount, sum(amount) FILTER (WHERE split) AS split_amount,
          sum(amount * rate) AS converted, sum(amount) FILTER (WHERE rate IS NULL) AS not_converted,
@@ -446,15 +447,16 @@ SELECT {grouping} AS bucket, {key_columns + "," if key_columns else ""} {labels}
        GROUPING(measure) = 1 AS counts_only, measure, currency,
        round(sum(amount), 2) AS amount,
        round(coalesce(sum(split_amount), 0), 2) AS split_amount,
-       (CASE WHEN {grouping} THEN sum(parts) ELSE sum(records) END)::bigint AS records,
-       (CASE WHEN {grouping} THEN sum(split_parts) ELSE sum(split_records) END)::bigint
-         AS split_records,
-       (CASE WHEN {grouping} THEN sum(rebased_parts) ELSE sum(rebased_records) END)::bigint
-         AS rebased_records,
+       coalesce(CASE WHEN {grouping} THEN sum(parts)
+                     ELSE sum(records) END, 0)::bigint AS records,
+       coalesce(CASE WHEN {grouping} THEN sum(split_parts)
+                     ELSE sum(split_records) END, 0)::bigint AS split_records,
+       coalesce(CASE WHEN {grouping} THEN sum(rebased_parts)
+                     ELSE sum(rebased_records) END, 0)::bigint AS rebased_records,
        round(sum(converted), 2) AS converted,
        round(sum(not_converted), 2) AS not_converted,
-       (CASE WHEN {grouping} THEN sum(converted_parts) ELSE sum(converted_records) END)::bigint
-         AS converted_records
+       coalesce(CASE WHEN {grouping} THEN sum(converted_parts)
+                     ELSE sum(converted_records) END, 0)::bigint AS converted_records
 FROM fine
 GROUP BY GROUPING SETS ({bucket} (measure, currency), ())
 """
