@@ -27,6 +27,7 @@ from db.tables import (
     ActivityCondition,
     ActivityContactInfo,
     ActivityCountryBudgetItem,
+    ActivityDateElement,
     ActivityDescription,
     ActivityDocumentLink,
     ActivityHumanitarianScope,
@@ -36,6 +37,7 @@ from db.tables import (
     ActivityLegacyData,
     ActivityLocation,
     ActivityOtherIdentifier,
+    ActivityParticipatingOrg,
     ActivityPeriodValue,
     ActivityPlannedDisbursement,
     ActivityPolicyMarker,
@@ -56,6 +58,7 @@ from iati.records import (
     Coded,
     Condition,
     ContactInfo,
+    DateElement,
     Description,
     DocumentLink,
     IatiResult,
@@ -64,8 +67,10 @@ from iati.records import (
     IndicatorPeriod,
     LegacyData,
     Location,
+    Organisation,
     OrgRef,
     OtherIdentifier,
+    ParticipatingOrg,
     PeriodValue,
     PlannedDisbursement,
     RelatedActivity,
@@ -77,7 +82,9 @@ from iati.table_copy import copy_rows, reserve_ids
 related_activity = table_of(ActivityRelatedActivity)
 citation = table_of(Citation)
 
-PartnerOf = Callable[[OrgRef | None], int | None]
+PartnerOf = Callable[[OrgRef | Organisation | None], int | None]
+"""The partner an element names: a transaction's provider or receiver (its ``OrgRef``), a
+participating-org (the ``Organisation`` its partner link was read from)."""
 T = TypeVar("T")
 
 
@@ -313,8 +320,24 @@ def _contact_info(c: ContactInfo, ctx: RowContext) -> dict[str, Any]:
         "telephones": c.telephones,
         "emails": c.emails,
         "websites": c.websites,
-        "mailing_address": narratives_json(c.mailing_address),
+        "mailing_addresses": [narratives_json(m) for m in c.mailing_addresses],
     }
+
+
+def _participating_org(o: ParticipatingOrg, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "role": o.role,
+        "ref": o.ref,
+        "type": o.type,
+        "activity_id": o.activity_id,
+        "crs_channel_code": o.crs_channel_code,
+        "narratives": narratives_json(o.narratives),
+        "partner_id": ctx.partner_of(o.organisation),
+    }
+
+
+def _date(d: DateElement, ctx: RowContext) -> dict[str, Any]:
+    return {"type": d.type, "iso_date": d.value, "narratives": narratives_json(d.narratives)}
 
 
 def _legacy_data(d: LegacyData, ctx: RowContext) -> dict[str, Any]:
@@ -440,6 +463,8 @@ FAMILIES: tuple[Family[Any], ...] = (
     Family(table_of(ActivityCondition), lambda a: a.conditions, _typed_narratives),
     Family(table_of(ActivityContactInfo), lambda a: a.contacts, _contact_info),
     Family(table_of(ActivityLegacyData), lambda a: a.legacy_data, _legacy_data),
+    Family(table_of(ActivityParticipatingOrg), lambda a: a.participating_orgs, _participating_org),
+    Family(table_of(ActivityDateElement), lambda a: a.date_elements, _date),
     Family(table_of(ActivityWarning), lambda a: a.warnings, _warning, positioned=False),
     RESULTS,
 )

@@ -259,7 +259,9 @@ class ActivityWriter:
         code = activity.code or (existing["code"] if existing else activity.identifier)
         if existing is None and holder is not None:
             problem = f"project code {code!r} belongs to another activity"
-            return "refused", [Problem(problem, activity.line, activity.identifier)]
+            return "refused", [
+                Problem(problem, activity.line, activity.identifier, element="iati-identifier")
+            ]
         if existing is not None and existing["iati_digest"] is not None:
             if existing["iati_digest"] == activity.digest:
                 return "unchanged", []
@@ -311,6 +313,9 @@ class ActivityWriter:
         await self._sync_links(activity, project_id, partner_ids, programme_ids)
         await self._sync_children(activity, project_id, code)
         element_partners = await self._element_partners(activity)
+        for link, partner_id in zip(activity.partners, partner_ids, strict=True):
+            # The participating-org elements a link was read from name its partner.
+            element_partners[id(link.organisation)] = partner_id
         # The audit entries and citations wait with the activity's rows: the records they
         # name exist, and one INSERT of many is far cheaper than two per activity.
         self.batch.audit(self.trail, self.citations)
@@ -325,7 +330,7 @@ class ActivityWriter:
         self.batch.add(
             activity,
             project_id,
-            lambda org: None if org is None else element_partners.get(id(org)),
+            lambda named: None if named is None else element_partners.get(id(named)),
             file_name=self.file_name,
             replace=not self.fresh,
         )
@@ -335,7 +340,8 @@ class ActivityWriter:
 
     async def _element_partners(self, activity: Activity) -> dict[int, int]:
         """The partners the transactions and planned disbursements name, by the id of the
-        ``OrgRef`` naming them (matched as participating organisations are)."""
+        ``OrgRef`` naming them (matched as participating organisations are); the caller
+        adds the participating-orgs', by the id of their ``Organisation``."""
         found: dict[int, int] = {}
         items: list[Transaction | PlannedDisbursement] = [
             *activity.transactions,
@@ -386,6 +392,7 @@ class ActivityWriter:
             "acronym": a.acronym,
             "summary": a.summary,
             "status": a.status,
+            "status_code": a.status_code,
             "status_as_of": a.status_as_of if a.status else None,
             "status_derived": a.status_derived,
             "duration_months": a.duration_months,
@@ -393,6 +400,7 @@ class ActivityWriter:
             "iati_version": a.iati_version,
             "iati_digest": a.digest,
             "last_updated_datetime": a.last_updated,
+            "last_updated_without_zone": a.last_updated_without_zone,
             "lang": a.lang,
             "default_currency": a.default_currency,
             "hierarchy": a.hierarchy,
@@ -531,11 +539,7 @@ class ActivityWriter:
                     "partner_id": partner_id,
                     "role": link.role,
                     **_money("amount", "currency", link.amount),
-                    "ref": link.organisation.ref,
-                    "type": link.organisation.type,
                     "activity_id": link.activity_id,
-                    "crs_channel_code": link.crs_channel_code,
-                    "narratives": narratives_json(link.organisation.narratives),
                     # -1: no participating-org of the file (the reporter, linked as
                     # accountable by the reading), which an export does not write.
                     "position": i if link.listed else -1,

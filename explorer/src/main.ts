@@ -47,7 +47,7 @@ async function dispatch(ctx: PageContext, hash: string): Promise<void> {
       return renderOverview(ctx, params);
     case "projects":
       markNav("projects");
-      return id ? renderProject(ctx, id) : renderProjects(ctx, params);
+      return id ? renderProject(ctx, id, params) : renderProjects(ctx, params);
     case "partners":
       markNav("partners");
       return id ? renderPartner(ctx, id) : renderPartners(ctx);
@@ -80,8 +80,13 @@ async function route(): Promise<void> {
   } finally {
     if (current === controller) {
       main.removeAttribute("aria-busy");
-      // After a navigation, move focus to the new page's heading so it is announced.
-      if (!firstRender) {
+      // After a navigation, move focus to the new page's heading so it is announced; a page
+      // that opens on one of its parts (the transactions behind a funding-flow edge) marks it.
+      const target = main.querySelector<HTMLElement>("[data-arrive]");
+      if (target) {
+        target.focus();
+        target.scrollIntoView();
+      } else if (!firstRender) {
         const heading = main.querySelector<HTMLElement>("h1");
         (heading ?? main).focus({ preventScroll: true });
         window.scrollTo(0, 0);

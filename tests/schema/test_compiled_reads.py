@@ -219,6 +219,7 @@ async def variables_for(conn: AsyncConnection, name: str) -> dict[str, Any]:
         "first": 10,
         "filter": {"countries": ["VN"]},
         "groupBy": ["YEAR"],
+        "codes": ["koica", "unnamed"],
     }
     type_name = {
         "queries/partner.graphql": "Partner",

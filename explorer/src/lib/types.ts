@@ -398,3 +398,61 @@ export interface FinanceStats {
 export interface FinanceData {
   financeStats: FinanceStats;
 }
+
+/** A sum of a funding-flow edge's transactions in one currency. */
+export interface FlowAmount {
+  amount: string;
+  currency: string | null;
+  transactions: number;
+}
+
+export type FlowNodeKind = "PROJECT" | "ACTIVITY" | "ORGANISATION";
+
+export interface FlowNode {
+  id: string;
+  kind: FlowNodeKind;
+  label: string | null;
+  iatiIdentifier: string | null;
+  depth: number | null;
+  project: { id: string; title: string; reportingOrg: { name: string | null } | null } | null;
+}
+
+export interface FlowTransaction {
+  id: string;
+  date: string;
+  type: Code;
+  value: {
+    amount: string;
+    currency: string;
+    converted: { amount: string; rate: string; rateDate: string; source: string } | null;
+  } | null;
+}
+
+export interface FlowEdge {
+  source: string;
+  target: string;
+  transactionType: string;
+  reportedBy: string;
+  amounts: FlowAmount[];
+  converted: string | null;
+  convertedTransactions: number;
+  notConverted: FlowAmount[];
+  transactions: FlowTransaction[];
+}
+
+export interface FundingFlow {
+  direction: string;
+  depth: number;
+  currency: string | null;
+  truncated: boolean;
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+}
+
+export interface FundingFlowData {
+  node: { __typename: string; id: string; fundingFlow?: FundingFlow } | null;
+}
+
+export interface FlowPartnersData {
+  partners: { edges: { node: { id: string; code: string } }[] };
+}

@@ -2,10 +2,12 @@
 
 import partnerQuery from "../../queries/partner.graphql?raw";
 import programmeQuery from "../../queries/programme.graphql?raw";
-import { errorBox, loadPage, facts, joined, pageTitle, queryPanel, sourcesDetails, type PageContext } from "../lib/components";
+import { errorBox, loadPage, facts, joined, madeUpBadge, pageTitle, queryPanel, sourcesDetails, type PageContext } from "../lib/components";
 import { h, replaceChildren, type Child } from "../lib/dom";
 import { enumLabel, formatFuzzyDate, formatMoney, formatQualified, partnerLabel } from "../lib/format";
 import { partnerHref, partnersHref, programmeHref, projectHref } from "../lib/routes";
+import { isMadeUp } from "../lib/money";
+import { fundingFlowSection } from "./funding-flow";
 import type { Partner, PartnerData, Programme, ProgrammeData, ProjectLink } from "../lib/types";
 
 function section(title: string, id: string, ...children: Child[]): HTMLElement {
@@ -45,6 +47,7 @@ export async function renderPartner(ctx: PageContext, id: string): Promise<void>
   replaceChildren(ctx.main, 
     back(),
     pageTitle(p.acronym ? `${p.name} (${p.acronym})` : p.name, { "data-testid": "partner-title" }),
+    isMadeUp(p.name) ? madeUpBadge() : null,
     p.description ? h("p", { class: "lead" }, p.description) : null,
     queryPanel(partnerQuery, { id }),
     section(
@@ -70,6 +73,7 @@ export async function renderPartner(ctx: PageContext, id: string): Promise<void>
             .map(([role, list]) => [h("h3", null, `${role} (${list.length})`), projectList(list, `partner-projects-${role.split(" ")[0]!.toLowerCase()}`)])
         : h("p", null, "No project names this partner."),
     ),
+    fundingFlowSection(ctx, p.id, "partner"),
     p.programmes.length
       ? section(
           "Programmes",

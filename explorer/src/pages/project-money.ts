@@ -4,7 +4,8 @@
 import { barChart, compactNumber, lineChart } from "../lib/charts";
 import { table, withTable, type PageContext } from "../lib/components";
 import { h, type Child } from "../lib/dom";
-import { formatNumber } from "../lib/format";
+import { formatNumber, plural } from "../lib/format";
+import { projectHref } from "../lib/routes";
 import { budgetYear, plainDecimal, runningTotals } from "../lib/money";
 import type { Budget, Code, IatiMoney, OrganisationReference, PerCurrency, Project, ProjectData, Transaction } from "../lib/types";
 
@@ -30,7 +31,22 @@ function organisation(o: OrganisationReference | null): Child {
   return [o.name ?? o.ref ?? "unnamed", o.activityId ? h("span", { class: "record-meta" }, ` · activity ${o.activityId}`) : null];
 }
 
-function transactionsSection(p: Project, ctx: PageContext): HTMLElement | null {
+/** What the transactions table says when it opens on some of them (a funding-flow edge's
+ * transactions), with the way back to all of them. */
+function selectionNote(p: Project, chosen: Set<string>): HTMLElement {
+  const found = p.transactions.filter((t) => chosen.has(t.id));
+  const types = [...new Set(found.map((t) => codeLabel(t.type)))].join(", ");
+  return h(
+    "p",
+    { class: "selection", role: "status", "data-testid": "transactions-selection" },
+    found.length === 0
+      ? `None of the ${plural(chosen.size, "transaction")} the link named is this project's any more. `
+      : `Showing the ${plural(found.length, "transaction")} behind the funding-flow edge you followed (${types}), of the project's ${p.transactions.length}. `,
+    h("a", { href: projectHref(p.id), "data-testid": "transactions-show-all" }, "Show all transactions"),
+  );
+}
+
+function transactionsSection(p: Project, ctx: PageContext, chosen: Set<string> | null): HTMLElement | null {
   if (p.transactions.length === 0) return null;
   const { dates, series } = runningTotals(p.transactions);
   const currencies = [...new Set(p.transactions.flatMap((t) => (t.value ? [t.value.currency] : [])))];
@@ -57,11 +73,28 @@ function transactionsSection(p: Project, ctx: PageContext): HTMLElement | null {
     `${p.transactions.length} transactions as the publisher's IATI file states them, each in its own currency (never converted here); the chart adds each type up over time, one line per type and currency.`,
   );
   section.dataset.testid = "transactions";
+  section.id = "transactions";
   const body = section.querySelector("tbody");
   body?.querySelectorAll("tr").forEach((row, i) => {
+    const transaction = p.transactions[i];
     row.dataset.testid = "transaction-row";
-    row.dataset.type = p.transactions[i]?.type.code ?? "";
+    row.dataset.type = transaction?.type.code ?? "";
+    row.dataset.id = transaction?.id ?? "";
+    if (chosen && transaction && !chosen.has(transaction.id)) row.hidden = true;
   });
+  if (chosen) {
+    // Opened on an edge's transactions: the table shows them, and the page arrives here.
+    section.querySelector("h2")?.after(selectionNote(p, chosen));
+    const wrap = section.querySelector<HTMLElement>(".table-wrap");
+    const toggle = section.querySelector<HTMLButtonElement>("button.toggle");
+    if (wrap && toggle) {
+      wrap.hidden = false;
+      toggle.setAttribute("aria-expanded", "true");
+      toggle.textContent = "Hide table";
+    }
+    section.tabIndex = -1;
+    section.dataset.arrive = "";
+  }
   return section;
 }
 
@@ -119,6 +152,11 @@ function budgetsSection(p: Project, money: ProjectData["money"], ctx: PageContex
 }
 
 /** The money sections of a project page; none for a project without IATI money. */
-export function moneySections(p: Project, money: ProjectData["money"], ctx: PageContext): (HTMLElement | null)[] {
-  return [transactionsSection(p, ctx), budgetsSection(p, money, ctx)];
+export function moneySections(
+  p: Project,
+  money: ProjectData["money"],
+  ctx: PageContext,
+  chosen: Set<string> | null = null,
+): (HTMLElement | null)[] {
+  return [transactionsSection(p, ctx, chosen), budgetsSection(p, money, ctx)];
 }

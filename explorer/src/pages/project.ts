@@ -19,6 +19,7 @@ import type { BeneficiaryGroup, Outcome, Project, ProjectData, ProjectPartnerLin
 import { watchProject } from "../lib/live";
 import { isMadeUp } from "../lib/money";
 import { womenShare } from "./overview";
+import { fundingFlowSection } from "./funding-flow";
 import { moneySections } from "./project-money";
 
 const ROLE_ORDER = ["FUNDING", "ACCOUNTABLE", "EXTENDING", "IMPLEMENTING"];
@@ -237,12 +238,15 @@ function outcomeItem(o: Outcome): HTMLElement {
 }
 
 /** The project page, kept current: a change to the project re-renders it in place. */
-export async function renderProject(ctx: PageContext, id: string): Promise<void> {
-  const version = await showProject(ctx, id);
-  if (version !== null) watchProject(id, version, ctx.signal, () => void showProject(ctx, id));
+export async function renderProject(ctx: PageContext, id: string, params: URLSearchParams): Promise<void> {
+  // `?transactions=<ids>`: the page opens on those transactions (a funding-flow edge's).
+  const selected = params.get("transactions");
+  const chosen = selected ? new Set(selected.split(",").filter((t) => t !== "")) : null;
+  const version = await showProject(ctx, id, chosen);
+  if (version !== null) watchProject(id, version, ctx.signal, () => void showProject(ctx, id, chosen));
 }
 
-async function showProject(ctx: PageContext, id: string): Promise<number | null> {
+async function showProject(ctx: PageContext, id: string, chosen: Set<string> | null): Promise<number | null> {
   const variables = { id };
   const back = h("p", { class: "breadcrumb" }, h("a", { href: projectsHref() }, "← All projects"));
   document.title = "Project – Korea–ILO partnership explorer";
@@ -267,7 +271,8 @@ async function showProject(ctx: PageContext, id: string): Promise<number | null>
     p.summary ? h("p", { class: "lead", "data-testid": "project-summary" }, p.summary) : null,
     queryPanel(query, variables),
     keyFacts(p, data),
-    ...moneySections(p, data.money, ctx),
+    ...moneySections(p, data.money, ctx, chosen),
+    p.reportingOrg || p.transactions.length > 0 ? fundingFlowSection(ctx, p.id, "project") : null,
     peopleSection(p, data),
     partnersSection(p),
     countriesSection(p),
