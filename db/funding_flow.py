@@ -26,8 +26,12 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSON
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
 
 from db.conversion import rate_value
 
@@ -125,13 +129,10 @@ _LINKED = {
 """The transactions of a walk's inner nodes (those before the last level), each way."""
 
 
-def flow_sql(walks: Sequence[str], depth: int, *, one_root: bool, target: str | None) -> str:
-    """The statement for these walks ("UP", "DOWN") to ``depth``, converting into
-    ``target``: each a text of its own, planned with only its own branches, its cap and its
-    currency, whose one parameter (a project's ``:root``, or the ``:publisher`` whose
-    projects it starts from) changes no estimate, so PostgreSQL keeps one plan per
-    connection rather than planning it at each request (a parameter currency made the
-    generic plan look dearer than a planned one, and every request was planned)."""
+def _walk_and_edges(walks: Sequence[str], depth: int, roots: str, target: str | None) -> str:
+    """The statement's common part: the walk from ``roots`` (a query of project ids), its
+    nodes and its edges (the largest ``MAX_EDGES``) per (source, target, type, reporting
+    project, currency), converted into ``target``."""
     if target is None:
         rates = "\n  SELECT currency, on_date, NULL::numeric AS rate FROM linked WHERE false"
     else:
@@ -140,11 +141,6 @@ def flow_sql(walks: Sequence[str], depth: int, *, one_root: bool, target: str | 
         rates = f"""
   SELECT d.currency, d.on_date, {rate_value("d.currency", "d.on_date", f"'{target}'")} AS rate
   FROM (SELECT DISTINCT currency, on_date FROM linked WHERE currency IS NOT NULL) d"""
-    roots = (
-        "SELECT CAST(:root AS integer) AS id"
-        if one_root
-        else "SELECT id FROM project WHERE reporting_org_partner_id = :publisher"
-    )
     directions = " UNION ALL ".join(f"SELECT '{w}' AS direction" for w in walks)
     neighbours = "\n    UNION".join(
         _NEIGHBOURS[w].replace("WHERE ", f"WHERE w.direction = '{w}' AND ")
@@ -196,7 +192,28 @@ nodes AS (
   SELECT v.project_id, v.depth, p.iati_identifier, p.title
   FROM (SELECT project_id, min(depth) AS depth FROM visited GROUP BY project_id) v
   JOIN project p ON p.id = v.project_id
-)
+)"""
+
+
+def _roots(one_root: bool, root: str) -> str:
+    return (
+        f"SELECT CAST({root} AS integer) AS id"
+        if one_root
+        else f"SELECT id FROM project WHERE reporting_org_partner_id = {root}"
+    )
+
+
+def flow_sql(walks: Sequence[str], depth: int, *, one_root: bool, target: str | None) -> str:
+    """The statement for these walks ("UP", "DOWN") to ``depth``, converting into
+    ``target``: each a text of its own, planned with only its own branches, its cap and its
+    currency, whose one parameter (a project's ``:root``, or the ``:publisher`` whose
+    projects it starts from) changes no estimate, so PostgreSQL keeps one plan per
+    connection rather than planning it at each request (a parameter currency made the
+    generic plan look dearer than a planned one, and every request was planned)."""
+    roots = _roots(one_root, ":root" if one_root else ":publisher")
+    return (
+        _walk_and_edges(walks, depth, roots, target)
+        + """
 SELECT json_build_object(
   'nodes', (SELECT coalesce(json_agg(json_build_object(
                 'id', project_id, 'depth', depth, 'identifier', iati_identifier,
@@ -210,6 +227,127 @@ SELECT json_build_object(
   'edge_count', (SELECT coalesce(max(edge_count), 0) FROM ranked)
 )::text
 """
+    )
+
+
+_NODE_KIND = (
+    "CASE left(id, 2) WHEN 'P:' THEN 'PROJECT' WHEN 'A:' THEN 'ACTIVITY' ELSE 'ORGANISATION' END"
+)
+
+
+def graph_sql(
+    walks: Sequence[str],
+    depth: int,
+    *,
+    one_root: bool,
+    root: str,
+    direction: FlowDirection,
+    target: str | None,
+) -> str:
+    """The flow as the API presents it, as one JSON document: ``flow_sql``'s walk and edges,
+    then the edges of one (source, target, type, reporting project) with their amounts per
+    currency (decimals as text), the nodes (projects by depth, then the ends the edges name
+    in the order they first name them) and whether edges were left out, all as
+    ``schema.types.funding_flow.flow_of`` builds them from ``flow_sql``'s answer. ``root``
+    is an expression of the enclosing statement (a project's or a publisher's id), so a
+    compiled query reads the flow inside its own statement."""
+    currency = "NULL" if target is None else f"'{target}'"
+    return (
+        _walk_and_edges(walks, depth, _roots(one_root, root), target)
+        + f""",
+positioned AS (
+  SELECT *, row_number() OVER (
+    ORDER BY abs(amount) DESC, source, target, transaction_type, reporter, currency) AS position
+  FROM ranked
+),
+grouped AS (
+  SELECT source, target, transaction_type, reporter, min(position) AS first,
+         json_agg(json_build_object('amount', amount::text, 'currency', currency,
+                                    'transactions', transactions) ORDER BY position) AS amounts,
+         sum(converted) AS converted, sum(converted_transactions) AS converted_transactions,
+         coalesce(json_agg(json_build_object(
+             'amount', not_converted::text, 'currency', currency,
+             'transactions', transactions - converted_transactions) ORDER BY position)
+           FILTER (WHERE not_converted IS NOT NULL), '[]') AS not_converted
+  FROM positioned GROUP BY source, target, transaction_type, reporter
+),
+leaves AS (
+  SELECT e.id, min(e.at) AS at
+  FROM grouped g, LATERAL (VALUES (g.source, 2 * g.first), (g.target, 2 * g.first + 1)) e(id, at)
+  WHERE e.id NOT IN (SELECT 'P:' || project_id FROM nodes)
+  GROUP BY e.id
+)
+SELECT json_build_object(
+  'direction', '{direction.value}'::text, 'depth', {depth}, 'currency', {currency}::text,
+  'truncated', (SELECT coalesce(max(edge_count), 0) > count(*) FROM ranked),
+  'nodes', (SELECT coalesce(json_agg(node ORDER BY part, a, b), '[]') FROM (
+      SELECT json_build_object('id', 'P:' || project_id, 'kind', 'PROJECT', 'label', title,
+               'iati_identifier', iati_identifier, 'depth', depth) AS node,
+             0 AS part, depth AS a, project_id AS b
+      FROM nodes
+      UNION ALL
+      SELECT json_build_object('id', id, 'kind', {_NODE_KIND},
+               'label', CASE WHEN left(id, 2) <> 'P:' THEN substr(id, 3) END,
+               'iati_identifier', CASE WHEN left(id, 2) = 'A:' THEN substr(id, 3) END,
+               'depth', NULL::integer), 1, at, 0
+      FROM leaves) n),
+  'edges', (SELECT coalesce(json_agg(json_build_object(
+                'source', source, 'target', target, 'transaction_type', transaction_type,
+                'reported_by', 'P:' || reporter, 'amounts', amounts,
+                'converted', converted::text, 'converted_transactions', converted_transactions,
+                'not_converted', not_converted) ORDER BY first), '[]') FROM grouped)
+)"""
+    )
+
+
+def walks_of(direction: FlowDirection) -> tuple[str, ...]:
+    return {
+        FlowDirection.UPSTREAM: ("UP",),
+        FlowDirection.DOWNSTREAM: ("DOWN",),
+        FlowDirection.BOTH: ("UP", "DOWN"),
+    }[direction]
+
+
+class FlowGraph(ColumnElement[Any]):
+    """``graph_sql`` as an expression of a compiled statement, from ``root``, a column of
+    that statement (a project's id, or with ``one_root`` false a publisher's)."""
+
+    inherit_cache = False
+    _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012 (SQLAlchemy's own)
+        ("root", InternalTraversal.dp_clauseelement)
+    ]
+
+    def __init__(
+        self,
+        root: ColumnElement[int],
+        *,
+        one_root: bool,
+        direction: FlowDirection,
+        depth: int,
+        target: str | None,
+    ) -> None:
+        if target is not None and not CURRENCY.fullmatch(target):
+            raise ValueError(f"{target!r} is not an ISO 4217 code")
+        self.root = root
+        self.one_root = one_root
+        self.direction = direction
+        self.depth = depth
+        self.target = target
+        self.type = JSON()
+
+
+@compiles(FlowGraph)
+def _compile_flow_graph(element: FlowGraph, compiler: SQLCompiler, **kw: Any) -> str:
+    root = compiler.process(element.root, **kw)
+    sql = graph_sql(
+        walks_of(element.direction),
+        element.depth,
+        one_root=element.one_root,
+        root=root,
+        direction=element.direction,
+        target=element.target,
+    )
+    return f"({sql})"
 
 
 @functools.lru_cache(maxsize=256)
@@ -241,11 +379,7 @@ async def funding_flow(
     """The projects reached from project ``root``, or from the projects ``publisher``
     reports, within ``depth`` hops, and the edges between them and their leaves, in one
     statement."""
-    walks = {
-        FlowDirection.UPSTREAM: ("UP",),
-        FlowDirection.DOWNSTREAM: ("DOWN",),
-        FlowDirection.BOTH: ("UP", "DOWN"),
-    }[direction]
+    walks = walks_of(direction)
     one_root = publisher is None
     text = await conn.scalar(
         flow_statement(walks, depth, one_root, target),

@@ -19,7 +19,15 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from db import queries
 from db.columns import TEXT_COLLATION
-from db.json_select import Json, as_text, json_list, stated_date, trimmed_decimal, unless_null
+from db.json_select import (
+    Json,
+    as_text,
+    json_list,
+    key_literal,
+    stated_date,
+    trimmed_decimal,
+    unless_null,
+)
 from schema.compiled.compiler import Compiler, Request, Rule
 
 Values = dict[str, ColumnElement[Any]]
@@ -48,6 +56,28 @@ def from_values() -> Rule:
     """A field of a value type: its expression in the scope ``fuzzy_date``, ``money``,
     ``quantity`` or ``count`` built."""
     return lambda compiler, values, request: values[request.python_name]
+
+
+def member() -> Rule:
+    """A field of an object kept as JSON (the scope, a JSON expression): its member named
+    as the field is in Python, as is."""
+    return lambda compiler, value, request: value.op("->")(key_literal(request.python_name))
+
+
+def members() -> Rule:
+    """A list field of an object kept as JSON: its array member named as the field is in
+    Python, each item read with the item type's ``member`` rules, in the array's order."""
+
+    def rule(compiler: Compiler, value: ColumnElement[Any], request: Request) -> Json:
+        items = (
+            sa.func.json_array_elements(value.op("->")(key_literal(request.python_name)))
+            .table_valued("value", with_ordinality="position")
+            .render_derived()
+        )
+        built = compiler.object(request.returns.name, items.c.value, request.nodes, request.path)
+        return json_list(built, sa.select(items), [items.c.position])
+
+    return rule
 
 
 def of_document(rule: Rule) -> Rule:

@@ -4,9 +4,23 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
+import sqlalchemy as sa
 import strawberry
+from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.elements import ColumnElement
 
-from db.funding_flow import MAX_DEPTH, MAX_EDGES, FlowDirection, FlowRows, funding_flow
+from db.funding_flow import (
+    CURRENCY,
+    MAX_DEPTH,
+    MAX_EDGES,
+    FlowDirection,
+    FlowGraph,
+    FlowRows,
+    funding_flow,
+)
+from db.json_select import Json
+from schema.compiled.builders import member, members
+from schema.compiled.compiler import CannotCompile, Compiler, Request, Rule, compiled_field
 from schema.descriptions import described_enum
 from schema.errors import bad_user_input
 from schema.info import Info
@@ -50,19 +64,21 @@ what is under a field by its ``depth``)."""
 
 @strawberry.type(description="A project, an activity identifier or an organisation.")
 class FlowNode:
-    id: str = strawberry.field(
+    id: str = compiled_field(
+        member(),
         description='The node\'s key in `edges`: "P:<project id>", "A:<IATI activity '
-        'identifier>" or "O:<partner code, else org ref, else name>".'
+        'identifier>" or "O:<partner code, else org ref, else name>".',
     )
-    kind: FlowNodeKind = strawberry.field(description="What the node is.")
-    label: str | None = strawberry.field(
-        description="The project's title, the identifier, or the organisation's key."
+    kind: FlowNodeKind = compiled_field(member(), description="What the node is.")
+    label: str | None = compiled_field(
+        member(), description="The project's title, the identifier, or the organisation's key."
     )
-    iati_identifier: str | None = strawberry.field(
-        description="The activity's IATI identifier; null for an organisation."
+    iati_identifier: str | None = compiled_field(
+        member(), description="The activity's IATI identifier; null for an organisation."
     )
-    depth: int | None = strawberry.field(
-        description="Hops from where the flow starts (0); null for leaves that are not projects."
+    depth: int | None = compiled_field(
+        member(),
+        description="Hops from where the flow starts (0); null for leaves that are not projects.",
     )
     project_id: strawberry.Private[int | None]
 
@@ -78,11 +94,11 @@ class FlowNode:
 
 @strawberry.type(description="An amount of an edge in one original currency.")
 class FlowAmount:
-    amount: Decimal = strawberry.field(description="Sum of the edge's transactions.")
-    currency: str | None = strawberry.field(
-        description="ISO 4217 code as published; null where none is stated."
+    amount: Decimal = compiled_field(member(), description="Sum of the edge's transactions.")
+    currency: str | None = compiled_field(
+        member(), description="ISO 4217 code as published; null where none is stated."
     )
-    transactions: int = strawberry.field(description="Transactions summed.")
+    transactions: int = compiled_field(member(), description="Transactions summed.")
 
 
 @strawberry.type(
@@ -90,27 +106,30 @@ class FlowAmount:
     "type: a donor's disbursement and the agency's incoming funds for it are two edges."
 )
 class FlowEdge:
-    source: str = strawberry.field(description="The `FlowNode.id` the money comes from.")
-    target: str = strawberry.field(description="The `FlowNode.id` the money goes to.")
-    transaction_type: str = strawberry.field(
+    source: str = compiled_field(member(), description="The `FlowNode.id` the money comes from.")
+    target: str = compiled_field(member(), description="The `FlowNode.id` the money goes to.")
+    transaction_type: str = compiled_field(
+        member(),
         description="IATI TransactionType code (1 Incoming Funds, 2 Outgoing Commitment, "
-        "3 Disbursement, 4 Expenditure, 11 Incoming Commitment...)."
+        "3 Disbursement, 4 Expenditure, 11 Incoming Commitment...).",
     )
-    reported_by: str = strawberry.field(
-        description="The `FlowNode.id` of the project whose transactions these are."
+    reported_by: str = compiled_field(
+        member(), description="The `FlowNode.id` of the project whose transactions these are."
     )
-    amounts: list[FlowAmount] = strawberry.field(
-        description="Per original currency: never added across currencies."
+    amounts: list[FlowAmount] = compiled_field(
+        members(), description="Per original currency: never added across currencies."
     )
-    converted: Decimal | None = strawberry.field(
+    converted: Decimal | None = compiled_field(
+        member(),
         description="The sum in `fundingFlow(currency:)`, each transaction at its value "
-        "date's rate; null without `currency`, or when no transaction had a rate."
+        "date's rate; null without `currency`, or when no transaction had a rate.",
     )
-    converted_transactions: int = strawberry.field(
-        description="Transactions converted; the rest had no rate (see `notConverted`)."
+    converted_transactions: int = compiled_field(
+        member(), description="Transactions converted; the rest had no rate (see `notConverted`)."
     )
-    not_converted: list[FlowAmount] = strawberry.field(
-        description="Per currency, what had no rate or no currency: left out of `converted`."
+    not_converted: list[FlowAmount] = compiled_field(
+        members(),
+        description="Per currency, what had no rate or no currency: left out of `converted`.",
     )
     transaction_ids: strawberry.Private[list[int]]
 
@@ -129,18 +148,22 @@ class FlowEdge:
     "between them."
 )
 class FundingFlow:
-    direction: FlowDirection = strawberry.field(description="Which way it was followed.")
-    depth: int = strawberry.field(description="The most hops followed.")
-    currency: str | None = strawberry.field(description="The currency converted into.")
-    nodes: list[FlowNode] = strawberry.field(
+    direction: FlowDirection = compiled_field(member(), description="Which way it was followed.")
+    depth: int = compiled_field(member(), description="The most hops followed.")
+    currency: str | None = compiled_field(member(), description="The currency converted into.")
+    nodes: list[FlowNode] = compiled_field(
+        members(),
         description="Every node an edge names, and where the flow starts.",
         directives=at_most(FLOW_NODES),
     )
-    edges: list[FlowEdge] = strawberry.field(
-        description=f"At most {MAX_EDGES}, the largest first.", directives=at_most(FLOW_NODES)
+    edges: list[FlowEdge] = compiled_field(
+        members(),
+        description=f"At most {MAX_EDGES}, the largest first.",
+        directives=at_most(FLOW_NODES),
     )
-    truncated: bool = strawberry.field(
-        description=f"Whether more than {MAX_EDGES} edges were found (the smallest left out)."
+    truncated: bool = compiled_field(
+        member(),
+        description=f"Whether more than {MAX_EDGES} edges were found (the smallest left out).",
     )
 
 
@@ -216,6 +239,33 @@ def flow_of(
         edges=edges,
         truncated=rows.edge_count > len(rows.edges),
     )
+
+
+def flow_rule(*, one_root: bool) -> Rule:
+    """``resolve_flow`` in SQL: the flow from the row's id (a project's, or with ``one_root``
+    false the publisher's whose projects it starts from) read inside the compiled
+    statement, as one JSON document (``FlowGraph``) its fields are members of. Arguments the
+    resolver refuses leave the query to the resolvers, which answer the error."""
+
+    def rule(compiler: Compiler, row: FromClause, request: Request) -> Json:
+        arguments = compiler.arguments(request)
+        depth, currency = arguments["depth"], arguments["currency"]
+        if not 1 <= depth <= MAX_DEPTH or not (currency is None or CURRENCY.fullmatch(currency)):
+            raise CannotCompile("arguments the resolver refuses")
+        graph: ColumnElement[Any] = FlowGraph(
+            row.c.id,
+            one_root=one_root,
+            direction=arguments["direction"],
+            depth=depth,
+            target=currency,
+        )
+        # OFFSET 0 keeps the document one subquery, computed once, rather than inlined
+        # into (and run for) each field that reads it.
+        flow = sa.select(graph.label("flow")).offset(sa.literal_column("0")).subquery()
+        built = compiler.object(request.returns.name, flow.c.flow, request.nodes, request.path)
+        return sa.select(built).select_from(flow).scalar_subquery()
+
+    return rule
 
 
 FlowDirectionArgument = Annotated[

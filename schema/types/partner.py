@@ -34,6 +34,7 @@ from schema.types.funding_flow import (
     FlowDirectionArgument,
     FundingFlow,
     Traceability,
+    flow_rule,
     resolve_flow,
     resolve_traceability,
 )
@@ -127,9 +128,10 @@ class Partner(Entity):
             return None
         return await info.context.loaders.partner.load(self.parent_id)
 
-    @strawberry.field(
+    @compiled_field(
+        flow_rule(one_root=False),
         description="Where the money of the projects this partner publishes (as reporting "
-        "organisation) came from and went, as `Project.fundingFlow`."
+        "organisation) came from and went, as `Project.fundingFlow`.",
     )
     async def funding_flow(
         self,

@@ -75,6 +75,7 @@ from schema.types.funding_flow import (
     DepthArgument,
     FlowDirectionArgument,
     FundingFlow,
+    flow_rule,
     resolve_flow,
 )
 from schema.types.location import Location
@@ -362,10 +363,11 @@ class Project(Entity):
     ) -> list[Annotated["Programme", strawberry.lazy("schema.types.programme")]]:
         return await info.context.loaders.programmes_by_project.load(self.id)
 
-    @strawberry.field(
+    @compiled_field(
+        flow_rule(one_root=True),
         description="Where this project's money came from and went, across publishers: "
         "projects linked by the activity identifiers their transactions and participating "
-        "organisations name, in one recursive SQL statement (cycles end at `depth`)."
+        "organisations name, in one recursive SQL statement (cycles end at `depth`).",
     )
     async def funding_flow(
         self,

@@ -20,6 +20,7 @@ from schema.build import schema
 from schema.context import Context
 from service.settings import Settings
 from tests.conftest import StatementCounter
+from tests.finance_chain import add_funding_chain
 from tests.synthetic import add_synthetic_projects
 
 ROOT = Path(__file__).parent.parent.parent
@@ -296,6 +297,55 @@ async def test_one_statement_whatever_the_number_of_rows(
     answer, after = await both(conn, statements, query)
     assert "synthetic-60" in answer
     assert before == after == 1
+
+
+FLOW_FIELDS = """direction depth currency truncated
+  nodes { id kind label iatiIdentifier depth }
+  edges { source target transactionType reportedBy converted convertedTransactions
+          amounts { amount currency transactions }
+          notConverted { amount currency transactions } }"""
+
+
+@pytest.mark.parametrize("currency", ['"USD"', '"EUR"', "null"])
+@pytest.mark.parametrize("direction", ["UPSTREAM", "DOWNSTREAM", "BOTH"])
+async def test_funding_flows_answer_the_same_in_one_statement(
+    conn: AsyncConnection, statements: StatementCounter, direction: str, currency: str
+) -> None:
+    """The made-up three-publisher chain, from each of its projects and from a publisher:
+    edges grouped, amounts per currency, what had no rate, leaves in the order the edges
+    first name them, all built in SQL as ``flow_of`` builds them in Python."""
+    await add_funding_chain(conn)
+    arguments = f"direction: {direction}, depth: 3, currency: {currency}"
+    query = f"""{{
+      projects(filter: {{codes: ["test-d1", "test-a1", "test-i1"]}}) {{ edges {{ node {{
+        code fundingFlow({arguments}) {{ {FLOW_FIELDS} }} }} }} }}
+      partners(filter: {{codes: ["test-agency"]}}) {{ edges {{ node {{
+        fundingFlow({arguments.replace("depth: 3", "depth: 1")}) {{ {FLOW_FIELDS} }} }} }} }}
+    }}"""
+    answer, count = await both(conn, statements, query)
+    assert '"errors": []' in answer
+    assert '"transactionType": "3"' in answer
+    assert count == 1
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "nodes { id project { code } }",
+        "edges { source transactions { id } }",
+    ],
+)
+async def test_a_flows_records_go_to_the_resolvers(
+    conn: AsyncConnection, statements: StatementCounter, selection: str
+) -> None:
+    await add_funding_chain(conn)
+    query = (
+        '{ projects(filter: {codes: ["test-d1"]}) { edges { node { '
+        f"fundingFlow(direction: DOWNSTREAM) {{ {selection} }} }} }} }} }}"
+    )
+    answer, count = await both(conn, statements, query)
+    assert '"errors": []' in answer
+    assert count >= 2
 
 
 PAGED = """query Paged($after: String, $before: String) {

@@ -19,7 +19,7 @@ WITHOUT_RULES: dict[str, str] = {
     # Record fields kept for the resolvers: timestamps, the plain lists beside each
     # projectsConnection, and links to what the compiled path does not read.
     "ProjectConnection": "undatedLeftOut",
-    "Partner": f"{TIMESTAMPS} projects programmes contributions facts fundingFlow traceability",
+    "Partner": f"{TIMESTAMPS} projects programmes contributions facts traceability",
     "Programme": f"{TIMESTAMPS} phases partners projects",
     "Country": "projects",
     "Theme": "projects",
@@ -27,7 +27,7 @@ WITHOUT_RULES: dict[str, str] = {
     "ActivityWarning": "createdAt",
     # Every participating-org and activity-date element as written, and every mailing
     # address: added beside the compiled IATI rules, read by the resolvers until they have one.
-    "Project": f"{TIMESTAMPS} agreements fundingFlow activityDates participatingOrgs",
+    "Project": f"{TIMESTAMPS} agreements activityDates participatingOrgs",
     "ParticipatingOrganisation": "activityId crsChannelCode name nameNarratives partner ref "
     "role type",
     "ActivityDate": "isoDate narratives type",
@@ -56,12 +56,9 @@ WITHOUT_RULES: dict[str, str] = {
     "FinanceKey": "grouping key label",
     "FinanceMeasure": "amounts converted convertedRecords notConverted",
     "FinanceAmount": "amount currency records estimatedBySplit",
-    # Funding chains: one recursive statement of their own.
-    "FundingFlow": "direction depth currency nodes edges truncated",
-    "FlowNode": "id kind label iatiIdentifier depth project",
-    "FlowEdge": "source target transactionType reportedBy amounts converted "
-    "convertedTransactions notConverted transactions",
-    "FlowAmount": "amount currency transactions",
+    # Funding chains: a node's project and an edge's transactions are read through loaders.
+    "FlowNode": "project",
+    "FlowEdge": "transactions",
     "Traceability": "incomingFunds withProviderActivity share",
 }
 
