@@ -14,7 +14,7 @@ from db.enums import PartnerRole
 from db.json_select import Json
 from db.orderings import project_ordering
 from schema.compiled.compiler import Compiler, Request, Rule, compiled_field
-from schema.compiled.connections import Span, connection, page_size
+from schema.compiled.connections import Paging, connection
 from schema.filters import (
     ProjectFilter,
     ProjectFilterArgument,
@@ -109,7 +109,6 @@ def projects_of(relation: str, key: str) -> Rule:
 
     def rule(compiler: Compiler, row: FromClause, request: Request) -> Json:
         arguments = compiler.arguments(request)
-        size = page_size(compiler, arguments)
         criteria = project_criteria(arguments.get("filter"))
         ordering = project_ordering(project_order(arguments.get("order_by")))
         where, link_where = project_conditions(relation, criteria, arguments.get("role"))
@@ -119,8 +118,7 @@ def projects_of(relation: str, key: str) -> Rule:
             request,
             ordering,
             where & queries.project.c.id.in_(linked_ids),
-            size,
-            Span.of(arguments, ordering),
+            Paging.of(compiler, arguments, ordering),
             filtered=True,  # to the partner's, programme's, country's or theme's projects
             correlate=row,
         )
