@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSVECTOR, aggregate_order_by
+from sqlalchemy.dialects.postgresql import TSVECTOR, aggregate_order_by, distinct_on
 from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
@@ -43,13 +43,28 @@ class Span:
             None if before is None else decode_cursor(before, ordering, "before"),
         )
 
-    def bounds(self, ordering: keyset.Ordering) -> keyset.Condition:
+    def bounds(
+        self, ordering: keyset.Ordering, values: list[ColumnElement[Any]] | None = None
+    ) -> keyset.Condition:
         condition: keyset.Condition = sa.true()
         if self.after is not None:
-            condition = condition & ordering.beyond(self.after, backward=False)
+            condition = condition & ordering.beyond(self.after, backward=False, values=values)
         if self.before is not None:
-            condition = condition & ordering.beyond(self.before, backward=True)
+            condition = condition & ordering.beyond(self.before, backward=True, values=values)
         return condition
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A page read through a link table whose index serves the ordering: ``joined``, the
+    link joined to the ordering's table, the rows of the list on it (``where``), and the
+    ordering's sort expressions on the link's own columns (``keys``). The page then walks
+    the link's index and stops after its rows, where a sort would read every link first. A
+    record linked twice (a partner in two roles) is taken once."""
+
+    joined: FromClause
+    where: keyset.Condition
+    keys: list[ColumnElement[Any]]
 
 
 @dataclass(frozen=True)
@@ -127,6 +142,7 @@ def connection(
     *,
     filtered: bool,
     correlate: FromClause | None = None,
+    walk: Walk | None = None,
 ) -> Json:
     """A page of ``ordering.table`` rows matching ``where`` within ``paging``'s span, as
     ``keyset.fetch_page`` reads it: in the direction of travel, one row past the page tells
@@ -136,25 +152,33 @@ def connection(
     A ``filtered`` list asked for its page and its ``totalCount`` is read once: the page's
     rows carry the count of all the matching rows (a window over them). Its page is sorted
     from all the matches anyway (rarely does an index give a filter's rows in order), and
-    counting them apart would find them a second time. An unfiltered list is counted apart,
-    so its page can stop after its rows in an index's order."""
+    counting them apart would find them a second time. An unfiltered list, or one read by a
+    ``walk``, is counted apart, so its page can stop after its rows in an index's order."""
     span, size, backward = paging.span, paging.size, paging.backward
     order = ordering.order_by(backward)
     selected = compiler.selected(request.returns.name, request.nodes)
     counted_with_page = (
         filtered
+        and walk is None
         and span == Span()
         and "totalCount" in selected
         and bool(selected & {"edges", "pageInfo"})
     )
-    select = (
-        ordering.select(*readable_columns(ordering.table))
-        .where(where, span.bounds(ordering))
-        .order_by(*order)
+    select = ordering.select(*readable_columns(ordering.table))
+    if walk is None:
+        select = select.where(where, span.bounds(ordering)).order_by(*order)
+    else:
+        select = (
+            select.select_from(walk.joined)
+            .where(walk.where, span.bounds(ordering, walk.keys))
+            .order_by(*ordering.order_by(backward, walk.keys))
+            .ext(distinct_on(*walk.keys))
+        )
+    select = select.limit(
         # Written into the statement, not bound: planning a statement kept for reuse, the
         # server takes a bound limit for a tenth of the rows and may choose to walk a whole
         # index for a page it would rather sort.
-        .limit(sa.literal_column(str(size + 1), sa.Integer))
+        sa.literal_column(str(size + 1), sa.Integer)
     )
     if counted_with_page:
         select = select.add_columns(sa.func.count().over().label("_total"))

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tests.conftest import StatementCounter
@@ -155,3 +156,52 @@ async def test_backward_pages_the_resolvers_refuse_are_refused_the_same(
 ) -> None:
     answer, _ = await both(conn, statements, query)
     assert json.loads(answer)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+WALKED = """query Walked($after: String) {
+  partners(filter: {codes: ["koica"]}) { edges { node {
+    all: projectsConnection(first: 2, after: $after) { totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { code } } }
+    extending: projectsConnection(role: EXTENDING, first: 2) { totalCount
+      pageInfo { hasNextPage } edges { node { code } } }
+    backward: projectsConnection(orderBy: [{field: CODE, direction: DESC}], first: 4) {
+      pageInfo { hasNextPage endCursor } edges { cursor node { code } } }
+    filtered: projectsConnection(filter: {countries: ["VN"]}, first: 2) {
+      totalCount edges { node { code } } } } } }
+  projects(first: 3) { edges { node { code
+    countries { projectsConnection(first: 2) { totalCount edges { node { code } } } }
+    themes { projectsConnection(first: 2, after: $after) {
+      pageInfo { hasNextPage hasPreviousPage } edges { node { code } } } }
+    programmes { projectsConnection(first: 3) { edges { cursor node { code } } } } } } }
+}"""
+
+
+async def test_nested_pages_read_through_the_links_answer_the_same(
+    conn: AsyncConnection, statements: StatementCounter
+) -> None:
+    """By code, a parent's projects are read through its links' index: a project the partner
+    has two roles in is one row, and every page, cursor and flag is the resolvers'."""
+    await conn.execute(
+        sa.text(
+            "INSERT INTO project_partner (project_id, partner_id, role) "
+            "SELECT project_id, partner_id, 'EXTENDING' FROM project_partner "
+            "WHERE partner_id = (SELECT id FROM partner WHERE code = 'koica') "
+            "ON CONFLICT DO NOTHING"
+        )
+    )
+    after, pages = None, 0
+    while True:
+        answer, count = await both(conn, statements, WALKED, {"after": after})
+        assert count == 1
+        parsed = json.loads(answer)
+        assert parsed["errors"] == []
+        [partner] = parsed["data"]["partners"]["edges"]
+        page = partner["node"]["all"]
+        codes = [edge["node"]["code"] for edge in page["edges"]]
+        assert len(codes) == len(set(codes))
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert pages >= 2  # a page after a cursor too
