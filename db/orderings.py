@@ -3,7 +3,8 @@
 Text sorts with the ``C`` collation so every server agrees. Orderings by a unique code
 (projects, groups, outcomes) page from its index at the same cost at any depth; projects by
 start read their first page from an index; the others sort the matching rows first
-(``bench/keyset_depth.py`` measures it).
+(``bench/keyset_depth.py`` measures it). A parent's projects in an ordering its links carry
+(``LINKED_KEYS``) walk the link table's index instead of sorting all the parent's projects.
 """
 
 from collections.abc import Sequence
