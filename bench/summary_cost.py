@@ -1,13 +1,15 @@
-"""What keeping the statistics summaries (migration 0011) costs a mutation.
+"""What keeping the statistics summaries (migrations 0011 and 0012) costs a mutation.
 
 On a generated database (``bench/generate.py``; give its name), it runs the same mutations
-through the schema in-process, twice: with the summaries' triggers on, then off (``ALTER
-TABLE ... DISABLE TRIGGER`` inside the transaction). Each pass changes the budget of
-``--count`` projects of the top funder (every one of them in the total's, a country's, a
-theme's and the funder's buckets) with ``updateProject``, then adds a beneficiary group to
-each with ``createBeneficiaryGroup``, all in one transaction that is rolled back, so the
-database is left as it was. Prints the mean milliseconds per mutation of each pass and the
-ratio, with the load average (the machine's other work skews them).
+through the schema in-process, twice: with the summaries' triggers on, and off (``ALTER
+TABLE ... DISABLE TRIGGER`` inside the transaction, untimed), ``--block`` mutations of each
+in turn. Each pass changes the budget of ``--count`` projects of the top funder (every one
+of them in the total's, a country's, a theme's and the funder's buckets) with
+``updateProject``, then adds a beneficiary group to each with ``createBeneficiaryGroup``:
+each mutation ended as a commit ends it (the deferred count the triggers queued runs:
+``flush_summaries``), then rolled back, so the database is left as it was. Prints the mean
+milliseconds per mutation of each pass and the ratio, with the load average (the machine's
+other work skews them).
 
     .venv/bin/python bench/summary_cost.py --database coopgraph_bench_1_seed1 [--count 100]
 """
@@ -24,6 +26,7 @@ from strawberry.relay import to_base64
 
 from db.engine import create_engine
 from db.enums import KeyScope
+from db.stats import flush_summaries
 from schema.build import schema
 from schema.context import Context, Principal
 from service.settings import Settings
@@ -56,31 +59,83 @@ async def _mutate(conn: Any, query: str, variables: dict[str, Any]) -> None:
         raise RuntimeError(result.errors)
 
 
-async def one_pass(conn: Any, projects: list[tuple[int, int]], label: str) -> list[float]:
-    """Milliseconds per update and per group creation."""
-    began = time.perf_counter()
-    for n, (project_id, version) in enumerate(projects):
-        budget = {"amount": str(100_000 + n), "currency": "USD", "qualifier": "EXACT"}
-        node = to_base64("Project", project_id)
-        await _mutate(conn, UPDATE, {"input": {"id": node, "version": version, "budget": budget}})
-    updated = time.perf_counter()
-    for project_id, _ in projects:
-        group = {
-            "code": f"bench-{label}-{project_id}",
-            "description": "Workers trained",
-            "categories": ["WORKERS"],
-            "targetCount": {"value": 120},
-            "projectId": to_base64("Project", project_id),
-        }
-        await _mutate(conn, CREATE_GROUP, {"input": group})
-    created = time.perf_counter()
-    return [
-        (updated - began) * 1000 / len(projects),
-        (created - updated) * 1000 / len(projects),
+async def _block(
+    conn: Any, enabled: bool, mutations: list[tuple[str, dict[str, Any]]]
+) -> list[float]:
+    """Seconds each mutation takes, its deferred count included, in a transaction that is
+    rolled back: each mutation in a savepoint of its own, ended as a commit ends it."""
+    spent = []
+    transaction = await conn.begin()
+    try:
+        if not enabled:
+            for table in SUMMARISED:
+                for trigger in TRIGGERS:
+                    await conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+        for query, variables in mutations:
+            savepoint = await conn.begin_nested()
+            began = time.perf_counter()
+            await _mutate(conn, query, variables)
+            await flush_summaries(conn)
+            spent.append(time.perf_counter() - began)
+            await savepoint.rollback()
+    finally:
+        await transaction.rollback()
+    return spent
+
+
+def _mutations(projects: list[tuple[int, int]], label: str) -> list[tuple[str, dict[str, Any]]]:
+    """An update of each project's budget, then a new beneficiary group for each."""
+    updates = [
+        (
+            UPDATE,
+            {
+                "input": {
+                    "id": to_base64("Project", project_id),
+                    "version": version,
+                    "budget": {"amount": str(100_000 + n), "currency": "USD", "qualifier": "EXACT"},
+                }
+            },
+        )
+        for n, (project_id, version) in enumerate(projects)
     ]
+    groups = [
+        (
+            CREATE_GROUP,
+            {
+                "input": {
+                    "code": f"bench-{label}-{project_id}",
+                    "description": "Workers trained",
+                    "categories": ["WORKERS"],
+                    "targetCount": {"value": 120},
+                    "projectId": to_base64("Project", project_id),
+                }
+            },
+        )
+        for project_id, _ in projects
+    ]
+    return updates + groups
 
 
-async def measure(database: str, count: int) -> None:
+async def both_passes(
+    conn: Any, kept: list[tuple[int, int]], plain: list[tuple[int, int]], block: int
+) -> dict[str, list[float]]:
+    """Milliseconds per update and per group creation, with the summaries kept and without:
+    the two passes in turn, ``block`` mutations at a time, so the machine's other load
+    weighs on both alike. (Not one mutation at a time: disabling a trigger makes every
+    session plan its statements again, which would be timed as the summaries' cost.)"""
+    on, off = _mutations(kept, "on"), _mutations(plain, "off")
+    spent: dict[bool, list[float]] = {True: [], False: []}
+    for start in range(0, len(on), block):
+        spent[True] += await _block(conn, True, on[start : start + block])
+        spent[False] += await _block(conn, False, off[start : start + block])
+    half = len(kept)
+    return {
+        label: [sum(spent[enabled][:half]) * 1000 / half, sum(spent[enabled][half:]) * 1000 / half]
+        for label, enabled in (("on", True), ("off", False))
+    }
+
+
+async def measure(database: str, count: int, block: int) -> None:
     engine = create_engine(Server().url(database))
     try:
         async with engine.connect() as conn:
@@ -96,20 +151,7 @@ async def measure(database: str, count: int) -> None:
             )
             rows = [(r.id, r.version) for r in top]
             await conn.rollback()
-            results: dict[str, list[float]] = {}
-            passes = (("on", True, rows[:count]), ("off", False, rows[count:]))
-            for label, enabled, projects in passes:
-                transaction = await conn.begin()
-                try:
-                    if not enabled:
-                        for table in SUMMARISED:
-                            for trigger in TRIGGERS:
-                                await conn.execute(
-                                    sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-                                )
-                    results[label] = await one_pass(conn, projects, label)
-                finally:
-                    await transaction.rollback()
+            results = await both_passes(conn, rows[:count], rows[count:], block)
     finally:
         await engine.dispose()
     print(f"{count} mutations of each kind, load average {os.getloadavg()}")
@@ -123,8 +165,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--database", required=True, help="a database bench/generate.py made")
     parser.add_argument("--count", type=int, default=100, help="mutations of each kind")
+    parser.add_argument("--block", type=int, default=10, help="mutations of a pass in turn")
     args = parser.parse_args()
-    asyncio.run(measure(args.database, args.count))
+    asyncio.run(measure(args.database, args.count, args.block))
 
 
 if __name__ == "__main__":

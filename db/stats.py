@@ -19,7 +19,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from db import queries as q
 from db.conditions import Condition
 from db.enums import PartnerRole, Qualifier
-from db.tables.statistics import BUCKET, MONEY, TALLIES, summary_bucket, summary_bucket_money
+from db.tables.statistics import (
+    BUCKET,
+    FLUSHED,
+    MONEY,
+    TALLIES,
+    summary_bucket,
+    summary_bucket_money,
+)
 
 
 class ProjectGrouping(StrEnum):
@@ -347,12 +354,6 @@ def _labelled(
     )
 
 
-def _summed(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """A bucket's partial sums added up, in the column's type (``sum`` of a bigint is a
-    numeric)."""
-    return sa.cast(sa.func.sum(column), column.type)
-
-
 def summary_buckets(grouping: ProjectGrouping | None, role: PartnerRole | None) -> sa.Select[Any]:
     """The buckets of every project from the aggregates the database keeps, as
     ``project_stats`` gives them (``total``, ``key``, ``label``, counts and people), the
@@ -360,10 +361,8 @@ def summary_buckets(grouping: ProjectGrouping | None, role: PartnerRole | None) 
     b = summary_bucket
     kinds = [TOTAL] if grouping is None else [TOTAL, summary_grouping(grouping, role)]
     sums = (
-        sa.select(b.c.grouped_by, b.c.ref, *(_summed(b.c[name]).label(name) for name in BUCKET))
-        .where(b.c.grouped_by.in_(kinds))
-        .group_by(b.c.grouped_by, b.c.ref)
-        .having(sa.func.sum(b.c.projects) > 0)
+        sa.select(b.c.grouped_by, b.c.ref, *(b.c[name] for name in BUCKET))
+        .where(b.c.grouped_by.in_(kinds), b.c.projects > 0)
         .subquery("sums")
     )
     source, key, label = _labelled(sums, grouping)
@@ -405,14 +404,9 @@ def summary_amounts(grouping: ProjectGrouping | None, role: PartnerRole | None) 
     kinds = [TOTAL] if grouping is None else [TOTAL, summary_grouping(grouping, role)]
     money = (
         sa.select(
-            m.c.grouped_by,
-            m.c.ref,
-            m.c.currency,
-            *(_summed(m.c[name]).label(name) for name in ("records", *MONEY)),
+            m.c.grouped_by, m.c.ref, m.c.currency, *(m.c[name] for name in ("records", *MONEY))
         )
-        .where(m.c.grouped_by.in_(kinds))
-        .group_by(m.c.grouped_by, m.c.ref, m.c.currency)
-        .having(sa.func.sum(m.c.records) > 0)
+        .where(m.c.grouped_by.in_(kinds), m.c.records > 0)
         .subquery("sums")
     )
     source, key, _ = _labelled(money, grouping)
@@ -440,3 +434,10 @@ async def summarised_project_stats(
         buckets=(await conn.execute(summary_buckets(grouping, role))).mappings().all(),
         amounts=(await conn.execute(summary_amounts(grouping, role))).mappings().all(),
     )
+
+
+async def flush_summaries(conn: AsyncConnection) -> None:
+    """Count the projects this transaction touched now rather than at its commit, so its
+    own reads of the summaries see its writes (0012's deferred trigger, run early)."""
+    await conn.execute(sa.text(f"SET CONSTRAINTS {FLUSHED} IMMEDIATE"))
+    await conn.execute(sa.text(f"SET CONSTRAINTS {FLUSHED} DEFERRED"))

@@ -13,6 +13,7 @@ from db.tables.activity_classification import (
 from db.tables.activity_details import (
     ActivityCondition,
     ActivityContactInfo,
+    ActivityDateElement,
     ActivityDescription,
     ActivityLegacyData,
     ActivityOtherIdentifier,
@@ -25,6 +26,7 @@ from db.tables.activity_finance import (
     ActivityTransaction,
 )
 from db.tables.activity_geography import ActivityLocation
+from db.tables.activity_organisations import ActivityParticipatingOrg
 from db.tables.activity_relations import ActivityRelatedActivity
 from db.tables.activity_results import (
     ActivityIndicator,
@@ -59,7 +61,11 @@ from db.tables.results import BeneficiaryGroup, Outcome
 from db.tables.statistics import (
     summary_bucket,
     summary_bucket_money,
+    summary_delta,
+    summary_delta_money,
+    summary_flush,
     summary_membership,
+    summary_pending,
     summary_project,
     summary_project_money,
 )
@@ -69,6 +75,7 @@ __all__ = [
     "ActivityCondition",
     "ActivityContactInfo",
     "ActivityCountryBudgetItem",
+    "ActivityDateElement",
     "ActivityDescription",
     "ActivityDocumentLink",
     "ActivityHumanitarianScope",
@@ -78,6 +85,7 @@ __all__ = [
     "ActivityLegacyData",
     "ActivityLocation",
     "ActivityOtherIdentifier",
+    "ActivityParticipatingOrg",
     "ActivityPeriodValue",
     "ActivityPlannedDisbursement",
     "ActivityPolicyMarker",
@@ -118,7 +126,11 @@ __all__ = [
     "Theme",
     "summary_bucket",
     "summary_bucket_money",
+    "summary_delta",
+    "summary_delta_money",
+    "summary_flush",
     "summary_membership",
+    "summary_pending",
     "summary_project",
     "summary_project_money",
 ]

@@ -2,19 +2,24 @@
 
 Grouping every project again on every request costs what the table holds (a second at
 10,000 projects); these tables hold the answer instead, per bucket, and the triggers of
-migration 0011 keep them right in the writing transaction itself, so every writer (the
-mutations, the IATI import, the dataset loader, a hand-written ``UPDATE``) keeps them
+migrations 0011 and 0012 keep them right in the writing transaction itself, so every writer
+(the mutations, the IATI import, the dataset loader, a hand-written ``UPDATE``) keeps them
 without code of its own. No code writes them.
 
 - ``summary_project`` and ``summary_project_money``: what each project counts for (its
   people, its amount per currency), as the stored snapshot the triggers take back before
   counting the project again.
 - ``summary_membership``: the buckets each project is in, one row per distinct bucket.
-- ``summary_bucket`` and ``summary_bucket_money``: partial sums per bucket. A write adds
-  rows (what its projects counted for, negated, then what they count for now) rather than
-  updating one row per bucket, so concurrent writers never wait on the total's row or
-  deadlock on it; now and then a writer folds them back into one row per bucket
-  (``summary_compact``). A bucket's figures are the sum of its rows.
+- ``summary_bucket`` and ``summary_bucket_money``: one row per bucket (and currency), which
+  a transaction's count updates by what its projects count for now less what they counted
+  for (staged in ``summary_delta`` and ``summary_delta_money``, private to it), in bucket
+  order, so two writers of the same buckets queue rather than deadlock. A bucket whose
+  projects all left keeps its row, at zero.
+- ``summary_pending`` and ``summary_flush``: a statement's trigger notes the projects it
+  touched in the first, and the transaction's first note queues a deferred constraint
+  trigger (``summary_flushed``, on its one row of the second) that counts every noted
+  project once, at commit. A transaction's own reads of the summaries see them as they
+  were before its writes until then (``db.stats.flush_summaries`` runs the count early).
 
 Qualifiers are kept as tallies of their terms (how many are exact, approximate, at least,
 at most), from which ``db.stats`` combines a sum's qualifier as ``combined_qualifier``
@@ -24,6 +29,7 @@ any role, ``PARTNER_FUNDING`` and the other roles, ``PROGRAMME``, ``STATUS``,
 status, a year; ``''`` for the total and for an unstated status or year).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -94,7 +100,7 @@ summary_bucket = sa.Table(
     sa.Column("grouped_by", sa.Text, nullable=False),
     sa.Column("ref", sa.Text, nullable=False),
     *_figures(BUCKET),
-    sa.Index("ix_summary_bucket_grouping_ref", "grouped_by", "ref"),
+    sa.UniqueConstraint("grouped_by", "ref"),
 )
 
 summary_bucket_money = sa.Table(
@@ -105,5 +111,50 @@ summary_bucket_money = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("records", sa.BigInteger, nullable=False),
     *_figures(MONEY),
-    sa.Index("ix_summary_bucket_money_grouping_ref", "grouped_by", "ref"),
+    sa.UniqueConstraint("grouped_by", "ref", "currency"),
 )
+
+summary_pending = sa.Table(
+    "summary_pending",
+    SQLModel.metadata,
+    sa.Column("project_id", sa.Integer, nullable=True),
+    prefixes=["UNLOGGED"],
+)
+
+summary_flush = sa.Table(
+    "summary_flush",
+    SQLModel.metadata,
+    sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
+    prefixes=["UNLOGGED"],
+)
+
+
+def _staged(*keys: sa.Column[Any], figures: Iterable[str]) -> list[sa.Column[Any]]:
+    return [*keys, *(sa.Column(name, sa.Numeric, nullable=False) for name in figures)]
+
+
+summary_delta = sa.Table(
+    "summary_delta",
+    SQLModel.metadata,
+    *_staged(
+        sa.Column("grouped_by", sa.Text, nullable=False),
+        sa.Column("ref", sa.Text, nullable=False),
+        figures=BUCKET,
+    ),
+    prefixes=["UNLOGGED"],
+)
+
+summary_delta_money = sa.Table(
+    "summary_delta_money",
+    SQLModel.metadata,
+    *_staged(
+        sa.Column("grouped_by", sa.Text, nullable=False),
+        sa.Column("ref", sa.Text, nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        figures=("records", *MONEY),
+    ),
+    prefixes=["UNLOGGED"],
+)
+
+FLUSHED = "summary_flushed"
+"""The deferred constraint trigger that counts a transaction's noted projects."""
