@@ -8,7 +8,7 @@ A row trigger fills the code of a link as it is written (whatever the writer sen
 change of a project's code is carried to its links.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0013
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
