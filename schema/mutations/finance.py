@@ -9,6 +9,8 @@ correction, a reimbursement); codes are IATI codes as a file writes them.
 """
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -380,6 +382,92 @@ def _check_period(row: dict[str, Any], problems: Problems) -> None:
     problems.ordered(row.get("period_start"), row.get("period_end"), "input.periodEnd")
 
 
+def _no_check(row: dict[str, Any], problems: Problems) -> None:
+    """A transaction's fields are checked one by one; only a budget's period spans two."""
+
+
+@dataclass(frozen=True)
+class FinanceRecord:
+    """What a transaction's and a budget's writes differ in; the steps (checks, codes, the
+    value's defaults, the version, the audit) are the same for both."""
+
+    kind: str
+    table: sa.Table
+    columns: Callable[[dict[str, Any], Problems, Coded, str], dict[str, Any]]
+    value_date_from: str
+    """The record's own date a value without ``value-date`` is converted at."""
+    check: Callable[[dict[str, Any], Problems], None]
+    """What the record as it will be must satisfy beyond its fields one by one."""
+
+
+TRANSACTION = FinanceRecord(
+    "Transaction", q.activity_transaction, transaction_columns, "transaction_date", _no_check
+)
+BUDGET = FinanceRecord("Budget", q.activity_budget, budget_columns, "period_start", _check_period)
+
+
+async def create_record(
+    info: Info, record: FinanceRecord, input: CreateTransactionInput | CreateBudgetInput
+) -> dict[str, Any]:
+    problems = Problems.checking(input)
+    project_id = problems.global_id(input.project_id, "Project", "input.projectId")
+    values = given(input)
+    values.pop("project_id")
+    coded: Coded = []
+    columns = record.columns(values, problems, coded, "input")
+    record.check(columns, problems)
+
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        await _project_exists(conn, project_id, problems)
+        await _partners_exist(conn, columns, problems)
+        await check_codes(conn, coded, problems)
+        if project_id is not None and not problems.found:
+            await complete_value(
+                conn, project_id, columns, columns, record.value_date_from, problems
+            )
+        problems.raise_if_any()
+        assert project_id is not None
+        position = await _next_position(conn, record.table, project_id)
+        row = await writes.create(
+            conn,
+            record.table,
+            {**columns, "project_id": project_id, "position": position},
+            key_name=key_name,
+        )
+        return await with_language(conn, row)
+
+    result: dict[str, Any] = await run_write(info, write)
+    return result
+
+
+async def update_record(
+    info: Info, record: FinanceRecord, input: UpdateTransactionInput | UpdateBudgetInput
+) -> dict[str, Any]:
+    problems = Problems.checking(input)
+    record_id, version, values = update_of(problems, input, record.kind)
+    coded: Coded = []
+    columns = record.columns(values, problems, coded, "input")
+
+    async def write(conn: AsyncConnection, key_name: str) -> Any:
+        current = await _current(conn, record.table, record_id)
+        await _partners_exist(conn, columns, problems)
+        await check_codes(conn, coded, problems)
+        if current is not None and not problems.found:
+            merged = {**current, **columns}
+            record.check(merged, problems)
+            await complete_value(
+                conn, current["project_id"], merged, columns, record.value_date_from, problems
+            )
+        problems.raise_if_any()
+        row = await writes.update(
+            conn, record.table, record_id, version, columns, key_name=key_name
+        )
+        return await with_language(conn, row)
+
+    result: dict[str, Any] = await run_write(info, write)
+    return result
+
+
 @strawberry.mutation(
     description="Add a transaction (commitment, disbursement, expenditure, incoming funds…) "
     "to a project.",
@@ -389,31 +477,7 @@ async def create_transaction(
     info: Info,
     input: Annotated[CreateTransactionInput, strawberry.argument(description=WRITE_INPUT)],
 ) -> TransactionPayload:
-    problems = Problems.checking(input)
-    project_id = problems.global_id(input.project_id, "Project", "input.projectId")
-    values = given(input)
-    values.pop("project_id")
-    coded: Coded = []
-    columns = transaction_columns(values, problems, coded, "input")
-
-    async def write(conn: AsyncConnection, key_name: str) -> Any:
-        await _project_exists(conn, project_id, problems)
-        await _partners_exist(conn, columns, problems)
-        await check_codes(conn, coded, problems)
-        if project_id is not None and not problems.found:
-            await complete_value(conn, project_id, columns, columns, "transaction_date", problems)
-        problems.raise_if_any()
-        assert project_id is not None
-        position = await _next_position(conn, q.activity_transaction, project_id)
-        row = await writes.create(
-            conn,
-            q.activity_transaction,
-            {**columns, "project_id": project_id, "position": position},
-            key_name=key_name,
-        )
-        return await with_language(conn, row)
-
-    row = await run_write(info, write)
+    row = await create_record(info, TRANSACTION, input)
     return TransactionPayload(transaction=Transaction.from_row(row))
 
 
@@ -424,27 +488,7 @@ async def update_transaction(
     info: Info,
     input: Annotated[UpdateTransactionInput, strawberry.argument(description=WRITE_INPUT)],
 ) -> TransactionPayload:
-    problems = Problems.checking(input)
-    transaction_id, version, values = update_of(problems, input, "Transaction")
-    coded: Coded = []
-    columns = transaction_columns(values, problems, coded, "input")
-
-    async def write(conn: AsyncConnection, key_name: str) -> Any:
-        current = await _current(conn, q.activity_transaction, transaction_id)
-        await _partners_exist(conn, columns, problems)
-        await check_codes(conn, coded, problems)
-        if current is not None and not problems.found:
-            merged = {**current, **columns}
-            await complete_value(
-                conn, current["project_id"], merged, columns, "transaction_date", problems
-            )
-        problems.raise_if_any()
-        row = await writes.update(
-            conn, q.activity_transaction, transaction_id, version, columns, key_name=key_name
-        )
-        return await with_language(conn, row)
-
-    row = await run_write(info, write)
+    row = await update_record(info, TRANSACTION, input)
     return TransactionPayload(transaction=Transaction.from_row(row))
 
 
@@ -452,7 +496,7 @@ async def update_transaction(
 async def delete_transaction(
     info: Info, input: Annotated[DeleteInput, strawberry.argument(description=WRITE_INPUT)]
 ) -> DeletePayload:
-    return await delete_record(info, input, "Transaction", q.activity_transaction)
+    return await delete_record(info, input, TRANSACTION.kind, TRANSACTION.table)
 
 
 @strawberry.mutation(
@@ -461,30 +505,7 @@ async def delete_transaction(
 async def create_budget(
     info: Info, input: Annotated[CreateBudgetInput, strawberry.argument(description=WRITE_INPUT)]
 ) -> BudgetPayload:
-    problems = Problems.checking(input)
-    project_id = problems.global_id(input.project_id, "Project", "input.projectId")
-    values = given(input)
-    values.pop("project_id")
-    coded: Coded = []
-    columns = budget_columns(values, problems, coded, "input")
-    _check_period(columns, problems)
-
-    async def write(conn: AsyncConnection, key_name: str) -> Any:
-        await _project_exists(conn, project_id, problems)
-        await check_codes(conn, coded, problems)
-        if project_id is not None and not problems.found:
-            await complete_value(conn, project_id, columns, columns, "period_start", problems)
-        problems.raise_if_any()
-        assert project_id is not None
-        position = await _next_position(conn, q.activity_budget, project_id)
-        return await writes.create(
-            conn,
-            q.activity_budget,
-            {**columns, "project_id": project_id, "position": position},
-            key_name=key_name,
-        )
-
-    row = await run_write(info, write)
+    row = await create_record(info, BUDGET, input)
     return BudgetPayload(budget=Budget.from_row(row))
 
 
@@ -494,26 +515,7 @@ async def create_budget(
 async def update_budget(
     info: Info, input: Annotated[UpdateBudgetInput, strawberry.argument(description=WRITE_INPUT)]
 ) -> BudgetPayload:
-    problems = Problems.checking(input)
-    budget_id, version, values = update_of(problems, input, "Budget")
-    coded: Coded = []
-    columns = budget_columns(values, problems, coded, "input")
-
-    async def write(conn: AsyncConnection, key_name: str) -> Any:
-        current = await _current(conn, q.activity_budget, budget_id)
-        await check_codes(conn, coded, problems)
-        if current is not None and not problems.found:
-            merged = {**current, **columns}
-            _check_period(merged, problems)
-            await complete_value(
-                conn, current["project_id"], merged, columns, "period_start", problems
-            )
-        problems.raise_if_any()
-        return await writes.update(
-            conn, q.activity_budget, budget_id, version, columns, key_name=key_name
-        )
-
-    row = await run_write(info, write)
+    row = await update_record(info, BUDGET, input)
     return BudgetPayload(budget=Budget.from_row(row))
 
 
@@ -521,7 +523,7 @@ async def update_budget(
 async def delete_budget(
     info: Info, input: Annotated[DeleteInput, strawberry.argument(description=WRITE_INPUT)]
 ) -> DeletePayload:
-    return await delete_record(info, input, "Budget", q.activity_budget)
+    return await delete_record(info, input, BUDGET.kind, BUDGET.table)
 
 
 async def with_language(conn: AsyncConnection, row: RowMapping) -> dict[str, Any]:

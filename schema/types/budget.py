@@ -1,10 +1,10 @@
 """An IATI activity's budgets per period and its planned disbursements."""
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
 from schema.info import Info
@@ -42,7 +42,7 @@ class Budget(LoadedNode):
     project_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> "Budget":
+    def from_row(cls, row: Mapping[Any, Any]) -> "Budget":
         return cls(
             id=row["id"],
             version=row["version"],
@@ -87,7 +87,7 @@ class PlannedDisbursement:
     )
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> "PlannedDisbursement":
+    def from_row(cls, row: Mapping[Any, Any]) -> "PlannedDisbursement":
         lang = row["_lang"]
         return cls(
             type=code("BudgetType", row["type"]),

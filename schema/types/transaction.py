@@ -1,10 +1,10 @@
 """An IATI activity's transactions: money committed, disbursed, spent or received."""
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
 from schema.info import Info
@@ -126,7 +126,7 @@ class Transaction(LoadedNode):
     default_lang: strawberry.Private[str | None]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> "Transaction":
+    def from_row(cls, row: Mapping[Any, Any]) -> "Transaction":
         lang = row["_lang"]
         region = None
         if row["recipient_region_code"] is not None:

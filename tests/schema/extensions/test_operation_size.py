@@ -29,7 +29,9 @@ from tests.conftest import Execute
 from tests.schema.extensions.shipped_queries import shipped_queries
 
 BOUND_SECONDS = 0.1
-"""The 21-level fan-out took 10 s and held the process (issue 17); refused, a few ms."""
+"""The 21-level fan-out took 10 s and held the process (issue 17); refused, a few ms. Held
+against the process's CPU time, not the wall clock: on a loaded machine a refusal waits
+for a core like anything else, but what it costs the process stays a few ms."""
 
 
 def fan_out(levels: int, spread: str = "...F{next}", copies: int = 2, on: str = "Query") -> str:
@@ -71,9 +73,9 @@ HOSTILE = {
 
 async def _timed(conn: AsyncConnection, settings: Settings, query: str) -> tuple[Any, float]:
     context = Context(conn, settings, commit_writes=False)
-    started = time.perf_counter()
+    started = time.process_time()
     result = await schema.execute(query, context_value=context)
-    return result, time.perf_counter() - started
+    return result, time.process_time() - started
 
 
 @pytest.mark.parametrize("shape", sorted(HOSTILE))
@@ -98,13 +100,16 @@ async def test_a_fan_out_is_refused_in_bounded_time_over_http(
     assert len(query.encode()) < 900
     await client.post("/graphql", json={"query": "{ __typename }"})  # the app builds its schema
     with caplog.at_level(logging.INFO, logger="coopgraph.requests"):
+        started = time.process_time()
         response = await client.post("/graphql", json={"query": query})
+        seconds = time.process_time() - started
     record = [r for r in caplog.records if r.name == "coopgraph.requests"][-1]
     line = json.loads(json_formatter().format(record))
     body = response.json()
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
     assert body["errors"][0]["extensions"]["fields"] == 2**21
-    assert line["duration_ms"] < BOUND_SECONDS * 1000
+    assert isinstance(line["duration_ms"], int | float)
+    assert seconds < BOUND_SECONDS, f"{seconds * 1000:.1f} ms of CPU"
 
 
 def test_each_fragment_is_measured_once() -> None:
