@@ -1,15 +1,20 @@
 """An activity's IATI elements as rows of the ``activity_*`` tables, written in batches.
 
-Rows of many activities wait in a ``RowBatch`` and go in together, one multi-row INSERT
-per table (results, indicators, periods and their values in parent order, each taking
-its parent's new id), so importing a file costs a number of statements that grows with
-its activities' own rows only through the driver's page size. An activity imported again
-with different content has all its rows replaced: the batch deletes them first.
+Each repeated element of the standard is a ``Family``: its table, where its items are (on
+the activity, or on a parent item for the results' indicators, baselines, periods and
+values) and the columns one item fills. ``FAMILIES`` lists them all, so a new element or
+column is one entry there, and the batch, the replacement and the writer follow.
+
+Rows of many activities wait in a ``RowBatch`` and go in together, one ``COPY`` per table:
+a row whose children wait with it takes an id reserved from its table's sequence (one
+statement per table and batch), which its children name as their parent, so importing a
+file costs a number of statements that does not grow with its rows. An activity imported
+again with different content has all its rows replaced: the batch deletes them first.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -22,6 +27,7 @@ from db.tables import (
     ActivityCondition,
     ActivityContactInfo,
     ActivityCountryBudgetItem,
+    ActivityDateElement,
     ActivityDescription,
     ActivityDocumentLink,
     ActivityHumanitarianScope,
@@ -31,6 +37,7 @@ from db.tables import (
     ActivityLegacyData,
     ActivityLocation,
     ActivityOtherIdentifier,
+    ActivityParticipatingOrg,
     ActivityPeriodValue,
     ActivityPlannedDisbursement,
     ActivityPolicyMarker,
@@ -45,64 +52,65 @@ from db.tables import (
 )
 from iati.records import (
     Activity,
+    Budget,
+    BudgetItem,
     Classification,
     Coded,
+    Condition,
+    ContactInfo,
+    DateElement,
+    Description,
     DocumentLink,
     IatiResult,
+    ImportWarning,
+    Indicator,
+    IndicatorPeriod,
+    LegacyData,
+    Location,
+    Organisation,
     OrgRef,
+    OtherIdentifier,
+    ParticipatingOrg,
     PeriodValue,
+    PlannedDisbursement,
+    RelatedActivity,
+    Transaction,
     narratives_json,
 )
+from iati.table_copy import copy_rows, reserve_ids
 
-transaction = table_of(ActivityTransaction)
-budget = table_of(ActivityBudget)
-planned_disbursement = table_of(ActivityPlannedDisbursement)
-sector = table_of(ActivitySector)
-recipient_region = table_of(ActivityRecipientRegion)
-policy_marker = table_of(ActivityPolicyMarker)
-tag = table_of(ActivityTag)
-humanitarian_scope = table_of(ActivityHumanitarianScope)
-country_budget_item = table_of(ActivityCountryBudgetItem)
-location = table_of(ActivityLocation)
-document_link = table_of(ActivityDocumentLink)
 related_activity = table_of(ActivityRelatedActivity)
-description = table_of(ActivityDescription)
-other_identifier = table_of(ActivityOtherIdentifier)
-condition = table_of(ActivityCondition)
-contact_info = table_of(ActivityContactInfo)
-legacy_data = table_of(ActivityLegacyData)
-warning = table_of(ActivityWarning)
-result = table_of(ActivityResult)
-indicator = table_of(ActivityIndicator)
-baseline = table_of(ActivityIndicatorBaseline)
-period = table_of(ActivityIndicatorPeriod)
-period_value = table_of(ActivityPeriodValue)
 citation = table_of(Citation)
 
-FLAT_TABLES: tuple[sa.Table, ...] = (
-    transaction,
-    budget,
-    planned_disbursement,
-    sector,
-    recipient_region,
-    policy_marker,
-    tag,
-    humanitarian_scope,
-    country_budget_item,
-    location,
-    document_link,
-    related_activity,
-    description,
-    other_identifier,
-    condition,
-    contact_info,
-    legacy_data,
-    warning,
-)
-REPLACED_TABLES: tuple[sa.Table, ...] = (*FLAT_TABLES, result)
-"""Deleting an activity's results deletes their indicators, periods and values (cascade)."""
+PartnerOf = Callable[[OrgRef | Organisation | None], int | None]
+"""The partner an element names: a transaction's provider or receiver (its ``OrgRef``), a
+participating-org (the ``Organisation`` its partner link was read from)."""
+T = TypeVar("T")
 
-PartnerOf = Callable[[OrgRef | None], int | None]
+
+@dataclass(frozen=True)
+class RowContext:
+    """What a row needs besides its item: the activity, the partner an organisation it
+    names was matched to, and the file (warnings name it)."""
+
+    activity: Activity
+    partner_of: PartnerOf
+    file_name: str
+
+
+@dataclass(frozen=True)
+class Family(Generic[T]):
+    """One repeated element as rows of one table: ``items`` finds them on the parent (the
+    activity, or the parent family's item), ``columns`` gives one item's values; every row
+    also gets ``project_id``, its ``position`` among its siblings (unless ``positioned`` is
+    false) and, in a child family, its parent's id in ``parent_column``."""
+
+    table: sa.Table
+    items: Callable[[Any], Sequence[T]]
+    columns: Callable[[T, RowContext], dict[str, Any]]
+    parent_column: str | None = None
+    children: tuple["Family[Any]", ...] = ()
+    positioned: bool = True
 
 
 def _coded(items: Sequence[Coded]) -> list[dict[str, Any]]:
@@ -113,7 +121,7 @@ def _coded(items: Sequence[Coded]) -> list[dict[str, Any]]:
     ]
 
 
-def _classification(c: Classification) -> dict[str, Any]:
+def _classification_json(c: Classification) -> dict[str, Any]:
     return {
         "vocabulary": c.vocabulary,
         "vocabulary_uri": c.vocabulary_uri,
@@ -148,235 +156,229 @@ def _org(prefix: str, org: OrgRef | None) -> dict[str, Any]:
     }
 
 
-def flat_rows(
-    a: Activity, project_id: int, partner_of: PartnerOf
-) -> dict[str, list[dict[str, Any]]]:
-    """The rows of every table but the results', keyed by table name."""
-    p = {"project_id": project_id}
-    rows: dict[str, list[dict[str, Any]]] = {
-        "activity_transaction": [
-            {
-                **p,
-                "position": i,
-                "ref": t.ref,
-                "humanitarian": t.humanitarian,
-                "transaction_type": t.transaction_type,
-                "transaction_date": t.transaction_date,
-                "value": t.value,
-                "currency": t.currency,
-                "value_date": t.value_date,
-                "description": narratives_json(t.description),
-                **_org("provider", t.provider),
-                "provider_partner_id": partner_of(t.provider),
-                **_org("receiver", t.receiver),
-                "receiver_partner_id": partner_of(t.receiver),
-                "disbursement_channel": t.disbursement_channel,
-                "sectors": [_classification(s) for s in t.sectors],
-                "recipient_country_code": t.recipient_country.code if t.recipient_country else None,
-                "recipient_country_narratives": narratives_json(t.recipient_country.narratives)
-                if t.recipient_country
-                else None,
-                "recipient_region_code": t.recipient_region.code if t.recipient_region else None,
-                "recipient_region_vocabulary": t.recipient_region.vocabulary
-                if t.recipient_region
-                else None,
-                "recipient_region_vocabulary_uri": t.recipient_region.vocabulary_uri
-                if t.recipient_region
-                else None,
-                "recipient_region_narratives": narratives_json(t.recipient_region.narratives)
-                if t.recipient_region
-                else None,
-                "flow_type": t.flow_type,
-                "finance_type": t.finance_type,
-                "aid_types": _coded(t.aid_types),
-                "tied_status": t.tied_status,
-            }
-            for i, t in enumerate(a.transactions)
-        ],
-        "activity_budget": [
-            {
-                **p,
-                "position": i,
-                "type": b.type,
-                "status": b.status,
-                "period_start": b.period_start,
-                "period_end": b.period_end,
-                "value": b.value,
-                "currency": b.currency,
-                "value_date": b.value_date,
-            }
-            for i, b in enumerate(a.budgets)
-        ],
-        "activity_planned_disbursement": [
-            {
-                **p,
-                "position": i,
-                "type": d.type,
-                "period_start": d.period_start,
-                "period_end": d.period_end,
-                "value": d.value,
-                "currency": d.currency,
-                "value_date": d.value_date,
-                **_org("provider", d.provider),
-                **_org("receiver", d.receiver),
-            }
-            for i, d in enumerate(a.planned_disbursements)
-        ],
-    }
-    for name, items in (
-        ("activity_sector", a.sectors),
-        ("activity_recipient_region", a.recipient_regions),
-    ):
-        rows[name] = [
-            {
-                **p,
-                "position": i,
-                "vocabulary": c.vocabulary,
-                "vocabulary_uri": c.vocabulary_uri,
-                "code": c.code,
-                "percentage": c.percentage,
-                "narratives": narratives_json(c.narratives),
-            }
-            for i, c in enumerate(items)
-        ]
-    rows["activity_policy_marker"] = [
-        {
-            **p,
-            "position": i,
-            "vocabulary": c.vocabulary,
-            "vocabulary_uri": c.vocabulary_uri,
-            "code": c.code,
-            "significance": c.significance,
-            "narratives": narratives_json(c.narratives),
-        }
-        for i, c in enumerate(a.policy_markers)
-    ]
-    rows["activity_tag"] = [
-        {
-            **p,
-            "position": i,
-            "vocabulary": c.vocabulary or "1",
-            "vocabulary_uri": c.vocabulary_uri,
-            "code": c.code,
-            "narratives": narratives_json(c.narratives),
-        }
-        for i, c in enumerate(a.tags)
-    ]
-    rows["activity_humanitarian_scope"] = [
-        {
-            **p,
-            "position": i,
-            "type": c.type or "",
-            "vocabulary": c.vocabulary or "",
-            "vocabulary_uri": c.vocabulary_uri,
-            "code": c.code,
-            "narratives": narratives_json(c.narratives),
-        }
-        for i, c in enumerate(a.humanitarian_scopes)
-    ]
-    rows["activity_country_budget_item"] = [
-        {
-            **p,
-            "position": i,
-            "vocabulary": a.country_budget_items_vocabulary or "",
-            "code": item.code,
-            "percentage": item.percentage,
-            "description": narratives_json(item.description),
-        }
-        for i, item in enumerate(a.country_budget_items)
-    ]
-    rows["activity_location"] = [
-        {
-            **p,
-            "position": i,
-            "ref": x.ref,
-            "location_reach": x.location_reach,
-            "location_ids": _coded(x.location_ids),
-            "name": narratives_json(x.name),
-            "description": narratives_json(x.description),
-            "activity_description": narratives_json(x.activity_description),
-            "administrative": x.administrative,
-            "srs_name": x.srs_name,
-            "latitude": x.latitude,
-            "longitude": x.longitude,
-            "exactness": x.exactness,
-            "location_class": x.location_class,
-            "feature_designation": x.feature_designation,
-        }
-        for i, x in enumerate(a.locations)
-    ]
-    rows["activity_document_link"] = [
-        {
-            **p,
-            "position": i,
-            "url": d.url,
-            "format": d.format,
-            "title": narratives_json(d.title),
-            "description": narratives_json(d.description),
-            "categories": d.categories,
-            "languages": d.languages,
-            "document_date": d.document_date,
-        }
-        for i, d in enumerate(a.document_links)
-    ]
-    rows["activity_related_activity"] = [
-        {**p, "position": i, "ref": r.ref, "type": r.type, "related_project_id": None}
-        for i, r in enumerate(a.related_activities)
-    ]
-    rows["activity_description"] = [
-        {**p, "position": i, "type": d.type, "narratives": narratives_json(d.narratives)}
-        for i, d in enumerate(a.descriptions)
-    ]
-    rows["activity_other_identifier"] = [
-        {
-            **p,
-            "position": i,
-            "ref": o.ref,
-            "type": o.type,
-            "owner_org_ref": o.owner_org.ref if o.owner_org else None,
-            "owner_org_narratives": narratives_json(o.owner_org.narratives)
-            if o.owner_org
-            else None,
-        }
-        for i, o in enumerate(a.other_identifiers)
-    ]
-    rows["activity_condition"] = [
-        {**p, "position": i, "type": c.type, "narratives": narratives_json(c.narratives)}
-        for i, c in enumerate(a.conditions)
-    ]
-    rows["activity_contact_info"] = [
-        {
-            **p,
-            "position": i,
-            "type": c.type,
-            "organisation": narratives_json(c.organisation),
-            "department": narratives_json(c.department),
-            "person_name": narratives_json(c.person_name),
-            "job_title": narratives_json(c.job_title),
-            "telephones": c.telephones,
-            "emails": c.emails,
-            "websites": c.websites,
-            "mailing_address": narratives_json(c.mailing_address),
-        }
-        for i, c in enumerate(a.contacts)
-    ]
-    rows["activity_legacy_data"] = [
-        {
-            **p,
-            "position": i,
-            "name": d.name,
-            "value": d.value,
-            "iati_equivalent": d.iati_equivalent,
-        }
-        for i, d in enumerate(a.legacy_data)
-    ]
-    return rows
-
-
-def _value_row(v: PeriodValue, project_id: int, position: int) -> dict[str, Any]:
+def _transaction(t: Transaction, ctx: RowContext) -> dict[str, Any]:
+    country, region = t.recipient_country, t.recipient_region
     return {
-        "project_id": project_id,
-        "position": position,
+        "ref": t.ref,
+        "humanitarian": t.humanitarian,
+        "transaction_type": t.transaction_type,
+        "transaction_date": t.transaction_date,
+        "value": t.value,
+        "currency": t.currency,
+        "value_date": t.value_date,
+        "description": narratives_json(t.description),
+        **_org("provider", t.provider),
+        "provider_partner_id": ctx.partner_of(t.provider),
+        **_org("receiver", t.receiver),
+        "receiver_partner_id": ctx.partner_of(t.receiver),
+        "disbursement_channel": t.disbursement_channel,
+        "sectors": [_classification_json(s) for s in t.sectors],
+        "recipient_country_code": country.code if country else None,
+        "recipient_country_narratives": narratives_json(country.narratives) if country else None,
+        "recipient_region_code": region.code if region else None,
+        "recipient_region_vocabulary": region.vocabulary if region else None,
+        "recipient_region_vocabulary_uri": region.vocabulary_uri if region else None,
+        "recipient_region_narratives": narratives_json(region.narratives) if region else None,
+        "flow_type": t.flow_type,
+        "finance_type": t.finance_type,
+        "aid_types": _coded(t.aid_types),
+        "tied_status": t.tied_status,
+    }
+
+
+def _budget(b: Budget, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "type": b.type,
+        "status": b.status,
+        "period_start": b.period_start,
+        "period_end": b.period_end,
+        "value": b.value,
+        "currency": b.currency,
+        "value_date": b.value_date,
+    }
+
+
+def _planned_disbursement(d: PlannedDisbursement, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "type": d.type,
+        "period_start": d.period_start,
+        "period_end": d.period_end,
+        "value": d.value,
+        "currency": d.currency,
+        "value_date": d.value_date,
+        **_org("provider", d.provider),
+        **_org("receiver", d.receiver),
+    }
+
+
+def _classification(c: Classification, ctx: RowContext) -> dict[str, Any]:
+    """A sector or recipient region."""
+    return {
+        "vocabulary": c.vocabulary,
+        "vocabulary_uri": c.vocabulary_uri,
+        "code": c.code,
+        "percentage": c.percentage,
+        "narratives": narratives_json(c.narratives),
+    }
+
+
+def _policy_marker(c: Classification, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "vocabulary": c.vocabulary,
+        "vocabulary_uri": c.vocabulary_uri,
+        "code": c.code,
+        "significance": c.significance,
+        "narratives": narratives_json(c.narratives),
+    }
+
+
+def _tag(c: Classification, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "vocabulary": c.vocabulary or "1",
+        "vocabulary_uri": c.vocabulary_uri,
+        "code": c.code,
+        "narratives": narratives_json(c.narratives),
+    }
+
+
+def _humanitarian_scope(c: Classification, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "type": c.type or "",
+        "vocabulary": c.vocabulary or "",
+        "vocabulary_uri": c.vocabulary_uri,
+        "code": c.code,
+        "narratives": narratives_json(c.narratives),
+    }
+
+
+def _country_budget_item(item: BudgetItem, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "vocabulary": ctx.activity.country_budget_items_vocabulary or "",
+        "code": item.code,
+        "percentage": item.percentage,
+        "description": narratives_json(item.description),
+    }
+
+
+def _location(x: Location, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "ref": x.ref,
+        "location_reach": x.location_reach,
+        "location_ids": _coded(x.location_ids),
+        "name": narratives_json(x.name),
+        "description": narratives_json(x.description),
+        "activity_description": narratives_json(x.activity_description),
+        "administrative": x.administrative,
+        "srs_name": x.srs_name,
+        "latitude": x.latitude,
+        "longitude": x.longitude,
+        "exactness": x.exactness,
+        "location_class": x.location_class,
+        "feature_designation": x.feature_designation,
+    }
+
+
+def _document_link(d: DocumentLink, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "url": d.url,
+        "format": d.format,
+        "title": narratives_json(d.title),
+        "description": narratives_json(d.description),
+        "categories": d.categories,
+        "languages": d.languages,
+        "document_date": d.document_date,
+    }
+
+
+def _related_activity(r: RelatedActivity, ctx: RowContext) -> dict[str, Any]:
+    """Linked to its project at the end of the import (``link_related_activities``)."""
+    return {"ref": r.ref, "type": r.type, "related_project_id": None}
+
+
+def _typed_narratives(d: Description | Condition, ctx: RowContext) -> dict[str, Any]:
+    """A description or a condition."""
+    return {"type": d.type, "narratives": narratives_json(d.narratives)}
+
+
+def _other_identifier(o: OtherIdentifier, ctx: RowContext) -> dict[str, Any]:
+    owner = o.owner_org
+    return {
+        "ref": o.ref,
+        "type": o.type,
+        "owner_org_ref": owner.ref if owner else None,
+        "owner_org_narratives": narratives_json(owner.narratives) if owner else None,
+    }
+
+
+def _contact_info(c: ContactInfo, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "type": c.type,
+        "organisation": narratives_json(c.organisation),
+        "department": narratives_json(c.department),
+        "person_name": narratives_json(c.person_name),
+        "job_title": narratives_json(c.job_title),
+        "telephones": c.telephones,
+        "emails": c.emails,
+        "websites": c.websites,
+        "mailing_addresses": [narratives_json(m) for m in c.mailing_addresses],
+    }
+
+
+def _participating_org(o: ParticipatingOrg, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "role": o.role,
+        "ref": o.ref,
+        "type": o.type,
+        "activity_id": o.activity_id,
+        "crs_channel_code": o.crs_channel_code,
+        "narratives": narratives_json(o.narratives),
+        "partner_id": ctx.partner_of(o.organisation),
+    }
+
+
+def _date(d: DateElement, ctx: RowContext) -> dict[str, Any]:
+    return {"type": d.type, "iso_date": d.value, "narratives": narratives_json(d.narratives)}
+
+
+def _legacy_data(d: LegacyData, ctx: RowContext) -> dict[str, Any]:
+    return {"name": d.name, "value": d.value, "iati_equivalent": d.iati_equivalent}
+
+
+def _warning(w: ImportWarning, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "kind": w.kind,
+        "message": w.message,
+        "element": w.element,
+        "line": w.line,
+        "file_name": ctx.file_name,
+    }
+
+
+def _result(r: IatiResult, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "type": r.type,
+        "aggregation_status": r.aggregation_status,
+        "title": narratives_json(r.title),
+        "description": narratives_json(r.description),
+        "document_links": document_links_json(r.document_links),
+        "references": _coded(r.references),
+    }
+
+
+def _indicator(ind: Indicator, ctx: RowContext) -> dict[str, Any]:
+    return {
+        "measure": ind.measure,
+        "ascending": ind.ascending,
+        "aggregation_status": ind.aggregation_status,
+        "title": narratives_json(ind.title),
+        "description": narratives_json(ind.description),
+        "document_links": document_links_json(ind.document_links),
+        "references": _coded(ind.references),
+    }
+
+
+def _value(v: PeriodValue) -> dict[str, Any]:
+    return {
         "value": v.value,
         "comment": narratives_json(v.comment),
         "dimensions": [{"name": n, "value": x} for n, x in v.dimensions],
@@ -385,13 +387,110 @@ def _value_row(v: PeriodValue, project_id: int, position: int) -> dict[str, Any]
     }
 
 
+def _baseline(b: PeriodValue, ctx: RowContext) -> dict[str, Any]:
+    return {**_value(b), "year": b.year, "iso_date": b.iso_date}
+
+
+def _period(p: IndicatorPeriod, ctx: RowContext) -> dict[str, Any]:
+    return {"period_start": p.period_start, "period_end": p.period_end}
+
+
+def _period_value(v: PeriodValue, ctx: RowContext) -> dict[str, Any]:
+    return {**_value(v), "kind": v.kind}
+
+
+RESULTS: Family[IatiResult] = Family(
+    table_of(ActivityResult),
+    lambda a: a.iati_results,
+    _result,
+    children=(
+        Family(
+            table_of(ActivityIndicator),
+            lambda r: r.indicators,
+            _indicator,
+            parent_column="result_id",
+            children=(
+                Family(
+                    table_of(ActivityIndicatorBaseline),
+                    lambda i: i.baselines,
+                    _baseline,
+                    parent_column="indicator_id",
+                ),
+                Family(
+                    table_of(ActivityIndicatorPeriod),
+                    lambda i: i.periods,
+                    _period,
+                    parent_column="indicator_id",
+                    children=(
+                        Family(
+                            table_of(ActivityPeriodValue),
+                            lambda p: [*p.targets, *p.actuals],
+                            _period_value,
+                            parent_column="period_id",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+"""Results, their indicators, baselines, periods and values: deleting a result deletes
+what is under it (cascade)."""
+
+FAMILIES: tuple[Family[Any], ...] = (
+    Family(table_of(ActivityTransaction), lambda a: a.transactions, _transaction),
+    Family(table_of(ActivityBudget), lambda a: a.budgets, _budget),
+    Family(
+        table_of(ActivityPlannedDisbursement),
+        lambda a: a.planned_disbursements,
+        _planned_disbursement,
+    ),
+    Family(table_of(ActivitySector), lambda a: a.sectors, _classification),
+    Family(table_of(ActivityRecipientRegion), lambda a: a.recipient_regions, _classification),
+    Family(table_of(ActivityPolicyMarker), lambda a: a.policy_markers, _policy_marker),
+    Family(table_of(ActivityTag), lambda a: a.tags, _tag),
+    Family(
+        table_of(ActivityHumanitarianScope), lambda a: a.humanitarian_scopes, _humanitarian_scope
+    ),
+    Family(
+        table_of(ActivityCountryBudgetItem), lambda a: a.country_budget_items, _country_budget_item
+    ),
+    Family(table_of(ActivityLocation), lambda a: a.locations, _location),
+    Family(table_of(ActivityDocumentLink), lambda a: a.document_links, _document_link),
+    Family(related_activity, lambda a: a.related_activities, _related_activity),
+    Family(table_of(ActivityDescription), lambda a: a.descriptions, _typed_narratives),
+    Family(table_of(ActivityOtherIdentifier), lambda a: a.other_identifiers, _other_identifier),
+    Family(table_of(ActivityCondition), lambda a: a.conditions, _typed_narratives),
+    Family(table_of(ActivityContactInfo), lambda a: a.contacts, _contact_info),
+    Family(table_of(ActivityLegacyData), lambda a: a.legacy_data, _legacy_data),
+    Family(table_of(ActivityParticipatingOrg), lambda a: a.participating_orgs, _participating_org),
+    Family(table_of(ActivityDateElement), lambda a: a.date_elements, _date),
+    Family(table_of(ActivityWarning), lambda a: a.warnings, _warning, positioned=False),
+    RESULTS,
+)
+"""Every element family an activity writes, each family before its children."""
+
+
+def _walk(families: Sequence[Family[Any]]) -> Iterator[Family[Any]]:
+    for family in families:
+        yield family
+        yield from _walk(family.children)
+
+
+ALL_FAMILIES: tuple[Family[Any], ...] = tuple(_walk(FAMILIES))
+"""Every family, parents before children: the order rows are written in."""
+REPLACED_TABLES: tuple[sa.Table, ...] = tuple(f.table for f in FAMILIES)
+"""What replacing an activity's rows deletes (the results' children go by cascade)."""
+
+
 @dataclass
 class RowBatch:
-    """Rows of several activities waiting to be inserted, and the projects whose old rows
+    """Rows of several activities waiting to be written, and the projects whose old rows
     go first."""
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    results: list[tuple[int, IatiResult, int]] = field(default_factory=list)
+    parents: dict[str, list[int]] = field(default_factory=dict)
+    """For a child family's rows, the index of each one's parent row in its parent's list."""
     replaced: list[int] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     """Audit entries of the records the activities created (``db.writes``)."""
@@ -405,22 +504,38 @@ class RowBatch:
         activity: Activity,
         project_id: int,
         partner_of: PartnerOf,
-        warnings: list[dict[str, Any]],
         *,
+        file_name: str,
         replace: bool,
     ) -> None:
+        """Queue the activity's rows, its ``warnings`` among them."""
         if replace:
             self.replaced.append(project_id)
         self.projects.add(project_id)
-        for name, rows in flat_rows(activity, project_id, partner_of).items():
-            self.rows.setdefault(name, []).extend(rows)
-            self.size += len(rows)
-        self.rows.setdefault("activity_warning", []).extend(
-            {"project_id": project_id, **w} for w in warnings
-        )
-        for i, r in enumerate(activity.iati_results):
-            self.results.append((project_id, r, i))
-            self.size += 1 + sum(1 + len(x.periods) for x in r.indicators)
+        context = RowContext(activity, partner_of, file_name)
+        self._add(FAMILIES, activity, None, project_id, context)
+
+    def _add(
+        self,
+        families: Sequence[Family[Any]],
+        parent: Any,
+        parent_index: int | None,
+        project_id: int,
+        context: RowContext,
+    ) -> None:
+        for family in families:
+            rows = self.rows.setdefault(family.table.name, [])
+            parents = self.parents.setdefault(family.table.name, [])
+            for position, item in enumerate(family.items(parent)):
+                row = {"project_id": project_id, **family.columns(item, context)}
+                if family.positioned:
+                    row["position"] = position
+                if parent_index is not None:
+                    parents.append(parent_index)
+                rows.append(row)
+                self.size += 1
+                if family.children:
+                    self._add(family.children, item, len(rows) - 1, project_id, context)
 
     def audit(self, changes: list[dict[str, Any]], citations: list[dict[str, Any]]) -> None:
         self.changes.extend(changes)
@@ -431,112 +546,31 @@ class RowBatch:
         if self.replaced:
             for table in REPLACED_TABLES:
                 await conn.execute(sa.delete(table).where(table.c.project_id.in_(self.replaced)))
-        for table in FLAT_TABLES:
-            rows = self.rows.get(table.name)
-            if rows:
-                await conn.execute(sa.insert(table), rows)
-        await self._flush_results(conn)
+        ids: dict[str, list[int]] = {}
+        for family in ALL_FAMILIES:
+            name = family.table.name
+            rows = self.rows.get(name)
+            if not rows:
+                continue
+            if family.parent_column is not None:
+                parent_ids = ids[_parent_of(family).table.name]
+                for row, index in zip(rows, self.parents[name], strict=True):
+                    row[family.parent_column] = parent_ids[index]
+            if family.children:
+                ids[name] = await reserve_ids(conn, family.table, len(rows))
+                for row, new_id in zip(rows, ids[name], strict=True):
+                    row["id"] = new_id
+            await copy_rows(conn, family.table, rows)
         await writes.record_changes(conn, self.changes)
         if self.citations:
             await conn.execute(insert(citation).on_conflict_do_nothing(), self.citations)
-        self.rows, self.results, self.replaced, self.size = {}, [], [], 0
+        self.rows, self.parents, self.replaced, self.size = {}, {}, [], 0
         self.changes, self.citations = [], []
         self.projects = set()
 
-    async def _flush_results(self, conn: AsyncConnection) -> None:
-        if not self.results:
-            return
-        result_ids = await _insert_returning(
-            conn,
-            result,
-            [
-                {
-                    "project_id": pid,
-                    "position": i,
-                    "type": r.type,
-                    "aggregation_status": r.aggregation_status,
-                    "title": narratives_json(r.title),
-                    "description": narratives_json(r.description),
-                    "document_links": document_links_json(r.document_links),
-                    "references": _coded(r.references),
-                }
-                for pid, r, i in self.results
-            ],
-        )
-        indicators = [
-            (pid, result_id, n, ind)
-            for (pid, r, _), result_id in zip(self.results, result_ids, strict=True)
-            for n, ind in enumerate(r.indicators)
-        ]
-        indicator_ids = await _insert_returning(
-            conn,
-            indicator,
-            [
-                {
-                    "project_id": pid,
-                    "result_id": result_id,
-                    "position": n,
-                    "measure": ind.measure,
-                    "ascending": ind.ascending,
-                    "aggregation_status": ind.aggregation_status,
-                    "title": narratives_json(ind.title),
-                    "description": narratives_json(ind.description),
-                    "document_links": document_links_json(ind.document_links),
-                    "references": _coded(ind.references),
-                }
-                for pid, result_id, n, ind in indicators
-            ],
-        )
-        baselines = [
-            {
-                **_value_row(b, pid, n),
-                "indicator_id": indicator_id,
-                "year": b.year,
-                "iso_date": b.iso_date,
-            }
-            for (pid, _, _, ind), indicator_id in zip(indicators, indicator_ids, strict=True)
-            for n, b in enumerate(ind.baselines)
-        ]
-        if baselines:
-            await conn.execute(sa.insert(baseline), baselines)
-        periods = [
-            (pid, indicator_id, n, per)
-            for (pid, _, _, ind), indicator_id in zip(indicators, indicator_ids, strict=True)
-            for n, per in enumerate(ind.periods)
-        ]
-        period_ids = await _insert_returning(
-            conn,
-            period,
-            [
-                {
-                    "project_id": pid,
-                    "indicator_id": indicator_id,
-                    "position": n,
-                    "period_start": per.period_start,
-                    "period_end": per.period_end,
-                }
-                for pid, indicator_id, n, per in periods
-            ],
-        )
-        values = [
-            {**_value_row(v, pid, n), "period_id": period_id, "kind": v.kind}
-            for (pid, _, _, per), period_id in zip(periods, period_ids, strict=True)
-            for n, v in enumerate([*per.targets, *per.actuals])
-        ]
-        if values:
-            await conn.execute(sa.insert(period_value), values)
 
-
-async def _insert_returning(
-    conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]
-) -> list[int]:
-    """The new ids, in the order of ``rows`` (one multi-row INSERT per driver page)."""
-    if not rows:
-        return []
-    inserted = await conn.execute(
-        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    )
-    return [int(i) for i in inserted.scalars()]
+def _parent_of(child: Family[Any]) -> Family[Any]:
+    return next(f for f in ALL_FAMILIES if child in f.children)
 
 
 async def link_related_activities(conn: AsyncConnection) -> None:

@@ -25,7 +25,7 @@ from db.enums import (
     ProjectStatus,
     Qualifier,
 )
-from iati.codes import EXTENSION_NAMESPACE
+from iati.codes import EXTENSION_NAMESPACE, ROLES
 from iati.records import (
     Activity,
     ActivityDate,
@@ -34,6 +34,7 @@ from iati.records import (
     Group,
     Money,
     Organisation,
+    ParticipatingOrg,
     PartnerLink,
     ProgrammeRef,
     Result,
@@ -87,6 +88,22 @@ def _add_sources(parent: etree._Element, sources: list[Source]) -> None:
         _put(element, "published-on", s.published_on)
         _put(element, "published-on-precision", s.published_on_precision)
         element.text = xml_text(s.excerpt)
+
+
+def _link_of(written: ParticipatingOrg, links: list[PartnerLink]) -> PartnerLink | None:
+    """The extension's partner link a participating-org element names: of its role and
+    ref, the one of its name where several are."""
+    role = ROLES.get(written.role)
+    name = written.organisation.name.casefold() if written.organisation else None
+    found = [
+        link
+        for link in links
+        if link.listed and link.role is role and link.organisation.ref == written.ref
+    ]
+    named = [link for link in found if link.organisation.name.casefold() == name]
+    if named or written.ref is None:
+        return next(iter(named), None)
+    return found[0] if len(found) == 1 else None
 
 
 def extension_element(activity: Activity) -> etree._Element:
@@ -257,9 +274,9 @@ def apply_extension(activity: Activity, root: etree._Element) -> None:
         for p in root.iterchildren(_tag("programme"))
     ]
     # The standard elements keep what the extension does not repeat: each written
-    # participating-org's and recipient-country's attributes and narratives as written,
-    # in the order the extension lists the same links.
-    written_partners = iter([link for link in activity.partners if link.listed])
+    # recipient-country as written, in the order the extension lists the same links;
+    # each participating-org element is kept as written, and read as the extension's
+    # partner of its role and ref (and name, where two share a ref).
     written_countries = iter(activity.countries)
     activity.partners = []
     for p in root.iterchildren(_tag("partner")):
@@ -276,13 +293,12 @@ def apply_extension(activity: Activity, root: etree._Element) -> None:
             sources=_sources(p),
             listed=_get(p, "listed", _bool) is not False,
         )
-        standard = next(written_partners, None) if link.listed else None
-        if standard is not None:
-            link.organisation.type = standard.organisation.type
-            link.organisation.narratives = standard.organisation.narratives
-            link.activity_id = standard.activity_id
-            link.crs_channel_code = standard.crs_channel_code
         activity.partners.append(link)
+    for written in activity.participating_orgs:
+        named = _link_of(written, activity.partners)
+        if named is not None:
+            written.organisation = named.organisation
+            named.activity_id = named.activity_id or written.activity_id
     activity.countries = []
     for c in root.iterchildren(_tag("country")):
         country = CountryLink(

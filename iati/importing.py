@@ -1,9 +1,11 @@
 """Import IATI files: all of a file or none of it, unless told to skip what is invalid.
 
-By default the first problem stops all writing, reading goes on so that the report names
-every problem, and the caller rolls the transaction back; with ``skip_invalid`` each
-activity is written inside a savepoint, so one the database refuses is undone alone, the
-valid activities stay and the report lists the rest.
+Activities are written in batches (``ACTIVITIES_PER_BATCH``), each inside a savepoint. By
+default the first problem stops all writing, reading goes on so that the report names
+every problem, and the caller rolls the transaction back. Should the database refuse a
+row of a batch, the batch is undone and written again one activity at a time, each in a
+savepoint of its own, so the report names the activity refused; with ``skip_invalid``
+the valid activities stay and the report lists the rest.
 """
 
 from collections.abc import Callable, Iterable
@@ -15,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.writes import StaleVersion
 from iati.activity_rows import link_related_activities
-from iati.reading import ByteStream, FileRefused, read_activities
+from iati.reading import ByteStream, FileRefused, ReadActivity, read_activities
 from iati.records import Activity, Problem
 from iati.saving import ActivityWriter
 
@@ -65,6 +67,11 @@ def files_under(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+ACTIVITIES_PER_BATCH = 200
+"""Activities read ahead and written together: their projects looked up in one statement,
+their records and rows written in one per table."""
+
+
 async def import_files(
     conn: AsyncConnection,
     files: Iterable[IatiFile],
@@ -77,27 +84,103 @@ async def import_files(
     writer = ActivityWriter(conn, key_name=key_name)
     for file in files:
         writer.file_name = file.name
-        try:
-            for read in read_activities(file.stream):
-                if on_activity is not None:
-                    on_activity()
-                problems = [_in_file(p, file.name) for p in read.problems]
-                writing = skip_invalid or not report.problems
-                if read.usable is not None and writing:
-                    problems = await _save(conn, writer, read.usable, file.name, report)
-                elif read.activity is not None:
-                    problems += [_in_file(p, file.name) for p in await writer.check(read.activity)]
-                if problems:
-                    report.problems.extend(problems)
-                    if read.identifier:
-                        report.skipped.append(read.identifier)
-        except FileRefused as refused:
-            report.problems.append(_in_file(refused.problem, file.name))
-        if not report.refused:
-            await writer.flush()
+        activities = read_activities(file.stream)
+        while True:
+            batch: list[ReadActivity] = []
+            refused: FileRefused | None = None
+            try:
+                for read in activities:
+                    if on_activity is not None:
+                        on_activity()
+                    batch.append(read)
+                    if len(batch) == ACTIVITIES_PER_BATCH:
+                        break
+            except FileRefused as error:
+                refused = error
+            if batch:
+                await _import_batch(conn, writer, batch, file.name, report)
+            if refused is not None:
+                report.problems.append(_in_file(refused.problem, file.name))
+            if refused is not None or len(batch) < ACTIVITIES_PER_BATCH:
+                break
     if not report.refused:
         await link_related_activities(conn)
     return report
+
+
+@dataclass
+class _Saved:
+    """An activity of a batch and what saving it did, counted once the batch is written."""
+
+    activity: Activity
+    outcome: str
+
+
+async def _import_batch(
+    conn: AsyncConnection,
+    writer: ActivityWriter,
+    batch: list[ReadActivity],
+    file_name: str,
+    report: ImportReport,
+) -> None:
+    """Write a batch of activities together, inside a savepoint. Should the database refuse
+    any of it, the batch is undone and written again one activity at a time, each in a
+    savepoint of its own, so the report names the activity refused and, with
+    ``skip_invalid``, keeps the others."""
+    savepoint = await conn.begin_nested()
+    saved: list[_Saved] = []
+    problems: list[tuple[ReadActivity, list[Problem]]] = []
+    try:
+        await writer.prefetch([r.usable for r in batch if r.usable is not None])
+        for read in batch:
+            found = [_in_file(p, file_name) for p in read.problems]
+            writing = report.skip_invalid or not (report.problems or problems)
+            if read.usable is not None and writing:
+                outcome, refusals = await writer.save(read.usable)
+                found += [_located(p, read.usable, file_name) for p in refusals]
+                if not refusals:
+                    saved.append(_Saved(read.usable, outcome))
+            elif read.activity is not None:
+                found += [_in_file(p, file_name) for p in await writer.check(read.activity)]
+            if found:
+                problems.append((read, found))
+        if report.skip_invalid or not (report.problems or problems):
+            await writer.flush()
+    except (StaleVersion, IntegrityError):
+        await savepoint.rollback()
+        writer.forget()
+        for read in batch:
+            await _import_alone(conn, writer, read, file_name, report)
+        return
+    await savepoint.commit()
+    if not report.skip_invalid and (report.problems or problems):
+        writer.forget()  # the import is refused: what waits would never be written
+    for done in saved:
+        _count(report, done.activity, done.outcome, file_name)
+    for read, found in problems:
+        _report_problems(report, read, found)
+
+
+async def _import_alone(
+    conn: AsyncConnection,
+    writer: ActivityWriter,
+    read: ReadActivity,
+    file_name: str,
+    report: ImportReport,
+) -> None:
+    found = [_in_file(p, file_name) for p in read.problems]
+    if read.usable is not None and (report.skip_invalid or not report.problems):
+        found += await _save(conn, writer, read.usable, file_name, report)
+    elif read.activity is not None:
+        found += [_in_file(p, file_name) for p in await writer.check(read.activity)]
+    _report_problems(report, read, found)
+
+
+def _report_problems(report: ImportReport, read: ReadActivity, problems: list[Problem]) -> None:
+    if problems:
+        report.problems.extend(problems)
+        if read.identifier:
+            report.skipped.append(read.identifier)
 
 
 async def _save(
@@ -107,30 +190,28 @@ async def _save(
     file_name: str,
     report: ImportReport,
 ) -> list[Problem]:
-    """Save one activity. With ``skip_invalid`` it gets a savepoint, so the database refusing
-    it undoes it alone; otherwise its first problem ends all writing and the caller rolls
-    back, so a savepoint per activity would be two statements for nothing."""
-    savepoint = await conn.begin_nested() if report.skip_invalid else None
+    """Save one activity and write it, in a savepoint: the database refusing it undoes it
+    alone."""
+    savepoint = await conn.begin_nested()
     try:
         outcome, problems = await writer.save(activity)
+        if not problems:
+            await writer.flush()
     except StaleVersion as stale:
         message = f"its {stale.table} was changed by another write meanwhile; import again"
         outcome, problems = "refused", [Problem(message)]
     except IntegrityError as error:
         outcome, problems = "refused", [Problem(_refusal(error))]
     if problems:
-        if savepoint is not None:
-            await savepoint.rollback()
-            writer.forget()
-        return [
-            _in_file(
-                Problem(p.message, p.line or activity.line, activity.identifier, element=p.element),
-                file_name,
-            )
-            for p in problems
-        ]
-    if savepoint is not None:
-        await savepoint.commit()
+        await savepoint.rollback()
+        writer.forget()
+        return [_located(p, activity, file_name) for p in problems]
+    await savepoint.commit()
+    _count(report, activity, outcome, file_name)
+    return []
+
+
+def _count(report: ImportReport, activity: Activity, outcome: str, file_name: str) -> None:
     if outcome == "older":
         report.older.append(activity.identifier)
     else:
@@ -139,13 +220,26 @@ async def _save(
         Problem(w.message, w.line, activity.identifier, file_name, w.element)
         for w in activity.warnings
     )
-    return []
+
+
+def _located(problem: Problem, activity: Activity, file_name: str) -> Problem:
+    """A problem saving found, at the activity's line unless it names its own."""
+    return _in_file(
+        Problem(
+            problem.message,
+            problem.line or activity.line,
+            activity.identifier,
+            element=problem.element,
+        ),
+        file_name,
+    )
 
 
 def _refusal(error: IntegrityError) -> str:
     """What a constraint said, without the driver's class names: e.g. a code that another
     project's record already has."""
-    cause = error.orig.__cause__ if error.orig is not None else None
+    # SQLAlchemy's adapter wraps the driver's error; ``iati.table_copy`` raises it bare.
+    cause = None if error.orig is None else error.orig.__cause__ or error.orig
     constraint = getattr(cause, "constraint_name", None)
     detail = getattr(cause, "detail", None)
     return (

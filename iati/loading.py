@@ -28,6 +28,7 @@ from db.tables import (
     ActivityCondition,
     ActivityContactInfo,
     ActivityCountryBudgetItem,
+    ActivityDateElement,
     ActivityDescription,
     ActivityDocumentLink,
     ActivityHumanitarianScope,
@@ -37,6 +38,7 @@ from db.tables import (
     ActivityLegacyData,
     ActivityLocation,
     ActivityOtherIdentifier,
+    ActivityParticipatingOrg,
     ActivityPeriodValue,
     ActivityPlannedDisbursement,
     ActivityPolicyMarker,
@@ -47,6 +49,7 @@ from db.tables import (
     ActivityTag,
     ActivityTransaction,
 )
+from iati.codes import ROLES
 from iati.records import (
     Activity,
     ActivityDate,
@@ -57,6 +60,7 @@ from iati.records import (
     Condition,
     ContactInfo,
     CountryLink,
+    DateElement,
     Description,
     DocumentLink,
     Figure,
@@ -70,6 +74,7 @@ from iati.records import (
     Organisation,
     OrgRef,
     OtherIdentifier,
+    ParticipatingOrg,
     PartnerLink,
     PeriodValue,
     PlannedDisbursement,
@@ -88,6 +93,8 @@ CHILD_TABLES = {
     "descriptions": table_of(ActivityDescription),
     "other_identifiers": table_of(ActivityOtherIdentifier),
     "contacts": table_of(ActivityContactInfo),
+    "participating_orgs": table_of(ActivityParticipatingOrg),
+    "dates": table_of(ActivityDateElement),
     "recipient_regions": table_of(ActivityRecipientRegion),
     "locations": table_of(ActivityLocation),
     "sectors": table_of(ActivitySector),
@@ -148,13 +155,19 @@ async def count_left_out(conn: AsyncConnection, criteria: ProjectCriteria) -> in
     p = q.project
     has_group = sa.exists().where(q.beneficiary_group.c.project_id == p.c.id)
     has_partner = sa.exists().where(q.project_partner.c.project_id == p.c.id)
+    elements = CHILD_TABLES["participating_orgs"]
+    has_element = sa.exists().where(elements.c.project_id == p.c.id)
+    has_date = sa.exists().where(CHILD_TABLES["dates"].c.project_id == p.c.id)
     lacking = sa.or_(
-        p.c.status.is_(None),
-        sa.func.coalesce(p.c.planned_start, p.c.actual_start, p.c.planned_end, p.c.actual_end).is_(
-            None
+        sa.and_(p.c.status.is_(None), p.c.status_code.is_(None)),
+        sa.and_(
+            sa.func.coalesce(
+                p.c.planned_start, p.c.actual_start, p.c.planned_end, p.c.actual_end
+            ).is_(None),
+            ~has_date,
         ),
         sa.and_(p.c.summary.is_(None), ~has_group),
-        ~has_partner,
+        sa.and_(~has_partner, ~has_element),
     )
     stmt = sa.select(sa.func.count()).select_from(p).where(project_condition(criteria), lacking)
     return int(await conn.scalar(stmt) or 0)
@@ -202,6 +215,7 @@ async def _activities(
             q.partner.c.acronym,
             q.partner.c.kind,
             q.partner.c.iati_identifier,
+            q.partner.c.local_ref,
         )
         .join(q.partner, q.partner.c.id == pp.c.partner_id)
         .where(pp.c.project_id.in_(ids))
@@ -281,25 +295,19 @@ async def _activities(
                 activity.dates[name] = ActivityDate(
                     row[name], row[f"{name}_precision"], row[f"{name}_derived"]
                 )
-        imported = row["iati_version"] is not None
         activity.partners = [
             PartnerLink(
                 Organisation(
                     name=r["name"],
-                    # An imported organisation is written as its file named it: the ref
-                    # it gave (or none), not the identifier of the partner it matched.
-                    ref=r["ref"] if imported else r["iati_identifier"],
+                    ref=r["iati_identifier"] or r["local_ref"],
                     kind=r["kind"],
                     code=r["code"],
                     acronym=r["acronym"],
-                    type=r["type"],
-                    narratives=narratives_of(r["narratives"]),
                 ),
                 role=r["role"],
                 amount=_money(r, "amount", "currency"),
                 sources=_sources(partner_sources.get(r["id"], [])),
                 activity_id=r["activity_id"],
-                crs_channel_code=r["crs_channel_code"],
                 listed=r["position"] >= 0,
             )
             for r in partners.get(pid, [])
@@ -357,8 +365,36 @@ async def _activities(
             for r in outcomes.get(pid, [])
         ]
         _as_written(activity, row, {name: rows.get(pid, []) for name, rows in children.items()})
+        activity.participating_orgs = _participating_orgs(
+            children["participating_orgs"].get(pid, []), partners.get(pid, [])
+        )
         activities.append(activity)
     return activities
+
+
+def _participating_orgs(
+    rows: Sequence[RowMapping], links: Sequence[RowMapping]
+) -> list[ParticipatingOrg]:
+    """The participating-org elements as written, but those whose partner link was removed
+    since (through the API): the element no longer says what the project holds."""
+    linked = {(r["partner_id"], r["role"]): r["code"] for r in links}
+    found = []
+    for r in rows:
+        role = ROLES.get(r["role"])
+        if r["partner_id"] is not None and (r["partner_id"], role) not in linked:
+            continue
+        found.append(
+            ParticipatingOrg(
+                role=r["role"],
+                ref=r["ref"],
+                type=r["type"],
+                activity_id=r["activity_id"],
+                crs_channel_code=r["crs_channel_code"],
+                narratives=narratives_of(r["narratives"]),
+                partner_code=linked.get((r["partner_id"], role)),
+            )
+        )
+    return found
 
 
 def _coded(stored: list[dict[str, Any]]) -> list[Coded]:
@@ -510,6 +546,11 @@ def _as_written(a: Activity, p: RowMapping, rows: dict[str, list[RowMapping]]) -
     """The IATI elements of an imported activity, from its project row and child rows."""
     a.iati_version = p["iati_version"]
     a.last_updated = p["last_updated_datetime"]
+    a.last_updated_without_zone = p["last_updated_without_zone"]
+    a.status_code = p["status_code"]
+    a.date_elements = [
+        DateElement(r["type"], r["iso_date"], narratives_of(r["narratives"])) for r in rows["dates"]
+    ]
     a.lang = p["lang"]
     a.default_currency = p["default_currency"]
     a.hierarchy = p["hierarchy"]
@@ -560,7 +601,7 @@ def _as_written(a: Activity, p: RowMapping, rows: dict[str, list[RowMapping]]) -
             telephones=list(r["telephones"]),
             emails=list(r["emails"]),
             websites=list(r["websites"]),
-            mailing_address=narratives_of(r["mailing_address"]),
+            mailing_addresses=[narratives_of(m) or [] for m in r["mailing_addresses"]],
         )
         for r in rows["contacts"]
     ]

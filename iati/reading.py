@@ -57,6 +57,7 @@ from iati.records import (
     Condition,
     ContactInfo,
     CountryLink,
+    DateElement,
     Description,
     DocumentLink,
     Figure,
@@ -72,6 +73,7 @@ from iati.records import (
     Organisation,
     OrgRef,
     OtherIdentifier,
+    ParticipatingOrg,
     PartnerLink,
     PeriodValue,
     PlannedDisbursement,
@@ -157,7 +159,9 @@ def read_activities(source: str | Path | ByteStream) -> Iterator[ReadActivity]:
     if root is None:
         raise FileRefused(Problem("not an IATI activity file: no iati-activities element"))
     if activities == 0:
-        raise FileRefused(Problem("the file holds no iati-activity", root.sourceline))
+        raise FileRefused(
+            Problem("the file holds no iati-activity", root.sourceline, element="iati-activities")
+        )
 
 
 def _check_file(root: etree._Element) -> None:
@@ -171,7 +175,13 @@ def _check_file(root: etree._Element) -> None:
         )
     version = root.get("version")
     if version is None:
-        raise FileRefused(Problem("iati-activities has no version attribute", root.sourceline))
+        raise FileRefused(
+            Problem(
+                "iati-activities has no version attribute",
+                root.sourceline,
+                element="iati-activities",
+            )
+        )
     if version.startswith("1."):
         raise FileRefused(
             Problem(
@@ -252,9 +262,19 @@ def _narratives(element: etree._Element | None) -> list[Narrative] | None:
     """Every narrative of the element with its language; None when the element is absent."""
     if element is None:
         return None
-    found = [
-        Narrative((n.text or "").strip(), _language(n)) for n in element if n.tag == "narrative"
-    ]
+    found: list[Narrative] = []
+    inherited: str | None = None
+    looked_up = False
+    for n in element:
+        if n.tag != "narrative":
+            continue
+        lang = n.get(XML_LANG)
+        if not lang:
+            # The siblings share their ancestors: walk them once (``_language``).
+            if not looked_up:
+                inherited, looked_up = _language(element), True
+            lang = inherited
+        found.append(Narrative((n.text or "").strip(), lang))
     if not found and element.text and element.text.strip():
         found = [Narrative(element.text.strip(), _language(element))]
     return found
@@ -282,10 +302,16 @@ def _child_date(parent: etree._Element, child: str) -> date | None:
 
 
 def _datetime(value: str | None) -> datetime | None:
+    """A time without a zone (the 2.01 files') is read as UTC, so two files' times
+    compare; ``_without_zone`` remembers it had none, to write it back so."""
     if value is None:
         return None
     stamp = datetime.fromisoformat(value.strip())
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
+def _without_zone(value: str | None) -> bool:
+    return value is not None and datetime.fromisoformat(value.strip()).tzinfo is None
 
 
 def _element_json(element: etree._Element) -> dict[str, Any]:
@@ -369,6 +395,7 @@ class _Mapping:
             line=e.sourceline,
             iati_version=version,
             last_updated=_datetime(e.get("last-updated-datetime")),
+            last_updated_without_zone=_without_zone(e.get("last-updated-datetime")),
             lang=e.get(XML_LANG),
             default_currency=_attr(e, "default-currency"),
             hierarchy=int(h) if (h := _attr(e, "hierarchy")) is not None else None,
@@ -468,24 +495,28 @@ class _Mapping:
 
     def partners(self, activity: Activity) -> None:
         for p in self.element.iterfind("participating-org"):
-            role = ROLES.get(p.get("role", ""))
+            written = ParticipatingOrg(
+                role=(p.get("role") or "").strip(),
+                ref=_attr(p, "ref"),
+                type=_attr(p, "type"),
+                activity_id=_attr(p, "activity-id"),
+                crs_channel_code=_attr(p, "crs-channel-code"),
+                narratives=_narratives(p),
+            )
+            activity.participating_orgs.append(written)
+            role = ROLES.get(written.role)
             if role is None:
                 self.warn(
                     p,
                     ImportWarningKind.UNKNOWN_CODE,
                     f"participating-org role {p.get('role')!r} is not one of 1-4: "
-                    "no partner is linked",
+                    "kept as written, no partner is linked",
                 )
                 continue
-            organisation = self.organisation(p)
-            if organisation is not None:
+            written.organisation = self.organisation(p)
+            if written.organisation is not None:
                 activity.partners.append(
-                    PartnerLink(
-                        organisation,
-                        role,
-                        activity_id=_attr(p, "activity-id"),
-                        crs_channel_code=_attr(p, "crs-channel-code"),
-                    )
+                    PartnerLink(written.organisation, role, activity_id=written.activity_id)
                 )
         reporter = activity.reporting_org
         if reporter is not None and not any(
@@ -504,8 +535,10 @@ class _Mapping:
             self.warn(
                 element,
                 ImportWarningKind.UNKNOWN_CODE,
-                f"activity-status {element.get('code')!r} is not one of 1-6: no status",
+                f"activity-status {element.get('code')!r} is not one of 1-6: kept as "
+                "written, the project has no status",
             )
+            activity.status_code = (element.get("code") or "").strip()
             return
         activity.status = status
         stamp = self.element.get("last-updated-datetime") or self.root.get("generated-datetime")
@@ -513,22 +546,27 @@ class _Mapping:
 
     def dates(self, activity: Activity) -> None:
         for d in self.element.iterfind("activity-date"):
-            name = DATE_TYPES.get(d.get("type", ""))
+            day = date.fromisoformat(d.get("iso-date", "").strip()[:10])
+            written = DateElement((d.get("type") or "").strip(), day, _narratives(d))
+            activity.date_elements.append(written)
+            name = DATE_TYPES.get(written.type)
             if name is None:
                 self.warn(
                     d,
                     ImportWarningKind.UNKNOWN_CODE,
-                    f"activity-date type {d.get('type')!r} is not one of 1-4: left out",
+                    f"activity-date type {d.get('type')!r} is not one of 1-4: kept as "
+                    "written, not read as a project date",
                 )
                 continue
             if name in activity.dates:
                 self.warn(
                     d,
                     ImportWarningKind.OTHER,
-                    f"activity-date type {d.get('type')} is given twice: the first is kept",
+                    f"activity-date type {d.get('type')} is given twice: both are kept, "
+                    "the first is the project's",
                 )
                 continue
-            activity.dates[name] = ActivityDate(date.fromisoformat(d.get("iso-date", "")[:10]))
+            activity.dates[name] = ActivityDate(day)
         for start, end in (("1", "3"), ("2", "4")):
             first = activity.dates.get(DATE_TYPES[start])
             last = activity.dates.get(DATE_TYPES[end])
@@ -900,7 +938,7 @@ class _Mapping:
                 telephones=[(t.text or "").strip() for t in c.iterfind("telephone")],
                 emails=[(t.text or "").strip() for t in c.iterfind("email")],
                 websites=[(t.text or "").strip() for t in c.iterfind("website")],
-                mailing_address=_narratives(c.find("mailing-address")),
+                mailing_addresses=[_narratives(m) or [] for m in c.iterfind("mailing-address")],
             )
             for c in e.iterfind("contact-info")
         ]

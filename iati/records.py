@@ -121,16 +121,46 @@ class Organisation:
 
 @dataclass
 class PartnerLink:
+    """The service's reading of a participating-org: a partner in a role (one link per
+    partner and role); the elements themselves are ``Activity.participating_orgs``."""
+
     organisation: Organisation
     role: PartnerRole
     amount: Money | None = None
     sources: list[Source] = field(default_factory=list)
     activity_id: str | None = None
-    """participating-org/@activity-id: the organisation's own identifier of the activity."""
-    crs_channel_code: str | None = None
+    """@activity-id of the first element of the link, which funding chains follow."""
     listed: bool = True
     """False for the reporting-org linked as accountable because no participating-org
     names it: the service's reading, not an element of the file, so not written back."""
+
+
+@dataclass
+class ParticipatingOrg:
+    """A ``participating-org`` as written: its role as the file gives it (one of 1-4 or
+    not), and ``organisation``, the one its partner link was read from (None when it has
+    none: a role the service does not read, no ref and no name). ``partner_code`` is the
+    code of the partner it was matched to, when read back from the tables."""
+
+    role: str
+    ref: str | None = None
+    type: str | None = None
+    activity_id: str | None = None
+    """@activity-id: the organisation's own identifier of the activity."""
+    crs_channel_code: str | None = None
+    narratives: list[Narrative] | None = None
+    organisation: Organisation | None = field(default=None, compare=False)
+    partner_code: str | None = None
+
+
+@dataclass
+class DateElement:
+    """An ``activity-date`` as written: its type as the file gives it, its day and its
+    narratives. ``Activity.dates`` is the service's reading of the first of each type 1-4."""
+
+    type: str
+    value: date
+    narratives: list[Narrative] | None = None
 
 
 @dataclass
@@ -399,7 +429,7 @@ class ContactInfo:
     telephones: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     websites: list[str] = field(default_factory=list)
-    mailing_address: list[Narrative] | None = None
+    mailing_addresses: list[list[Narrative]] = field(default_factory=list)
 
 
 @dataclass
@@ -438,11 +468,15 @@ class Activity:
     status: ProjectStatus | None = None
     status_as_of: date | None = None
     status_derived: bool = False
+    status_code: str | None = None
+    """activity-status/@code as written when it is none of the service's statuses."""
     dates: dict[str, ActivityDate] = field(default_factory=dict)
+    date_elements: list[DateElement] = field(default_factory=list)
     duration_months: int | None = None
     budget: Money | None = None
     reporting_org: Organisation | None = None
     partners: list[PartnerLink] = field(default_factory=list)
+    participating_orgs: list[ParticipatingOrg] = field(default_factory=list)
     countries: list[CountryLink] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     themes: list[ThemeRef] = field(default_factory=list)
@@ -455,6 +489,8 @@ class Activity:
     digest: str | None = None
     """SHA-256 of the activity element as serialised: the same activity read again."""
     last_updated: datetime | None = None
+    last_updated_without_zone: bool = False
+    """The file gave ``last_updated`` without a zone (it is read as UTC)."""
     lang: str | None = None
     default_currency: str | None = None
     hierarchy: int | None = None

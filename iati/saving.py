@@ -19,7 +19,7 @@ from typing import Any
 
 import pycountry
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -32,6 +32,7 @@ from iati.activity_rows import RowBatch
 from iati.code_checks import CODELISTS, code_warnings
 from iati.codes import ORGANISATION_TYPES
 from iati.organisations import REGISTRATION_AGENCIES, is_registered
+from iati.pending_records import PendingRecords
 from iati.records import (
     Activity,
     Figure,
@@ -50,6 +51,8 @@ BATCH_ROWS = 20_000
 """Rows of IATI elements held before they are written: enough to make the inserts few and
 large, few enough to keep an import's memory flat whatever the file's size."""
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+_Record = Mapping[Any, Any]
+"""A row as read (``RowMapping``), or one held to be written (a ``dict``)."""
 
 
 def _figure(name: str, figure: Figure | None) -> dict[str, Any]:
@@ -90,10 +93,10 @@ class ActivityWriter:
         self.key_name = key_name
         self.changed = False
         self._loaded = False
-        self.partners_by_ref: dict[str, RowMapping] = {}
-        self.partners_by_code: dict[str, RowMapping] = {}
-        self.partners_by_name: dict[str, list[RowMapping]] = {}
-        self.partners_by_local: dict[tuple[str, str, str], RowMapping] = {}
+        self.partners_by_ref: dict[str, _Record] = {}
+        self.partners_by_code: dict[str, _Record] = {}
+        self.partners_by_name: dict[str, list[_Record]] = {}
+        self.partners_by_local: dict[tuple[str, str, str], _Record] = {}
         self.programmes: dict[str, int] = {}
         self.countries: set[str] = set()
         self.regions: set[str] = set()
@@ -107,6 +110,14 @@ class ActivityWriter:
         self.fresh = False
         """Whether the project being saved was just created, so has no rows to compare."""
         self.batch = RowBatch()
+        self.pending = PendingRecords()
+        """The partners, programmes, projects, links and records created since the last
+        flush: they go in together with the batch's element rows."""
+        self.pending_projects: set[str] = set()
+        """Identifiers and codes of the projects among them."""
+        self.known_projects: dict[str, list[dict[str, Any]]] = {}
+        """Projects looked up ahead for the activities of a batch (``prefetch``), by the
+        identifiers and codes asked for (a key with no project: an empty list)."""
 
     async def _load(self) -> None:
         if self._loaded:
@@ -139,8 +150,11 @@ class ActivityWriter:
         self.countries = set()
         self.programmes, self.themes, self.documents = {}, set(), {}
         self.citations, self.trail = [], []
+        self.batch = RowBatch()
+        self.pending.forget()
+        self.pending_projects, self.known_projects = set(), {}
 
-    def _remember(self, partner: RowMapping) -> None:
+    def _remember(self, partner: _Record) -> None:
         if partner["iati_identifier"]:
             self.partners_by_ref[partner["iati_identifier"]] = partner
         if partner["local_ref"]:
@@ -150,8 +164,30 @@ class ActivityWriter:
         self.partners_by_name.setdefault(partner["name"].casefold(), []).append(partner)
 
     async def flush(self) -> None:
-        """Write the IATI elements of the activities saved so far."""
+        """Write what the activities saved so far created: their records, then their
+        IATI elements, audit entries and citations."""
+        self.batch.changes.extend(await self.pending.flush(self.conn, key_name=self.key_name))
+        self.pending_projects = set()
         await self.batch.flush(self.conn)
+
+    async def prefetch(self, activities: Sequence[Activity]) -> None:
+        """Look up the projects of the activities about to be saved, in one statement."""
+        keys = {a.identifier for a in activities} | {a.code or a.identifier for a in activities}
+        keys -= self.known_projects.keys()
+        if not keys:
+            return
+        p = q.project
+        listed = sa.func.cast(sa.literal(sorted(keys)), ARRAY(sa.String))
+        rows = await self.conn.execute(
+            sa.select(p).where(
+                sa.or_(p.c.iati_identifier == sa.any_(listed), p.c.code == sa.any_(listed))
+            )
+        )
+        for key in keys:
+            self.known_projects[key] = []
+        for row in rows.mappings().all():
+            for key in {row["iati_identifier"], row["code"]} & keys:
+                self.known_projects[key].append(dict(row))
 
     async def check(self, activity: Activity) -> list[Problem]:
         """What the tables cannot hold: a country code that is no ISO 3166 shape, a place
@@ -223,7 +259,9 @@ class ActivityWriter:
         code = activity.code or (existing["code"] if existing else activity.identifier)
         if existing is None and holder is not None:
             problem = f"project code {code!r} belongs to another activity"
-            return "refused", [Problem(problem, activity.line, activity.identifier)]
+            return "refused", [
+                Problem(problem, activity.line, activity.identifier, element="iati-identifier")
+            ]
         if existing is not None and existing["iati_digest"] is not None:
             if existing["iati_digest"] == activity.digest:
                 return "unchanged", []
@@ -240,6 +278,9 @@ class ActivityWriter:
             await self._partner_id(link.organisation, activity) for link in activity.partners
         ]
         values["reporting_org_partner_id"] = await self._reporter_id(activity, partner_ids)
+        programme_ids = [
+            await self._programme_id(p.ref, p.code, p.name, activity) for p in activity.programmes
+        ]
         if activity.status is not None and activity.status_as_of is None:
             # The file does not date its status: the status holds as of its first import.
             if existing is not None and existing["status"] == activity.status:
@@ -247,28 +288,34 @@ class ActivityWriter:
             else:
                 values["status_as_of"] = date.today()
         self.fresh = existing is None
+        for key in {activity.identifier, code}:
+            self.known_projects.pop(key, None)
         if existing is None:
-            [row] = await writes.create_many(
-                self.conn, q.project, [values], key_name=self.key_name, trail=self.trail
-            )
+            project_id = await self.pending.add(self.conn, q.project, values)
+            self.pending_projects |= {activity.identifier, code}
             outcome = "created"
-        elif _differs(existing, values):
-            row = await writes.update(
-                self.conn,
-                q.project,
-                existing["id"],
-                existing["version"],
-                values,
-                key_name=self.key_name,
-            )
-            outcome = "updated"
         else:
-            row, outcome = existing, "unchanged"
-        project_id = row["id"]
+            # Updated by statements of its own, which need what it names in the tables.
+            await self.flush()
+            project_id = existing["id"]
+            outcome = "unchanged"
+            if _differs(existing, values):
+                await writes.update(
+                    self.conn,
+                    q.project,
+                    project_id,
+                    existing["version"],
+                    values,
+                    key_name=self.key_name,
+                )
+                outcome = "updated"
         await self._cite("project_id", project_id, activity.sources, activity)
-        await self._sync_links(activity, project_id, partner_ids)
+        await self._sync_links(activity, project_id, partner_ids, programme_ids)
         await self._sync_children(activity, project_id, code)
         element_partners = await self._element_partners(activity)
+        for link, partner_id in zip(activity.partners, partner_ids, strict=True):
+            # The participating-org elements a link was read from name its partner.
+            element_partners[id(link.organisation)] = partner_id
         # The audit entries and citations wait with the activity's rows: the records they
         # name exist, and one INSERT of many is far cheaper than two per activity.
         self.batch.audit(self.trail, self.citations)
@@ -279,30 +326,22 @@ class ActivityWriter:
             outcome = "updated"
         if project_id in self.batch.projects:
             await self.flush()
+        activity.warnings = warnings
         self.batch.add(
             activity,
             project_id,
-            lambda org: None if org is None else element_partners.get(id(org)),
-            [
-                {
-                    "kind": w.kind,
-                    "message": w.message,
-                    "element": w.element,
-                    "line": w.line,
-                    "file_name": self.file_name,
-                }
-                for w in warnings
-            ],
+            lambda named: None if named is None else element_partners.get(id(named)),
+            file_name=self.file_name,
             replace=not self.fresh,
         )
-        activity.warnings = warnings
         if self.batch.size >= BATCH_ROWS:
             await self.flush()
         return outcome, []
 
     async def _element_partners(self, activity: Activity) -> dict[int, int]:
         """The partners the transactions and planned disbursements name, by the id of the
-        ``OrgRef`` naming them (matched as participating organisations are)."""
+        ``OrgRef`` naming them (matched as participating organisations are); the caller
+        adds the participating-orgs', by the id of their ``Organisation``."""
         found: dict[int, int] = {}
         items: list[Transaction | PlannedDisbursement] = [
             *activity.transactions,
@@ -315,23 +354,28 @@ class ActivityWriter:
                     found[id(org)] = await self._partner_id(organisation, activity)
         return found
 
-    async def _existing_project(
-        self, activity: Activity
-    ) -> tuple[RowMapping | None, RowMapping | None]:
+    async def _existing_project(self, activity: Activity) -> tuple[_Record | None, _Record | None]:
         """The project the activity updates, and the project holding its code, if another."""
         p = q.project
         code = activity.code or activity.identifier
-        rows = (
-            (
-                await self.conn.execute(
-                    sa.select(p).where(
-                        sa.or_(p.c.iati_identifier == activity.identifier, p.c.code == code)
+        if {activity.identifier, code} & self.pending_projects:
+            # Given twice in a batch: the first must be in the table to compare against.
+            await self.flush()
+        rows: Sequence[_Record]
+        if activity.identifier in self.known_projects and code in self.known_projects:
+            rows = [*self.known_projects[activity.identifier], *self.known_projects[code]]
+        else:
+            rows = (
+                (
+                    await self.conn.execute(
+                        sa.select(p).where(
+                            sa.or_(p.c.iati_identifier == activity.identifier, p.c.code == code)
+                        )
                     )
                 )
+                .mappings()
+                .all()
             )
-            .mappings()
-            .all()
-        )
         by_identifier = next((r for r in rows if r["iati_identifier"] == activity.identifier), None)
         by_code = next((r for r in rows if r["code"] == code), None)
         if by_identifier is not None:
@@ -348,6 +392,7 @@ class ActivityWriter:
             "acronym": a.acronym,
             "summary": a.summary,
             "status": a.status,
+            "status_code": a.status_code,
             "status_as_of": a.status_as_of if a.status else None,
             "status_derived": a.status_derived,
             "duration_months": a.duration_months,
@@ -355,6 +400,7 @@ class ActivityWriter:
             "iati_version": a.iati_version,
             "iati_digest": a.digest,
             "last_updated_datetime": a.last_updated,
+            "last_updated_without_zone": a.last_updated_without_zone,
             "lang": a.lang,
             "default_currency": a.default_currency,
             "hierarchy": a.hierarchy,
@@ -409,14 +455,17 @@ class ActivityWriter:
             )
         if found is not None and registered and found["iati_identifier"] is None:
             # Found by name: the file tells the partner's identifier, which it lacked.
-            found = await writes.update(
-                self.conn,
-                q.partner,
-                found["id"],
-                found["version"],
-                {"iati_identifier": registered},
-                key_name=self.key_name,
-            )
+            if isinstance(found, dict) and self.pending.holds(q.partner, found["id"]):
+                found["iati_identifier"] = registered  # not written yet: created with it
+            else:
+                found = await writes.update(
+                    self.conn,
+                    q.partner,
+                    found["id"],
+                    found["version"],
+                    {"iati_identifier": registered},
+                    key_name=self.key_name,
+                )
             self.changed = True
             self._remember(found)
         if found is not None:
@@ -426,24 +475,20 @@ class ActivityWriter:
         while code in self.partners_by_code:
             n += 1
             code = f"{base}-{n}"
-        row = await writes.create(
-            self.conn,
-            q.partner,
-            {
-                "code": code,
-                "name": o.name,
-                "acronym": o.acronym,
-                "kind": o.kind or PartnerKind.OTHER,
-                "iati_identifier": registered,
-                "local_ref": local,
-                "publisher_ref": publisher if local is not None else None,
-            },
-            key_name=self.key_name,
-        )
+        row: dict[str, Any] = {
+            "code": code,
+            "name": o.name,
+            "acronym": o.acronym,
+            "kind": o.kind or PartnerKind.OTHER,
+            "iati_identifier": registered,
+            "local_ref": local,
+            "publisher_ref": publisher if local is not None else None,
+        }
+        partner_id = await self.pending.add(self.conn, q.partner, row)
         self.changed = True
         self._remember(row)
-        await self._cite("partner_id", row["id"], [], activity)
-        return int(row["id"])
+        await self._cite("partner_id", partner_id, [], activity)
+        return partner_id
 
     async def _programme_id(
         self, ref: str, code: str | None, name: str | None, activity: Activity
@@ -451,16 +496,14 @@ class ActivityWriter:
         found = self.programmes.get(ref) or (code and self.programmes.get(f"code:{code}"))
         if found:
             return found
-        row = await writes.create(
-            self.conn,
-            q.programme,
-            {"code": code or ref, "name": name or ref, "iati_identifier": ref},
-            key_name=self.key_name,
+        code = code or ref
+        programme_id = await self.pending.add(
+            self.conn, q.programme, {"code": code, "name": name or ref, "iati_identifier": ref}
         )
         self.changed = True
-        self.programmes[ref] = self.programmes[f"code:{row['code']}"] = row["id"]
-        await self._cite("programme_id", row["id"], [], activity)
-        return int(row["id"])
+        self.programmes[ref] = self.programmes[f"code:{code}"] = programme_id
+        await self._cite("programme_id", programme_id, [], activity)
+        return programme_id
 
     async def _theme(self, slug: str, name: str) -> None:
         if slug not in self.themes:
@@ -486,7 +529,9 @@ class ActivityWriter:
                 return partner_id
         return await self._partner_id(reporter, activity)
 
-    async def _sync_links(self, a: Activity, project_id: int, partner_ids: list[int]) -> None:
+    async def _sync_links(
+        self, a: Activity, project_id: int, partner_ids: list[int], programme_ids: list[int]
+    ) -> None:
         partners = [
             _Wanted(
                 (partner_id, link.role),
@@ -494,11 +539,7 @@ class ActivityWriter:
                     "partner_id": partner_id,
                     "role": link.role,
                     **_money("amount", "currency", link.amount),
-                    "ref": link.organisation.ref,
-                    "type": link.organisation.type,
                     "activity_id": link.activity_id,
-                    "crs_channel_code": link.crs_channel_code,
-                    "narratives": narratives_json(link.organisation.narratives),
                     # -1: no participating-org of the file (the reporter, linked as
                     # accountable by the reading), which an export does not write.
                     "position": i if link.listed else -1,
@@ -539,11 +580,10 @@ class ActivityWriter:
             ("theme_slug",),
             a,
         )
-        programmes = [await self._programme_id(p.ref, p.code, p.name, a) for p in a.programmes]
         await self._sync(
             q.project_programme,
             project_id,
-            [_Wanted((pid,), {"programme_id": pid}, []) for pid in programmes],
+            [_Wanted((pid,), {"programme_id": pid}, []) for pid in programme_ids],
             ("programme_id",),
             a,
         )
@@ -635,15 +675,11 @@ class ActivityWriter:
             else:
                 new.append(want)
         if new:
-            created = await writes.create_many(
-                self.conn,
-                table,
-                [{"project_id": project_id, **w.values} for w in new],
-                key_name=self.key_name,
-                trail=self.trail,
-            )
+            # Written with the batch; a project updated in place was written before.
+            for w in new:
+                values = {"project_id": project_id, **w.values}
+                kept.append((await self.pending.add(self.conn, table, values), w))
             self.changed = True
-            kept += [(row["id"], w) for row, w in zip(created, new, strict=True)]
         if table.name in _CITED:
             for record_id, want in kept:
                 await self._cite(f"{table.name}_id", record_id, want.sources, activity)
@@ -723,5 +759,5 @@ def _reporting_org(o: Organisation | None) -> dict[str, Any]:
     }
 
 
-def _differs(row: RowMapping, values: Mapping[str, Any]) -> bool:
+def _differs(row: _Record, values: Mapping[str, Any]) -> bool:
     return any(row[k] != v for k, v in values.items())

@@ -14,7 +14,7 @@ travels in the service's extension (``iati.extension``).
 
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from iati.codes import (
     DAC_THEME_PREFIX,
     DAC_VOCABULARIES,
     DATE_TYPE_CODES,
+    DATE_TYPES,
     GENERAL_DESCRIPTION,
     MEASURE_CODES,
     ORGANISATION_TYPE_CODES,
@@ -78,13 +79,13 @@ class ExportReport:
 
 def missing(activity: Activity) -> list[str]:
     lacks = []
-    if activity.status is None:
+    if activity.status is None and activity.status_code is None:
         lacks.append("an activity status")
-    if not activity.dates:
+    if not activity.dates and not activity.date_elements:
         lacks.append("an activity date")
     if activity.summary is None and not activity.groups and not activity.descriptions:
         lacks.append("a description")
-    if not any(link.listed for link in activity.partners):
+    if not activity.participating_orgs and not any(link.listed for link in activity.partners):
         lacks.append("a participating organisation")
     return lacks
 
@@ -163,24 +164,48 @@ def _reporting_org(e: etree._Element, a: Activity, configured: ReportingOrg) -> 
 
 
 def _participating_org(e: etree._Element, a: Activity) -> None:
-    for link in a.partners:
-        if not link.listed:
-            continue
-        o = link.organisation
-        if a.iati_version is not None:
-            org_type = o.type
-        else:
-            org_type = None if o.kind is None else ORGANISATION_TYPE_CODES.get(o.kind)
+    """Each participating-org element as the file wrote it, then the partner links no
+    element names (the built-in dataset's, one added through the API)."""
+    written = set()
+    for p in a.participating_orgs:
         element = _element(
             e,
             "participating-org",
-            ref=o.ref,
-            role=ROLE_CODES[link.role],
-            type=org_type,
-            activity_id=link.activity_id,
-            crs_channel_code=link.crs_channel_code,
+            ref=p.ref,
+            role=p.role,
+            type=p.type,
+            activity_id=p.activity_id,
+            crs_channel_code=p.crs_channel_code,
         )
-        _narratives(element, o.narratives, None if a.iati_version is not None else o.name)
+        _narratives(element, p.narratives)
+        written.add((p.partner_code, p.role))
+    for link in a.partners:
+        o = link.organisation
+        if not link.listed or (o.code, ROLE_CODES[link.role]) in written:
+            continue
+        org_type = None if o.kind is None else ORGANISATION_TYPE_CODES.get(o.kind)
+        element = _element(
+            e, "participating-org", ref=o.ref, role=ROLE_CODES[link.role], type=org_type
+        )
+        _narratives(element, None, o.name)
+
+
+def _dates(e: etree._Element, a: Activity) -> None:
+    """Each activity-date as written, the first of each type 1-4 with the project's day
+    (left out when the project no longer has it), then the project's dates no element
+    gives."""
+    read = set()
+    for d in a.date_elements:
+        name = DATE_TYPES.get(d.type)
+        day: date | None = d.value
+        if name is not None and name not in read:
+            read.add(name)
+            day = a.dates[name].value if name in a.dates else None
+        if day is not None:
+            _narratives(_element(e, "activity-date", iso_date=day, type=d.type), d.narratives)
+    for name, stated in sorted(a.dates.items(), key=lambda item: DATE_TYPE_CODES[item[0]]):
+        if name not in read:
+            _element(e, "activity-date", iso_date=stated.value, type=DATE_TYPE_CODES[name])
 
 
 def _descriptions(e: etree._Element, a: Activity) -> None:
@@ -203,7 +228,8 @@ def _contact(e: etree._Element, c: ContactInfo) -> None:
     for tag, values in (("telephone", c.telephones), ("email", c.emails), ("website", c.websites)):
         for value in values:
             _element(element, tag).text = xml_text(value)
-    _narrated(element, "mailing-address", c.mailing_address)
+    for address in c.mailing_addresses:
+        _narrated(element, "mailing-address", address)
 
 
 def _classification(e: etree._Element, tag: str, c: Classification, **extra: Any) -> None:
@@ -461,7 +487,11 @@ def _as_written(parent: etree._Element, tag: str, written: dict[str, Any] | None
 def activity_element(a: Activity, reporting: ReportingOrg) -> etree._Element:
     """The standard elements in the order the schema requires, then the extension."""
     e = etree.Element("iati-activity")
-    _set(e, "last-updated-datetime", a.last_updated)
+    if a.last_updated is not None and a.last_updated_without_zone:
+        # Read as UTC: the same wall time, written without a zone as the file did.
+        _set(e, "last-updated-datetime", a.last_updated.astimezone(UTC).replace(tzinfo=None))
+    else:
+        _set(e, "last-updated-datetime", a.last_updated)
     _set(e, XML_LANG, a.lang)
     _set(e, "default-currency", a.default_currency)
     _set(e, "humanitarian", a.humanitarian)
@@ -478,10 +508,9 @@ def activity_element(a: Activity, reporting: ReportingOrg) -> etree._Element:
         if o.owner_org is not None:
             owner = _element(other, "owner-org", ref=o.owner_org.ref)
             _narratives(owner, o.owner_org.narratives)
-    assert a.status is not None
-    _element(e, "activity-status", code=STATUS_CODES[a.status])
-    for name, d in sorted(a.dates.items(), key=lambda item: DATE_TYPE_CODES[item[0]]):
-        _element(e, "activity-date", iso_date=d.value, type=DATE_TYPE_CODES[name])
+    status = STATUS_CODES[a.status] if a.status is not None else a.status_code
+    _element(e, "activity-status", code=status)
+    _dates(e, a)
     for contact in a.contacts:
         _contact(e, contact)
     if a.activity_scope is not None:

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -43,9 +44,12 @@ def create_app(
     connections: ConnectionSource | None = None,
     span_exporter: SpanExporter | None = None,
     embedded: EmbeddedPostgres | None = None,
+    embedded_status_file: Path | None = None,
 ) -> FastAPI:
     """Build the app on a database URL (an engine is made at start-up) or a connection source;
-    given the embedded server it runs on, the app keeps that server running."""
+    given the embedded server it runs on, the app keeps that server running. A worker of
+    ``serve --workers`` is given instead the file its parent, which keeps the server running,
+    publishes the server's state in (``/readyz`` reports it)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,6 +89,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.embedded_status_file = embedded_status_file
     metrics = Metrics()
     app.state.metrics = metrics
     add_metrics_endpoint(app, metrics)

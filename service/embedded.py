@@ -13,12 +13,15 @@ again, and ``service.database_supervisor`` calls it while the service runs.
 import contextlib
 import json
 import os
+import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 DATABASE = "coopgraph"
 HANDLE_FILE = ".handle_pids.json"
+RECOVERY_SECONDS = 300
 
 
 class EmbeddedPostgres:
@@ -34,7 +37,6 @@ class EmbeddedPostgres:
             self.pgdata, cleanup_mode="stop"
         )
         self.socket_dir = str(self.pgdata)
-        self.restarts = 0
 
     def ensure_database(self, name: str) -> str:
         """Create ``name`` if missing and return its asyncpg URL."""
@@ -63,9 +65,27 @@ class EmbeddedPostgres:
         if self.postmaster_pid() is not None:
             return False
         with self._server._lock:
-            self._server.ensure_postgres_running()
-        self.restarts += 1
+            try:
+                self._server.ensure_postgres_running()
+            except subprocess.TimeoutExpired:
+                self._wait_until_ready()
+                self._server.ensure_postgres_running()  # takes the running server as its own
         return True
+
+    def _wait_until_ready(self) -> None:
+        """pgserver's ``pg_ctl start`` gives up after 10 s, while the server it started goes
+        on replaying its log (a minute on a busy machine). Left there, the handle would
+        still name the dead postmaster, and stopping the service would leave the new one
+        running: wait for it to accept connections instead."""
+        from pgserver.utils import PostmasterInfo
+
+        deadline = time.monotonic() + RECOVERY_SECONDS
+        while time.monotonic() < deadline:
+            info = PostmasterInfo.read_from_pgdata(self.pgdata)
+            if info is not None and info.is_running() and info.status == "ready":
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"the embedded PostgreSQL did not recover in {RECOVERY_SECONDS} s")
 
     def stop(self) -> None:
         """Give up this process's handle: the server stops if no other process holds one."""

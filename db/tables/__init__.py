@@ -13,6 +13,7 @@ from db.tables.activity_classification import (
 from db.tables.activity_details import (
     ActivityCondition,
     ActivityContactInfo,
+    ActivityDateElement,
     ActivityDescription,
     ActivityLegacyData,
     ActivityOtherIdentifier,
@@ -25,6 +26,7 @@ from db.tables.activity_finance import (
     ActivityTransaction,
 )
 from db.tables.activity_geography import ActivityLocation
+from db.tables.activity_organisations import ActivityParticipatingOrg
 from db.tables.activity_relations import ActivityRelatedActivity
 from db.tables.activity_results import (
     ActivityIndicator,
@@ -71,6 +73,7 @@ __all__ = [
     "ActivityCondition",
     "ActivityContactInfo",
     "ActivityCountryBudgetItem",
+    "ActivityDateElement",
     "ActivityDescription",
     "ActivityDocumentLink",
     "ActivityHumanitarianScope",
@@ -80,6 +83,7 @@ __all__ = [
     "ActivityLegacyData",
     "ActivityLocation",
     "ActivityOtherIdentifier",
+    "ActivityParticipatingOrg",
     "ActivityPeriodValue",
     "ActivityPlannedDisbursement",
     "ActivityPolicyMarker",

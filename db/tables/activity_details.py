@@ -1,17 +1,17 @@
-"""The rest of an IATI activity that repeats: descriptions of every type, other
-identifiers, conditions, contact information, legacy data; and the warnings its import
-raised.
+"""The rest of an IATI activity that repeats: descriptions of every type, activity dates,
+other identifiers, conditions, contact information, legacy data; and the warnings its
+import raised.
 
 Contact information is public in the publisher's file, so it is public here, but the API
 serves it only through a field named for it. Narratives are JSON arrays of
 ``{lang, text}``.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from db.columns import created_at_column, enum_column, narratives_column, position_column
@@ -94,9 +94,30 @@ class ActivityContactInfo(SQLModel, table=True):
     telephones: list[str] = Field(default_factory=list, sa_column=_text_list())
     emails: list[str] = Field(default_factory=list, sa_column=_text_list())
     websites: list[str] = Field(default_factory=list, sa_column=_text_list())
-    mailing_address: list[dict[str, Any]] | None = Field(
-        default=None, sa_column=narratives_column("mailing_address")
+    mailing_addresses: list[list[dict[str, Any]]] = Field(
+        default_factory=list,
+        sa_column=sa.Column(JSONB, nullable=False, server_default="[]"),
+        description="every mailing-address in file order, each its narratives "
+        "(a JSON array of narratives_column arrays)",
     )
+
+
+class ActivityDateElement(SQLModel, table=True):
+    """An ``activity-date`` as written, every one of them: its type as the file gives it
+    (1-4, or a code the service does not read), its day and its narratives. The project's
+    ``planned_start``... columns are the service's reading of the first of each type 1-4;
+    an export writes those days with these elements' narratives, and the elements the
+    reading left out (an unknown type, a second of a type) as they came."""
+
+    __tablename__ = "activity_date"
+    __table_args__ = (sa.Index("ix_activity_date_project_position", "project_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
+    position: int = Field(default=0, sa_column=position_column())
+    type: str = Field(description="@type as written (ActivityDateType)")
+    iso_date: date
+    narratives: list[dict[str, Any]] | None = Field(default=None, sa_column=narratives_column())
 
 
 class ActivityLegacyData(SQLModel, table=True):

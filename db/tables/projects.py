@@ -75,6 +75,11 @@ class Project(SQLModel, table=True):
     status: ProjectStatus | None = Field(
         default=None, sa_column=enum_column(ProjectStatus, "status", nullable=True)
     )
+    status_code: str | None = Field(
+        default=None,
+        description="activity-status/@code as written when it is none of the service's "
+        "statuses (status is then null): kept, and written back, as the file gave it",
+    )
     status_as_of: date | None = None
     status_derived: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     status_derivation: str | None = Field(
@@ -135,6 +140,12 @@ class Project(SQLModel, table=True):
         default=None,
         sa_type=sa.DateTime(timezone=True),
         description="the activity's @last-updated-datetime: which of two files is newer",
+    )
+    last_updated_without_zone: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": "false"},
+        description="the file wrote @last-updated-datetime without a zone: read as UTC, "
+        "written back without one",
     )
     lang: str | None = Field(default=None, description="@xml:lang: the default language")
     default_currency: str | None = None
@@ -229,11 +240,11 @@ class ProjectPartner(SQLModel, table=True):
     amount_qualifier: Qualifier | None = Field(
         default=None, sa_column=qualifier_column("amount_qualifier")
     )
-    ref: str | None = Field(default=None, description="the participating-org's @ref as written")
-    type: str | None = Field(default=None, description="@type (OrganisationType) as written")
-    activity_id: str | None = Field(default=None, description="@activity-id: the org's own")
-    crs_channel_code: str | None = None
-    narratives: list[dict[str, Any]] | None = Field(default=None, sa_column=narratives_column())
+    activity_id: str | None = Field(
+        default=None,
+        description="@activity-id of the first participating-org element of the link: the "
+        "organisation's own activity, which funding chains follow",
+    )
     position: int = Field(default=0, sa_column=position_column())
 
 

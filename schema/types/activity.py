@@ -107,7 +107,12 @@ class PublisherContact:
     emails: list[str] = strawberry.field(description="E-mail addresses as written.")
     websites: list[str] = strawberry.field(description="Websites as written.")
     mailing_address_narratives: list[Narrative] = strawberry.field(
-        description="The postal address, in every language the file gives."
+        description="The first postal address, in every language the file gives.",
+        deprecation_reason="A contact may give several: use `mailingAddresses`.",
+    )
+    mailing_addresses: list[list[Narrative]] = strawberry.field(
+        description="Every postal address the contact gives, in file order, each in every "
+        "language the file gives."
     )
 
     @classmethod
@@ -121,7 +126,91 @@ class PublisherContact:
             telephones=list(row["telephones"]),
             emails=list(row["emails"]),
             websites=list(row["websites"]),
-            mailing_address_narratives=narratives(row["mailing_address"]),
+            mailing_address_narratives=narratives(next(iter(row["mailing_addresses"]), None)),
+            mailing_addresses=[narratives(m) for m in row["mailing_addresses"]],
+        )
+
+
+@strawberry.type(
+    description="A participating-org element as the IATI file writes it, every one of them: "
+    "`partners` is the service's reading (one link per partner and role), where one partner "
+    "named twice in a role under two names is one link, and a role outside 1-4 none."
+)
+class ParticipatingOrganisation:
+    role: Code = strawberry.field(
+        description="Its @role as written, an OrganisationRole code (1 Funding, 2 "
+        "Accountable, 3 Extending, 4 Implementing); another code is kept as written."
+    )
+    ref: str | None = strawberry.field(
+        description="Its @ref as written: a registered identifier (XM-DAC-41302) or the "
+        "publisher's own local code; null when the file gives none."
+    )
+    type: Code | None = strawberry.field(
+        description="Its @type, an OrganisationType code; null if absent."
+    )
+    activity_id: str | None = strawberry.field(
+        description="Its @activity-id: the organisation's own IATI identifier of the activity."
+    )
+    crs_channel_code: str | None = strawberry.field(
+        description="Its @crs-channel-code (CRSChannelCode) as written; null if absent."
+    )
+    name_narratives: list[Narrative] = strawberry.field(
+        description="Its name in every language the file gives."
+    )
+    partner_id: strawberry.Private[int | None]
+    default_lang: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "ParticipatingOrganisation":
+        return cls(
+            role=Code(code=row["role"], codelist="OrganisationRole"),
+            ref=row["ref"],
+            type=code("OrganisationType", row["type"]),
+            activity_id=row["activity_id"],
+            crs_channel_code=row["crs_channel_code"],
+            name_narratives=narratives(row["narratives"]),
+            partner_id=row["partner_id"],
+            default_lang=row["_lang"],
+        )
+
+    @strawberry.field(description="Its name in `lang`, or the activity's default language.")
+    def name(self, lang: Lang = None) -> str | None:
+        return _text(self.name_narratives, lang, self.default_lang)
+
+    @strawberry.field(
+        description="The partner the import matched it to (by a registered identifier, or by "
+        "its local ref together with its name within the publisher); null when its role is "
+        "none the service reads or it names no organisation."
+    )
+    async def partner(
+        self, info: Info
+    ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")] | None:
+        if self.partner_id is None:
+            return None
+        return await info.context.loaders.partner.load(self.partner_id)
+
+
+@strawberry.type(
+    description="An activity-date element as the IATI file writes it, every one of them: "
+    "`plannedStart`, `actualStart`, `plannedEnd` and `actualEnd` are the service's reading "
+    "of the first of each type 1-4."
+)
+class ActivityDate:
+    type: Code = strawberry.field(
+        description="Its @type as written, an ActivityDateType code (1 Planned start, "
+        "2 Actual start, 3 Planned end, 4 Actual end); another code is kept as written."
+    )
+    iso_date: datetime.date = strawberry.field(description="Its @iso-date.")
+    narratives: list[Narrative] = strawberry.field(
+        description="What the file says of the date, in every language it gives."
+    )
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> "ActivityDate":
+        return cls(
+            type=Code(code=row["type"], codelist="ActivityDateType"),
+            iso_date=row["iso_date"],
+            narratives=narratives(row["narratives"]),
         )
 
 

@@ -35,7 +35,9 @@ from schema.context import load_one
 from schema.info import Info
 from schema.pagination import Connection
 from schema.types.activity import (
+    ActivityDate,
     ActivityWarning,
+    ParticipatingOrganisation,
     PublisherContact,
     RelatedActivity,
     ReportingOrganisation,
@@ -579,6 +581,26 @@ class Project(Entity):
     async def publisher_contacts(self, info: Info) -> list[PublisherContact]:
         rows = await self._rows(info, "ActivityContactInfo")
         return await with_code_names(info, [PublisherContact.from_row(row) for row in rows])
+
+    @strawberry.field(
+        description="The IATI participating-org elements as the file writes them, in file "
+        "order, each with the partner it was matched to; empty for a project no file "
+        "describes. `partners` is the service's reading of them.",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def participating_orgs(self, info: Info) -> list[ParticipatingOrganisation]:
+        rows = await self._rows(info, "ActivityParticipatingOrg")
+        found = [ParticipatingOrganisation.from_row(row) for row in rows]
+        return await with_code_names(info, found)
+
+    @strawberry.field(
+        description="The IATI activity-date elements as the file writes them, with their "
+        "narratives, in file order; empty for a project no file describes.",
+        directives=at_most(CLASSIFICATIONS),
+    )
+    async def activity_dates(self, info: Info) -> list[ActivityDate]:
+        rows = await self._rows(info, "ActivityDateElement")
+        return await with_code_names(info, [ActivityDate.from_row(row) for row in rows])
 
 
 @strawberry.type(description="A partner's role in a project (IATI participating-org).")

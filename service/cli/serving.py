@@ -8,6 +8,7 @@ import gc
 import logging
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -73,7 +74,9 @@ def draining_server(
     return DrainingServer(config, app)
 
 
-def worker_server(settings: Settings, database_url: str) -> DrainingServer:
+def worker_server(
+    settings: Settings, database_url: str, embedded_status_file: Path | None = None
+) -> DrainingServer:
     """The same server for one of ``serve --workers``, its app built once it runs (as
     uvicorn's app factory) rather than before: the worker's manager pings it from the
     start, and kills a worker that does not answer within five seconds, which building
@@ -85,7 +88,9 @@ def worker_server(settings: Settings, database_url: str) -> DrainingServer:
 
         try:
             tune_garbage_collector()
-            server.app = create_app(settings, database_url=database_url)
+            server.app = create_app(
+                settings, database_url=database_url, embedded_status_file=embedded_status_file
+            )
         except Exception:
             logging.getLogger(__name__).exception("the worker could not build its app")
             sys.exit(STARTUP_FAILURE)  # its manager stops rather than start it again and again

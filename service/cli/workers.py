@@ -27,12 +27,13 @@ import signal
 import socket
 import sys
 import threading
+from pathlib import Path
 
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
-from service.database_supervisor import DatabaseSupervisor
+from service.database_supervisor import DatabaseSupervisor, status_file_of
 from service.embedded import EmbeddedPostgres
 from service.settings import get_settings
 
@@ -44,8 +45,15 @@ PR_SET_PDEATHSIG = 1
 class WorkerProcess(Process):
     """One worker: it builds its own app and server once spawned."""
 
-    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], database_url: str):
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        sockets: list[socket.socket],
+        database_url: str,
+        embedded_status_file: Path | None,
+    ):
         self.database_url = database_url
+        self.embedded_status_file = embedded_status_file
         super().__init__(config, sockets)
 
     def target(self, sockets: list[socket.socket] | None = None) -> None:  # in the worker
@@ -57,7 +65,7 @@ class WorkerProcess(Process):
         if settings.log_format == "json":
             configure_json_logging()
         # Before uvicorn's health-check thread starts, which asks for ``self.server``.
-        self._server = worker_server(settings, self.database_url)
+        self._server = worker_server(settings, self.database_url, self.embedded_status_file)
         super().target(sockets)
 
 
@@ -71,14 +79,23 @@ def end_with_parent() -> None:
 class Workers(Multiprocess):
     """uvicorn's manager, spawning ``WorkerProcess``es."""
 
-    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], database_url: str):
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        sockets: list[socket.socket],
+        database_url: str,
+        embedded_status_file: Path | None = None,
+    ):
         super().__init__(config, sockets)
         self.database_url = database_url
+        self.embedded_status_file = embedded_status_file
         self.signalled: int | None = None
         """The signal that ended the run, raised again by the caller once all is stopped."""
 
     def new_process(self) -> WorkerProcess:
-        return WorkerProcess(self.config, self.sockets, self.database_url)
+        return WorkerProcess(
+            self.config, self.sockets, self.database_url, self.embedded_status_file
+        )
 
     def init_processes(self) -> None:
         for _ in range(self.processes_num):
@@ -130,10 +147,12 @@ class Workers(Multiprocess):
 
 class SupervisorThread:
     """The embedded server's supervisor (``service.database_supervisor``), on an event
-    loop of its own in the parent, whose main thread runs the workers' manager."""
+    loop of its own in the parent, whose main thread runs the workers' manager. It publishes
+    the server's state for the workers' ``/readyz``."""
 
     def __init__(self, embedded: EmbeddedPostgres) -> None:
-        self.supervisor = DatabaseSupervisor(embedded)
+        self.status_file = status_file_of(embedded)
+        self.supervisor = DatabaseSupervisor(embedded, status_file=self.status_file)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="database-supervisor", daemon=True
@@ -170,7 +189,8 @@ def run_workers(
     if supervisor is not None:
         supervisor.start()
     try:
-        workers = Workers(config, [listening], database_url)
+        status_file = supervisor.status_file if supervisor is not None else None
+        workers = Workers(config, [listening], database_url, status_file)
         workers.run()
     finally:
         if supervisor is not None:

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from db.migrate import current_revision, head_revision
 from service.database import ConnectionSource
+from service.database_supervisor import published_status
 
 router = APIRouter()
 
@@ -27,12 +28,16 @@ async def _revision(connections: ConnectionSource) -> str | None:
 async def readyz(request: Request) -> JSONResponse:
     """Ready when the primary, and the read replica if there is one, answer at the expected
     migration: a replica that is down or behind on migrations would fail the queries sent to it.
-    On the embedded server, ``embedded`` says whether it runs or is being restarted."""
+    On the embedded server, ``embedded`` says whether it runs or is being restarted, as this
+    process or, under ``serve --workers``, the parent that supervises it last saw it."""
     expected = head_revision()
     body: dict[str, Any] = {"status": "ready", "database": "up", "expected_revision": expected}
     supervisor = getattr(request.app.state, "database_supervisor", None)
+    status_file = getattr(request.app.state, "embedded_status_file", None)
     if supervisor is not None:
         body["embedded"] = supervisor.status()
+    elif status_file is not None:
+        body["embedded"] = published_status(status_file)
     sources = {"database": request.app.state.connections}
     if request.app.state.read_connections is not sources["database"]:
         sources["replica"] = request.app.state.read_connections

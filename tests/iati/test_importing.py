@@ -3,15 +3,17 @@
 import datetime
 import io
 import re
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.criteria import ProjectCriteria
 from iati.importing import IatiFile, ImportReport, import_files
-from tests.conftest import Execute
+from tests.conftest import Execute, StatementCounter
 from tests.iati.conftest import FILES
 from tests.snapshot import table_digests
 
@@ -218,3 +220,61 @@ async def test_an_activity_the_database_refuses_is_reported_and_undone_alone(
     assert (report.created, report.skipped) == (3, ["XM-DAC-41302-CLASH"])
     assert await conn.scalar(sa.text("SELECT count(*) FROM project")) == before + 3
     assert not await conn.scalar(sa.text("SELECT count(*) FROM project WHERE code = 'clash'"))
+
+
+def _copies(content: bytes, times: int) -> bytes:
+    """The file's activities, each given ``times`` times under new identifiers."""
+    root = etree.fromstring(content)
+    activities = list(root.iterchildren("iati-activity"))
+    for n in range(1, times):
+        for activity in activities:
+            copy = deepcopy(activity)
+            identifier = copy.find("iati-identifier")
+            assert identifier is not None
+            identifier.text = f"{identifier.text}-COPY-{n}"
+            root.append(copy)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+async def test_a_batch_of_activities_costs_the_statements_of_one(
+    conn: AsyncConnection, statements: StatementCounter
+) -> None:
+    """Projects, links, records and element rows go in one statement per table and batch:
+    twice the activities, the same statements. (The first import also runs the driver's
+    introspection of the tables' types, once per connection.)"""
+    content = (FILES / "multi_activity.xml").read_bytes()
+    counts = []
+    for times, name in ((1, "one.xml"), (2, "two.xml"), (4, "four.xml")):
+        data = _copies(content, times)
+        async with conn.begin_nested() as savepoint:
+            await statements.clear()
+            report = await import_files(conn, [IatiFile(name, io.BytesIO(data))], key_name=KEY)
+            assert (report.created, report.problems) == (3 * times, [])
+            counts.append(await statements.counted())
+            await savepoint.rollback()
+    assert counts[1] == counts[2]
+
+
+async def test_a_refusal_in_a_batch_names_its_activity_and_imports_nothing(
+    conn: AsyncConnection,
+) -> None:
+    """All or nothing: the database refusing one activity of a batch refuses the file, and
+    the report names that activity, not the batch."""
+    from tests.iati.test_exporting import export
+
+    xml, _ = await export(conn, ProjectCriteria(codes=("skills-knowledge-sharing-lics",)))
+    clash = etree.fromstring(
+        xml.replace(b"XM-DAC-41302-skills-knowledge-sharing-lics", b"XM-DAC-41302-CLASH").replace(
+            b'code="skills-knowledge-sharing-lics"', b'code="clash"'
+        )
+    ).find("iati-activity")
+    assert clash is not None
+    valid = etree.fromstring((FILES / "multi_activity.xml").read_bytes())
+    valid.insert(1, clash)
+    data = etree.tostring(valid)
+
+    report = await import_files(conn, [IatiFile("mixed.xml", io.BytesIO(data))], key_name=KEY)
+    assert report.refused
+    [problem] = report.problems
+    assert problem.activity == "XM-DAC-41302-CLASH"
+    assert problem.message.startswith("the database refused it (uq_beneficiary_group_code)")

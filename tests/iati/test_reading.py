@@ -33,8 +33,16 @@ def test_the_standards_valid_cases_pass_the_schema_and_their_placeholders_are_re
     assert {p.element for p in results.problems} == {"iati-identifier", "iati-activities"}
     assert results.activity is not None
     warnings = {w.message for w in results.activity.warnings}
-    assert "activity-status 'xx' is not one of 1-6: no status" in warnings
-    assert "participating-org role 'xx' is not one of 1-4: no partner is linked" in warnings
+    assert (
+        "activity-status 'xx' is not one of 1-6: kept as written, the project has no status"
+        in warnings
+    )
+    assert (
+        "participating-org role 'xx' is not one of 1-4: kept as written, no partner is linked"
+        in warnings
+    )
+    assert results.activity.status_code == "xx"
+    assert [p.role for p in results.activity.participating_orgs] == ["xx"]
 
 
 def test_the_standards_invalid_cases_each_fail_the_schema() -> None:
@@ -128,8 +136,9 @@ def test_codes_outside_the_codelists_are_warnings_naming_line_and_element() -> N
     [status] = activity.warnings
     assert (status.element, status.message) == (
         "activity-status",
-        "activity-status '9' is not one of 1-6: no status",
+        "activity-status '9' is not one of 1-6: kept as written, the project has no status",
     )
+    assert activity.status_code == "9"
     assert status.line is not None
     assert activity.line is not None
     assert status.line > activity.line

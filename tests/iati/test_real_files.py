@@ -176,8 +176,8 @@ async def test_a_local_ref_used_for_two_organisations_gives_two_partners(
     rows = await conn.execute(
         sa.text(
             "SELECT DISTINCT p.name, p.local_ref, p.publisher_ref, p.iati_identifier "
-            "FROM project_partner pp JOIN partner p ON p.id = pp.partner_id "
-            "WHERE pp.ref = '61' ORDER BY p.name"
+            "FROM activity_participating_org o JOIN partner p ON p.id = o.partner_id "
+            "WHERE o.ref = '61' ORDER BY p.name"
         )
     )
     assert [tuple(r) for r in rows.all()] == [
@@ -194,6 +194,36 @@ async def test_a_local_ref_used_for_two_organisations_gives_two_partners(
         sa.text("SELECT count(*) FROM partner WHERE iati_identifier = 'ES-DIR3-E04585801'")
     )
     assert publisher == 1
+
+
+async def test_one_registered_ref_under_two_names_is_one_partner_and_two_elements(
+    conn: AsyncConnection,
+) -> None:
+    """UNDP names XM-DAC-21-1 "GOVERNMENT OF IRELAND" and "Irish Aid" as funders of one
+    output: a registered identifier, so one partner and one funding link, and both
+    elements kept as written, each naming that partner."""
+    await _import(conn, real_file(UNDP))
+    rows = await conn.execute(
+        sa.text(
+            "SELECT o.project_id, o.role, o.narratives -> 0 ->> 'text', p.name "
+            "FROM activity_participating_org o JOIN partner p ON p.id = o.partner_id "
+            "WHERE o.ref = 'XM-DAC-21-1' ORDER BY o.project_id, o.position"
+        )
+    )
+    found = rows.all()
+    by_project: dict[int, list[str]] = {}
+    for project_id, role, name, _ in found:
+        assert role == "1"
+        by_project.setdefault(project_id, []).append(name)
+    assert ["GOVERNMENT OF IRELAND", "Irish Aid"] in by_project.values()
+    assert len({partner for *_, partner in found}) == 1
+    links = await conn.scalar(
+        sa.text(
+            "SELECT count(*) FROM project_partner pp JOIN partner p ON p.id = pp.partner_id "
+            "WHERE p.iati_identifier = 'XM-DAC-21-1' AND pp.role = 'FUNDING'"
+        )
+    )
+    assert links == len(by_project)
 
 
 async def test_warnings_are_kept_on_the_activity_with_line_and_element(

@@ -36,7 +36,7 @@ async def test_a_killed_postmaster_is_started_again(tmp_path: Path) -> None:
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 30
-        while embedded.restarts == 0 or supervisor.state != "running":
+        while supervisor.restarts == 0 or supervisor.state != "running":
             assert time.monotonic() < deadline, supervisor.status()
             await asyncio.sleep(0.2)
         assert embedded.postmaster_pid() not in (None, pid)

@@ -12,15 +12,16 @@ TIMESTAMPS = "createdAt updatedAt"
 renders that text in SQL."""
 
 IATI_LISTS = (
-    "budgets classifications documents locations plannedDisbursements policyMarkers "
-    "publisherContacts regionLinks relatedProjects reportingOrg results sectors titleIn "
-    "titleNarratives transactions warnings"
+    "activityDates budgets classifications documents locations participatingOrgs "
+    "plannedDisbursements policyMarkers publisherContacts regionLinks relatedProjects "
+    "reportingOrg results sectors titleIn titleNarratives transactions warnings"
 )
 """The IATI activity model's fields: read through the DataLoaders (one statement per list
 and level, codelist names with them) and not yet by the compiled path, which answers a
 query selecting none of them as before."""
 
 IATI_TYPES: dict[str, str] = {
+    "ActivityDate": "isoDate narratives type",
     "ActivityWarning": "createdAt element fileName kind line message",
     "AdministrativeArea": "code level vocabulary",
     "AidType": "code vocabulary",
@@ -43,12 +44,14 @@ IATI_TYPES: dict[str, str] = {
     "LocationIdentifier": "code vocabulary",
     "Narrative": "lang text",
     "OrganisationReference": "activityId name nameNarratives partner ref type",
+    "ParticipatingOrganisation": "activityId crsChannelCode name nameNarratives partner ref "
+    "role type",
     "PlannedDisbursement": "periodEnd periodStart providerOrg receiverOrg type value",
     "Point": "latitude longitude srsName",
     "PolicyMarker": "code narratives significance vocabulary vocabularyUri",
     "PublisherContact": "departmentNarratives emails jobTitleNarratives "
-    "mailingAddressNarratives organisationNarratives personNameNarratives telephones type "
-    "websites",
+    "mailingAddressNarratives mailingAddresses organisationNarratives personNameNarratives "
+    "telephones type websites",
     "RegionLink": "code name narratives percentage region sources vocabulary vocabularyUri",
     "RelatedActivity": "identifier project type",
     "ReportingOrganisation": "name nameNarratives partner ref secondaryReporter type",

@@ -1,6 +1,7 @@
 """``coopgraph serve --workers 2`` as a deployment runs it: both workers answer, a
 subscription on each hears a write made through the other, SIGTERM ends every process,
-and the embedded PostgreSQL, held by the parent alone, stops with it."""
+and the embedded PostgreSQL, held by the parent alone, stops with it; the workers'
+``/readyz`` reports the parent's view of it."""
 
 import asyncio
 import contextlib
@@ -158,14 +159,24 @@ async def test_the_parent_alone_supervises_and_stops_the_embedded_server(
         workers = await _workers_ready(process, unused_tcp_port)
         assert json.loads((pgdata / HANDLE_FILE).read_text()) == [process.pid]
         postmaster = again = _postmaster(pgdata)
-        os.kill(postmaster, signal.SIGKILL)
-        deadline = time.monotonic() + 180  # replaying the log on a busy machine
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{unused_tcp_port}") as client:
+            embedded = (await client.get("/readyz")).json()["embedded"]
+            assert embedded["state"] == "running"
+            assert embedded["restarts"] == 0
+            assert embedded["supervisor_pid"] == process.pid
+            os.kill(postmaster, signal.SIGKILL)
+            deadline = time.monotonic() + 180  # replaying the log on a busy machine
+            ready = None
             while True:
-                assert time.monotonic() < deadline, "the embedded server was not restarted"
+                assert time.monotonic() < deadline, f"not restarted: {ready and ready.text}"
                 with contextlib.suppress(httpx.TransportError, FileNotFoundError, ValueError):
                     again = _postmaster(pgdata)
-                    if again != postmaster and (await client.get("/readyz")).status_code == 200:
+                    ready = await client.get("/readyz")
+                    if (
+                        again != postmaster
+                        and ready.status_code == 200
+                        and ready.json()["embedded"]["restarts"] == 1
+                    ):
                         break
                 await asyncio.sleep(0.3)
         process.send_signal(signal.SIGTERM)

@@ -1,0 +1,97 @@
+"""The IATI elements the service's own terms would merge or leave out, read as written:
+each participating-org (one partner named twice in a role, a role outside 1-4), each
+activity-date with its narratives, every mailing address of a contact."""
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from iati.importing import IatiFile, import_files
+from tests.conftest import Execute
+from tests.iati.conftest import FILES
+
+MINISTRY = FILES / "roundtrip" / "ministry_local_refs_2_01.xml"
+WATER, LOAN = "ES-DIR3-E04585801-2014-000731", "ES-DIR3-E04585801-2015-000118"
+
+
+async def _node(conn: AsyncConnection, gql: Execute, identifier: str, selection: str) -> Any:
+    with MINISTRY.open("rb") as stream:
+        report = await import_files(conn, [IatiFile(MINISTRY.name, stream)], key_name="test")
+    assert not report.refused, report.problems
+    result = await gql(
+        "query($codes: [String!]) { projects(filter: {codes: $codes}) { edges { node { "
+        + selection
+        + " } } } }",
+        {"codes": [identifier]},
+    )
+    assert result.errors is None, result.errors
+    [edge] = result.data["projects"]["edges"]
+    return edge["node"]
+
+
+async def test_one_partner_named_twice_in_a_role_is_one_link_and_two_elements(
+    conn: AsyncConnection, gql: Execute
+) -> None:
+    node = await _node(
+        conn,
+        gql,
+        WATER,
+        """participatingOrgs { role { code name } ref name type { code } partner { code } }
+           partners { role partner { code iatiIdentifier } }""",
+    )
+    extending = [o for o in node["participatingOrgs"] if o["role"]["code"] == "3"]
+    assert [o["name"] for o in extending] == [
+        "Agencia Española de Cooperación Internacional para el Desarrollo",
+        "AECID",
+    ]
+    assert extending[0]["role"]["name"] == "Extending"
+    assert {o["partner"]["code"] for o in extending} == {extending[0]["partner"]["code"]}
+    links = [p for p in node["partners"] if p["role"] == "EXTENDING"]
+    assert [p["partner"]["iatiIdentifier"] for p in links] == ["ES-DIR3-E04585801"]
+
+
+async def test_a_role_outside_the_codelist_is_kept_without_a_partner(
+    conn: AsyncConnection, gql: Execute
+) -> None:
+    node = await _node(
+        conn,
+        gql,
+        LOAN,
+        """participatingOrgs { role { code known } name partner { code } }
+           warnings { element message }""",
+    )
+    [odd] = [o for o in node["participatingOrgs"] if o["role"]["code"] == "5"]
+    assert odd == {
+        "role": {"code": "5", "known": False},
+        "name": "Oficina de evaluación externa",
+        "partner": None,
+    }
+    assert {
+        "element": "participating-org",
+        "message": "participating-org role '5' is not one of 1-4: kept as written, no partner "
+        "is linked",
+    } in node["warnings"]
+
+
+async def test_dates_with_narratives_and_every_mailing_address(
+    conn: AsyncConnection, gql: Execute
+) -> None:
+    node = await _node(
+        conn,
+        gql,
+        WATER,
+        """actualEnd { date } activityDates { type { code name } isoDate narratives { text } }
+           publisherContacts { mailingAddresses { text } mailingAddressNarratives { text } }""",
+    )
+    assert [d["type"]["code"] for d in node["activityDates"]] == ["1", "2", "3", "4"]
+    closing = node["activityDates"][3]
+    assert (closing["isoDate"], node["actualEnd"]["date"]) == ("2015-12-31", "2015-12-31")
+    assert closing["narratives"] == [
+        {"text": "Cierre técnico; el informe final se entregó en febrero de 2016."}
+    ]
+    [contact] = node["publisherContacts"]
+    assert [a[0]["text"] for a in contact["mailingAddresses"]] == [
+        "Calle Serrano Galvache 26, 28071 Madrid",
+        "Oficina Técnica de Cooperación, Jl. Jend. Sudirman 58, Jakarta 12190",
+    ]
+    assert contact["mailingAddressNarratives"] == contact["mailingAddresses"][0]
