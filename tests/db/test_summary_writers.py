@@ -44,7 +44,6 @@ async def test_counted_once_at_commit(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
         assert await _scalar(conn, "SELECT count(*) FROM summary_pending") == 0
         assert await _scalar(conn, "SELECT count(*) FROM summary_flush") == 0
-        assert await _scalar(conn, "SELECT count(*) FROM summary_delta") == 0
         after = await summarised_project_stats(conn, ProjectGrouping.COUNTRY, None)
         assert _comparable(after) != _comparable(before)
         await assert_summaries_hold(conn)
