@@ -60,6 +60,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 PROJECT_LOCK = 22011
+ALL_PROJECTS_LOCK = 22012
+"""Held shared by every count that locks its projects one by one, and exclusively by a
+count of more than ``MANY_PROJECTS``, which locks them all at once."""
+MANY_PROJECTS = 1000
+"""Well under what PostgreSQL's lock table holds for one transaction at its defaults
+(``max_locks_per_transaction`` 64 × ``max_connections`` 100, shared by every session)."""
 QUEUED = "coopgraph.summaries_queued"
 """Transaction-local setting: ``on`` once the transaction's deferred count is queued."""
 
@@ -189,8 +195,15 @@ BEGIN
   IF ids IS NULL THEN
     RETURN;
   END IF;
-  -- In id order, so two writers of the same projects queue rather than deadlock.
-  PERFORM pg_advisory_xact_lock({PROJECT_LOCK}, id) FROM unnest(ids) AS id;
+  IF cardinality(ids) > {MANY_PROJECTS} THEN
+    -- More projects than the lock table holds for one transaction (an import of thousands
+    -- of activities ran out of shared memory): one lock for every project instead.
+    PERFORM pg_advisory_xact_lock({ALL_PROJECTS_LOCK}, 0);
+  ELSE
+    PERFORM pg_advisory_xact_lock_shared({ALL_PROJECTS_LOCK}, 0);
+    -- In id order, so two writers of the same projects queue rather than deadlock.
+    PERFORM pg_advisory_xact_lock({PROJECT_LOCK}, id) FROM unnest(ids) AS id;
+  END IF;
 
   -- What the projects counted for, negated and kept aside, and their snapshots dropped.
   WITH gone_m AS (
