@@ -1,7 +1,7 @@
 """The finance questions (Q7 ``financeStats`` by year and country, Q8 a depth-3
 ``fundingFlow``) against their SQL floors, without the rest of ``run.sh``'s systems:
 
-    .venv/bin/python bench/finance_floor.py [--scale 1] [--duration 5]
+    .venv/bin/python bench/finance_floor.py [--scale 1] [--duration 5] [--questions q7,q8]
 
 Each question is asked of the app in this process (the whole ASGI stack, as
 ``profile_request.py`` does, one request at a time) and its floor statement is run through
@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from service.app import create_app
 from service.settings import Settings
 
 QUESTIONS = ("q7", "q8")
+STATEMENT_TIMEOUT = 120.0
+"""Seconds: a slow answer is measured rather than cut off at the service's default."""
 
 
 async def _timed(duration: float, ask: Any) -> tuple[list[float], Any]:
@@ -48,7 +51,7 @@ async def _timed(duration: float, ask: Any) -> tuple[list[float], Any]:
     return seconds, answer
 
 
-async def run(scale: float, seed: int, duration: float) -> None:
+async def run(scale: float, seed: int, duration: float, names: Sequence[str]) -> None:
     server = Server()
     name = database_name(scale, seed)
     if await made_with(server, name) != marker(scale, seed):
@@ -61,11 +64,12 @@ async def run(scale: float, seed: int, duration: float) -> None:
         seed_on_start=False,
         rate_limit_per_address="1000000000/minute",
         log_format="text",
+        statement_timeout_seconds=STATEMENT_TIMEOUT,
     )
     app = create_app(settings)
     try:
         parameters = pick_parameters(await connection.fetchrow(PARAMETERS))
-        questions = [q for q in load_questions() if q.name in QUESTIONS]
+        questions = [q for q in load_questions() if q.name in names]
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -106,8 +110,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=float, default=5)
+    parser.add_argument("--questions", default=",".join(QUESTIONS))
     args = parser.parse_args()
-    asyncio.run(run(args.scale, args.seed, args.duration))
+    asyncio.run(run(args.scale, args.seed, args.duration, args.questions.split(",")))
 
 
 if __name__ == "__main__":

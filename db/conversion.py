@@ -68,6 +68,26 @@ def rate_lateral(currency: str, on: str, target: str) -> str:
     ) fx ON true"""
 
 
+def rate_value(currency: str, on: str, target: str) -> str:
+    """The rate of ``rate_lateral``, alone, as a scalar expression: the IMF's year is
+    looked up only where the ECB has no day (``coalesce`` stops at the first rate), two
+    index probes for most amounts where the lateral join makes four."""
+    return f"""CASE WHEN {currency} = {target} THEN 1::numeric ELSE coalesce(
+      (SELECT t.rate / f.rate
+         FROM exchange_rate f
+         JOIN exchange_rate t ON t.source = f.source AND t.rate_date = f.rate_date
+                             AND t.currency = {target}
+        WHERE f.source = 'ECB_DAILY' AND f.currency = {currency}
+          AND f.rate_date <= {on} AND f.rate_date > {on} - {ECB_WINDOW_DAYS}
+        ORDER BY f.rate_date DESC LIMIT 1),
+      (SELECT t.rate / f.rate
+         FROM exchange_rate f
+         JOIN exchange_rate t ON t.source = f.source AND t.rate_date = f.rate_date
+                             AND t.currency = {target}
+        WHERE f.source = 'IMF_ANNUAL' AND f.currency = {currency}
+          AND f.rate_date = make_date(extract(year FROM {on})::int, 12, 31))) END"""
+
+
 @dataclass(frozen=True)
 class ConversionKey:
     currency: str

@@ -39,7 +39,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.conversion import rate_lateral
+from db.conversion import rate_value
 
 
 class FinanceGrouping(StrEnum):
@@ -93,29 +93,55 @@ class _Dimension:
     share: str = "1::numeric"
     split: str = "false"
     rebased: str = "false"
+    first: str | None = "true"
+    """Whether this part is the record's first in this grouping (its records are counted
+    once in the total), where the parts' ``split`` and ``rebased`` are the record's own
+    (the same for all its parts); None where they are not, the record's parts then being
+    told apart by a window over the record."""
+
+
+def _period(unit: str, day: str) -> str:
+    """The year, or the quarter counted from year 0 (``year * 4 + quarter - 1``), of a
+    date: integers, where ``date_trunc`` on a date goes through a time zone."""
+    if unit == "year":
+        return f"extract(year FROM {day})::int"
+    return f"(extract(year FROM {day})::int * 4 + extract(quarter FROM {day})::int - 1)"
+
+
+def _period_start(unit: str, period: str) -> str:
+    if unit == "year":
+        return f"make_date({period}, 1, 1)"
+    return f"make_date({period} / 4, {period} % 4 * 3 + 1, 1)"
+
+
+def _period_key(unit: str, period: str) -> str:
+    """As ``to_char`` writes it: "2022", "2022-Q3", a year under 1000 with zeros ("0999")."""
+    year = period if unit == "year" else f"({period} / 4)"
+    text = f"CASE WHEN {year} < 1000 THEN lpad({year}::text, 4, '0') ELSE {year}::text END"
+    return text if unit == "year" else f"{text} || '-Q' || ({period} % 4 + 1)"
 
 
 def _calendar(i: int, unit: str, budget_year: BudgetYear) -> _Dimension:
     """Years or quarters; a budget over several split by days, or all in its end's."""
-    step = "1 year" if unit == "year" else "3 months"
-    key_format = "YYYY" if unit == "year" else 'YYYY-"Q"Q'
     if budget_year is BudgetYear.END:
-        return _Dimension(
-            joins=f"CROSS JOIN LATERAL (SELECT date_trunc('{unit}', m.period_end)::date AS p) c{i}",
-            key=f"to_char(c{i}.p, '{key_format}')",
-            label=f"to_char(c{i}.p, '{key_format}')",
-        )
-    days = "(m.period_end - m.period_start + 1)"
+        key = _period_key(unit, _period(unit, "m.period_end"))
+        return _Dimension(joins="", key=key, label=key)
+    first, last = _period(unit, "m.period_start"), _period(unit, "m.period_end")
+    p = f"c{i}.p"
     return _Dimension(
-        joins=f"CROSS JOIN LATERAL (SELECT p::date AS p, count(*) OVER () AS n FROM "
-        f"generate_series(date_trunc('{unit}', m.period_start), m.period_end, "
-        f"interval '{step}') p) c{i}",
-        key=f"to_char(c{i}.p, '{key_format}')",
-        label=f"to_char(c{i}.p, '{key_format}')",
-        share=f"CASE WHEN c{i}.n = 1 THEN 1::numeric ELSE (least(m.period_end, "
-        f"(c{i}.p + interval '{step}')::date - 1) - greatest(m.period_start, c{i}.p) + 1)"
-        f"::numeric / {days} END",
-        split=f"c{i}.n > 1",
+        # A record within one period (every transaction) is not expanded; the array also
+        # keeps the planner's guess of periods per record at 10, where a generate_series
+        # counts 1,000 and sorts to disk what hashes in memory.
+        joins=f"CROSS JOIN LATERAL (SELECT {first} AS first, {last} AS last) b{i} "
+        f"CROSS JOIN LATERAL unnest(CASE WHEN b{i}.first = b{i}.last THEN ARRAY[b{i}.first] "
+        f"ELSE ARRAY(SELECT generate_series(b{i}.first, b{i}.last)) END) c{i}(p)",
+        key=_period_key(unit, p),
+        label=_period_key(unit, p),
+        share=f"CASE WHEN b{i}.first = b{i}.last THEN 1::numeric ELSE (least(m.period_end, "
+        f"{_period_start(unit, f'({p} + 1)')} - 1) - greatest(m.period_start, "
+        f"{_period_start(unit, p)}) + 1)::numeric / (m.period_end - m.period_start + 1) END",
+        split=f"b{i}.first <> b{i}.last",
+        first=f"{p} = b{i}.first",
     )
 
 
@@ -136,6 +162,7 @@ def _geography(i: int, item: str) -> _Dimension:
         share=f"coalesce(g{i}.share, 1::numeric)",
         split=f"coalesce(g{i}.split, false)",
         rebased=f"coalesce(g{i}.rebased, false)",
+        first=f"coalesce(g{i}.first, true)",
     )
 
 
@@ -156,6 +183,7 @@ def _sector(i: int, category: bool) -> _Dimension:
         f"ELSE coalesce(s{i}.share, 1::numeric) END",
         split=f"coalesce(o{i}.n > 1, s{i}.split, false)",
         rebased=f"coalesce(o{i}.code IS NULL AND s{i}.rebased, false)",
+        first=None,
     )
 
 
@@ -196,6 +224,7 @@ def _dimension(i: int, grouping: FinanceGrouping, budget_year: BudgetYear) -> _D
             label=f"f{i}.label",
             share=f"coalesce(f{i}.share, 1::numeric)",
             split=f"coalesce(f{i}.split, false)",
+            first=f"coalesce(f{i}.first, true)",
         )
     if grouping is FinanceGrouping.TRANSACTION_TYPE:
         return _Dimension(
@@ -206,11 +235,14 @@ def _dimension(i: int, grouping: FinanceGrouping, budget_year: BudgetYear) -> _D
         )
     if grouping is FinanceGrouping.POLICY_MARKER:
         return _Dimension(
-            joins=f"LEFT JOIN (SELECT DISTINCT project_id, code FROM activity_policy_marker "
-            "WHERE coalesce(significance, '') <> '0') "
+            joins=f"LEFT JOIN (SELECT project_id, code, row_number() OVER "
+            "(PARTITION BY project_id ORDER BY code) = 1 AS first FROM (SELECT DISTINCT "
+            "project_id, code FROM activity_policy_marker "
+            "WHERE coalesce(significance, '') <> '0') d) "
             f"pm{i} ON pm{i}.project_id = m.project_id",
             key=f"pm{i}.code",
             label="NULL::text",
+            first=f"coalesce(pm{i}.first, true)",
         )
     return _Dimension(
         joins=f"JOIN project h{i} ON h{i}.id = m.project_id",
@@ -221,25 +253,27 @@ def _dimension(i: int, grouping: FinanceGrouping, budget_year: BudgetYear) -> _D
     )
 
 
-SELECTED = "SELECT id FROM project WHERE :all_projects OR id = ANY(:project_ids)"
-
 _SHARES = """
 geo_items AS (
   SELECT project_id, 'C' AS item, country_code AS code, percentage
-  FROM project_country WHERE project_id IN (SELECT id FROM selected)
+  FROM project_country WHERE {selected}
   UNION ALL
   SELECT project_id, 'R', code, percentage FROM activity_recipient_region
-  WHERE coalesce(vocabulary, '1') = '1' AND project_id IN (SELECT id FROM selected)
+  WHERE coalesce(vocabulary, '1') = '1' AND {selected}
 ),
 geo_shares AS (SELECT * FROM ({geo}) g),
 country_shares AS (
   SELECT project_id, CASE item WHEN 'C' THEN code END AS code, sum(share) AS share,
-         bool_or(split) AS split, bool_or(rebased) AS rebased
+         bool_or(split) AS split, bool_or(rebased) AS rebased,
+         row_number() OVER (PARTITION BY project_id ORDER BY CASE item WHEN 'C' THEN code END)
+           = 1 AS first
   FROM geo_shares GROUP BY project_id, 2
 ),
 region_shares AS (
   SELECT project_id, CASE item WHEN 'R' THEN code END AS code, sum(share) AS share,
-         bool_or(split) AS split, bool_or(rebased) AS rebased
+         bool_or(split) AS split, bool_or(rebased) AS rebased,
+         row_number() OVER (PARTITION BY project_id ORDER BY CASE item WHEN 'R' THEN code END)
+           = 1 AS first
   FROM geo_shares GROUP BY project_id, 2
 ),
 sector_shares AS (
@@ -255,9 +289,10 @@ category_shares AS (
 funder_shares AS (
   SELECT pp.project_id, o.code, coalesce(o.acronym, o.name) AS label,
          1::numeric / count(*) OVER (PARTITION BY pp.project_id) AS share,
-         count(*) OVER (PARTITION BY pp.project_id) > 1 AS split
+         count(*) OVER (PARTITION BY pp.project_id) > 1 AS split,
+         row_number() OVER (PARTITION BY pp.project_id ORDER BY pp.id) = 1 AS first
   FROM project_partner pp JOIN partner o ON o.id = pp.partner_id
-  WHERE pp.role = 'FUNDING' AND pp.project_id IN (SELECT id FROM selected)
+  WHERE pp.role = 'FUNDING' AND {selected}
 )"""
 
 
@@ -277,13 +312,12 @@ def _shares_of(items: str) -> str:
     ) t USING (project_id)"""
 
 
-def _sector_items(category: bool) -> str:
+def _sector_items(category: bool, selected: str) -> str:
     code = "left(code, 3)" if category else "code"
     vocabulary = "'1'" if category else ":sector_vocabulary"
     return (
         f"SELECT project_id, 'S' AS item, {code} AS code, percentage FROM activity_sector "
-        f"WHERE coalesce(vocabulary, '1') = {vocabulary} "
-        "AND project_id IN (SELECT id FROM selected)"
+        f"WHERE coalesce(vocabulary, '1') = {vocabulary} AND {selected}"
     )
 
 
@@ -307,10 +341,7 @@ money AS (
          t.provider_partner_id, t.provider_org_ref, t.provider_org_narratives,
          t.receiver_partner_id, t.receiver_org_ref, t.receiver_org_narratives
   FROM activity_transaction t
-  WHERE t.transaction_type IN ('1', '2', '3', '4')
-    AND t.project_id IN (SELECT id FROM selected)
-    AND (:chain = 'EACH_HOP' OR t.transaction_type = '1'
-         OR t.project_id NOT IN (SELECT project_id FROM funded_in_database))
+  WHERE t.transaction_type IN ('1', '2', '3', '4') AND {selected} AND {chain}
   UNION ALL
   SELECT 2 * b.id + 1, b.project_id, 'BUDGET', NULL, b.value, b.currency,
          coalesce(b.value_date, b.period_start),
@@ -318,26 +349,35 @@ money AS (
          NULL, NULL, false, '[]'::jsonb, NULL,
          NULL, NULL, NULL, NULL, NULL, NULL
   FROM activity_budget b
-  WHERE b.project_id IN (SELECT id FROM selected)
-    AND NOT (coalesce(b.type, '1') = '1' AND EXISTS (
-      SELECT FROM activity_budget r
-      WHERE r.project_id = b.project_id AND r.type = '2'
-        AND r.period_start <= b.period_end AND r.period_end >= b.period_start))
+  WHERE {selected} AND b.id NOT IN (
+    SELECT o.id FROM activity_budget o
+    JOIN activity_budget r ON r.project_id = o.project_id AND r.type = '2'
+      AND r.period_start <= o.period_end AND r.period_end >= o.period_start
+    WHERE o.type = '1' OR o.type IS NULL)
 ),
 rates AS (
-  SELECT d.currency, d.on_date, fx.rate
+  SELECT d.currency, d.on_date, {rate} AS rate
   FROM (SELECT DISTINCT currency, on_date FROM money
         WHERE CAST(:target AS text) IS NOT NULL AND currency IS NOT NULL) d
-  {rate}
 )"""
+
+FIRST_HOP = """(t.transaction_type = '1'
+    OR t.project_id NOT IN (SELECT project_id FROM funded_in_database))"""
 
 
 def finance_statement(
-    groupings: Sequence[FinanceGrouping], budget_year: BudgetYear
+    groupings: Sequence[FinanceGrouping],
+    budget_year: BudgetYear,
+    *,
+    all_projects: bool = False,
+    chain: ChainCounting = ChainCounting.EACH_HOP,
 ) -> sa.TextClause:
     """The statement for these groupings: one row per bucket, measure and currency, one
     per measure and currency for the total (``bucket`` false), and one per bucket and the
-    total without measure (``measure`` null) with the bucket's record counts."""
+    total without measure (``measure`` null) with the bucket's record counts. Over every
+    project (``all_projects``) it reads the tables whole, else the projects of
+    ``:project_ids``."""
+    selected = "true" if all_projects else "project_id = ANY(:project_ids)"
     dimensions = [_dimension(i, g, budget_year) for i, g in enumerate(groupings)]
     keys = ", ".join(f"{d.key} AS k{i}, {d.label} AS l{i}" for i, d in enumerate(dimensions))
     share = " * ".join(["m.value", *(f"({d.share})" for d in dimensions)])
@@ -346,48 +386,84 @@ def finance_statement(
     joins = "\n  ".join(d.joins for d in dimensions if d.joins)
     key_columns = ", ".join(f"k{i}" for i in range(len(dimensions)))
     labels = "".join(f"min(l{i}) AS l{i}, " for i in range(len(dimensions)))
+    fine_labels = labels
     bucket = f"({key_columns}, measure, currency), ({key_columns})," if dimensions else ""
     grouping = f"GROUPING({key_columns}) = 0" if dimensions else "false"
+    firsts = [d.first for d in dimensions]
+    if all(first is not None for first in firsts):
+        # Each part knows whether it is its record's first, and split and rebased are the
+        # record's: no window over the record (a sort of every part).
+        record = (
+            f"{' AND '.join(['true', *(f'({f})' for f in firsts)])} AS first, "
+            f"{split} AS any_split, {rebased} AS any_rebased"
+        )
+        window = ""
+    else:
+        record = (
+            f"row_number() OVER record = 1 AS first, bool_or({split}) OVER record AS any_split, "
+            f"bool_or({rebased}) OVER record AS any_rebased"
+        )
+        window = "WINDOW record AS (PARTITION BY m.record)"
     shares = _SHARES.format(
         geo=_shares_of("SELECT project_id, item, code, percentage FROM geo_items"),
-        sector=_shares_of(_sector_items(category=False)),
-        category=_shares_of(_sector_items(category=True)),
+        sector=_shares_of(_sector_items(category=False, selected=selected)),
+        category=_shares_of(_sector_items(category=True, selected=selected)),
+        selected=selected,
+    )
+    money = MONEY.format(
+        selected=selected,
+        chain="true" if chain is ChainCounting.EACH_HOP else FIRST_HOP,
+        rate=rate_value("d.currency", "d.on_date", "CAST(:target AS text)"),
     )
     sql = f"""
-WITH selected AS ({SELECTED}),
-{shares},
-{MONEY.format(rate=rate_lateral("d.currency", "d.on_date", "CAST(:target AS text)"))},
+WITH {shares},
+{money},
 split AS (
-  SELECT m.record, m.measure, m.currency, {keys + "," if keys else ""}
-         {share} AS amount, {split} AS split, {rebased} AS rebased, r.rate,
-         row_number() OVER record = 1 AS first,
-         bool_or({split}) OVER record AS any_split,
-         bool_or({rebased}) OVER record AS any_rebased
+  SELECT m.measure, m.currency, {keys + "," if keys else ""}
+         {share} AS amount, {split} AS split, {rebased} AS rebased, r.rate, {record}
   FROM money m
   {joins}
   LEFT JOIN rates r ON r.currency = m.currency AND r.on_date = m.on_date
-  WINDOW record AS (PARTITION BY m.record)
+  {window}
+),
+fine AS (
+  -- Summed once per bucket, measure and currency; the coarser sets below add these up
+  -- (exact numeric sums and counts), not the parts again; with no money at all, the
+  -- total's counts are 0 as count(*) makes them.
+  SELECT {key_columns + "," if key_columns else ""} {fine_labels} measure, currency,
+         sum(amount) AS amount, sum(amount) FILTER (WHERE split) AS split_amount,
+         sum(amount * rate) AS converted, sum(amount) FILTER (WHERE rate IS NULL) AS not_converted,
+         count(*) AS parts, count(*) FILTER (WHERE first) AS records,
+         count(*) FILTER (WHERE split) AS split_parts,
+         count(*) FILTER (WHERE first AND any_split) AS split_records,
+         count(*) FILTER (WHERE rebased) AS rebased_parts,
+         count(*) FILTER (WHERE first AND any_rebased) AS rebased_records,
+         count(*) FILTER (WHERE rate IS NOT NULL) AS converted_parts,
+         count(*) FILTER (WHERE first AND rate IS NOT NULL) AS converted_records
+  FROM split
+  GROUP BY {key_columns + "," if key_columns else ""} measure, currency
 )
 SELECT {grouping} AS bucket, {key_columns + "," if key_columns else ""} {labels}
        GROUPING(measure) = 1 AS counts_only, measure, currency,
        round(sum(amount), 2) AS amount,
-       round(coalesce(sum(amount) FILTER (WHERE split), 0), 2) AS split_amount,
-       CASE WHEN {grouping} THEN count(*) ELSE count(*) FILTER (WHERE first) END AS records,
-       CASE WHEN {grouping} THEN count(*) FILTER (WHERE split)
-            ELSE count(*) FILTER (WHERE first AND any_split) END AS split_records,
-       CASE WHEN {grouping} THEN count(*) FILTER (WHERE rebased)
-            ELSE count(*) FILTER (WHERE first AND any_rebased) END AS rebased_records,
-       round(sum(amount * rate), 2) AS converted,
-       round(sum(amount) FILTER (WHERE rate IS NULL), 2) AS not_converted,
-       CASE WHEN {grouping} THEN count(*) FILTER (WHERE rate IS NOT NULL)
-            ELSE count(*) FILTER (WHERE first AND rate IS NOT NULL) END AS converted_records
-FROM split
+       round(coalesce(sum(split_amount), 0), 2) AS split_amount,
+       coalesce(CASE WHEN {grouping} THEN sum(parts)
+                     ELSE sum(records) END, 0)::bigint AS records,
+       coalesce(CASE WHEN {grouping} THEN sum(split_parts)
+                     ELSE sum(split_records) END, 0)::bigint AS split_records,
+       coalesce(CASE WHEN {grouping} THEN sum(rebased_parts)
+                     ELSE sum(rebased_records) END, 0)::bigint AS rebased_records,
+       round(sum(converted), 2) AS converted,
+       round(sum(not_converted), 2) AS not_converted,
+       coalesce(CASE WHEN {grouping} THEN sum(converted_parts)
+                     ELSE sum(converted_records) END, 0)::bigint AS converted_records
+FROM fine
 GROUP BY GROUPING SETS ({bucket} (measure, currency), ())
 """
-    return sa.text(sql).bindparams(
-        sa.bindparam("project_ids", type_=ARRAY(sa.Integer())),
-        sa.bindparam("target", type_=sa.String()),
-    )
+    statement = sa.text(sql).bindparams(sa.bindparam("target", type_=sa.String()))
+    if all_projects:
+        return statement
+    return statement.bindparams(sa.bindparam("project_ids", type_=ARRAY(sa.Integer())))
 
 
 async def finance_stats(
@@ -401,14 +477,14 @@ async def finance_stats(
     sector_vocabulary: str,
 ) -> Sequence[RowMapping]:
     """``project_ids`` None: every project."""
-    statement = finance_statement(groupings, budget_year)
+    statement = finance_statement(
+        groupings, budget_year, all_projects=project_ids is None, chain=chain
+    )
     rows = await conn.execute(
         statement,
         {
-            "all_projects": project_ids is None,
             "project_ids": list(project_ids or []),
             "target": target,
-            "chain": chain.value,
             "sector_vocabulary": sector_vocabulary,
         },
     )

@@ -129,10 +129,6 @@ class FinanceKey:
     )
 
 
-def _empty_measure() -> "FinanceMeasure":
-    return FinanceMeasure(amounts=[], converted=None, converted_records=0, not_converted=[])
-
-
 @strawberry.type(description="Money in one bucket of the cross-tabulation, or in total.")
 class FinanceBucket:
     keys: list[FinanceKey] = strawberry.field(
@@ -148,29 +144,47 @@ class FinanceBucket:
     rebased: int = strawberry.field(
         description="Records split by percentages that did not add up to 100, rebased."
     )
-    incoming_funds: FinanceMeasure = strawberry.field(
-        description="Transactions of type 1, Incoming Funds."
-    )
-    commitments: FinanceMeasure = strawberry.field(
-        description="Transactions of type 2, Outgoing Commitment."
-    )
-    disbursements: FinanceMeasure = strawberry.field(
-        description="Transactions of type 3, Disbursement."
-    )
-    expenditure: FinanceMeasure = strawberry.field(
-        description="Transactions of type 4, Expenditure."
-    )
-    spend: FinanceMeasure = strawberry.field(
-        description="Disbursements plus expenditure, per currency (and converted)."
-    )
-    budget: FinanceMeasure = strawberry.field(
+    sums: strawberry.Private[dict[tuple[Measure, str | None], "_Sums"]]
+    converting: strawberry.Private[bool]
+    # The measures are summed per currency when asked for: a year-by-country answer has
+    # thousands of buckets, and a query seldom asks for all seven measures of each.
+
+    def _one(self, measure: Measure) -> FinanceMeasure:
+        return _measure(self.sums, [(measure, 1)], self.converting)
+
+    @strawberry.field(description="Transactions of type 1, Incoming Funds.")
+    def incoming_funds(self) -> FinanceMeasure:
+        return self._one(Measure.INCOMING_FUNDS)
+
+    @strawberry.field(description="Transactions of type 2, Outgoing Commitment.")
+    def commitments(self) -> FinanceMeasure:
+        return self._one(Measure.COMMITMENT)
+
+    @strawberry.field(description="Transactions of type 3, Disbursement.")
+    def disbursements(self) -> FinanceMeasure:
+        return self._one(Measure.DISBURSEMENT)
+
+    @strawberry.field(description="Transactions of type 4, Expenditure.")
+    def expenditure(self) -> FinanceMeasure:
+        return self._one(Measure.EXPENDITURE)
+
+    @strawberry.field(description="Disbursements plus expenditure, per currency (and converted).")
+    def spend(self) -> FinanceMeasure:
+        return _measure(self.sums, SPEND, self.converting)
+
+    @strawberry.field(
         description="Budgets; an original budget overlapping a revised one of the same "
         "activity is replaced by it."
     )
-    budget_left: FinanceMeasure = strawberry.field(
+    def budget(self) -> FinanceMeasure:
+        return self._one(Measure.BUDGET)
+
+    @strawberry.field(
         description="Budget minus spend, per currency (and converted); negative when more "
         "was spent than budgeted."
     )
+    def budget_left(self) -> FinanceMeasure:
+        return _measure(self.sums, BUDGET_LEFT, self.converting)
 
 
 @strawberry.type(description="Finance figures of IATI transactions and budgets.")
@@ -251,29 +265,18 @@ def _measure(
 
 
 SPEND = [(Measure.DISBURSEMENT, 1), (Measure.EXPENDITURE, 1)]
+BUDGET_LEFT = [(Measure.BUDGET, 1), (Measure.DISBURSEMENT, -1), (Measure.EXPENDITURE, -1)]
 
 
 def _public(bucket: _Bucket, target: bool) -> FinanceBucket:
-    def one(measure: Measure) -> FinanceMeasure:
-        return _measure(bucket.sums, [(measure, 1)], target)
-
     records, split, rebased = bucket.counts
     return FinanceBucket(
         keys=bucket.keys,
         records=records,
         estimated_by_split=split,
         rebased=rebased,
-        incoming_funds=one(Measure.INCOMING_FUNDS),
-        commitments=one(Measure.COMMITMENT),
-        disbursements=one(Measure.DISBURSEMENT),
-        expenditure=one(Measure.EXPENDITURE),
-        spend=_measure(bucket.sums, SPEND, target),
-        budget=one(Measure.BUDGET),
-        budget_left=_measure(
-            bucket.sums,
-            [(Measure.BUDGET, 1), (Measure.DISBURSEMENT, -1), (Measure.EXPENDITURE, -1)],
-            target,
-        ),
+        sums=bucket.sums,
+        converting=target,
     )
 
 

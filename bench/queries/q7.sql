@@ -26,41 +26,46 @@ WITH geo_items AS (
   SELECT b.project_id, 'B', b.value, b.currency, coalesce(b.value_date, b.period_start),
          b.period_start, greatest(b.period_end, b.period_start), NULL, false
   FROM activity_budget b
-  WHERE NOT (coalesce(b.type, '1') = '1' AND EXISTS (
-    SELECT FROM activity_budget r WHERE r.project_id = b.project_id AND r.type = '2'
-      AND r.period_start <= b.period_end AND r.period_end >= b.period_start))
+  WHERE b.id NOT IN (
+    SELECT o.id FROM activity_budget o
+    JOIN activity_budget r ON r.project_id = o.project_id AND r.type = '2'
+      AND r.period_start <= o.period_end AND r.period_end >= o.period_start
+    WHERE o.type = '1' OR o.type IS NULL)
 ), rates AS (
-  SELECT d.currency, d.on_date, fx.rate
+  SELECT d.currency, d.on_date,
+         CASE WHEN d.currency = 'USD' THEN 1::numeric ELSE coalesce(
+           (SELECT t.rate / f.rate FROM exchange_rate f
+              JOIN exchange_rate t ON t.source = f.source AND t.rate_date = f.rate_date
+                                  AND t.currency = 'USD'
+             WHERE f.source = 'ECB_DAILY' AND f.currency = d.currency
+               AND f.rate_date <= d.on_date AND f.rate_date > d.on_date - 7
+             ORDER BY f.rate_date DESC LIMIT 1),
+           (SELECT t.rate / f.rate FROM exchange_rate f
+              JOIN exchange_rate t ON t.source = f.source AND t.rate_date = f.rate_date
+                                  AND t.currency = 'USD'
+             WHERE f.source = 'IMF_ANNUAL' AND f.currency = d.currency
+               AND f.rate_date = make_date(extract(year FROM d.on_date)::int, 12, 31)))
+         END AS rate
   FROM (SELECT DISTINCT currency, on_date FROM money WHERE currency IS NOT NULL) d
-  LEFT JOIN LATERAL (
-      SELECT * FROM (
-        SELECT 'SAME_CURRENCY' AS source, d.on_date AS rate_date, 1::numeric AS rate, 0 AS rank
-        WHERE d.currency = 'USD'
-        UNION ALL
-        (SELECT 'ECB_DAILY', f.rate_date, t.rate / f.rate, 1
-           FROM exchange_rate f
-           JOIN exchange_rate t ON t.source = f.source AND t.rate_date = f.rate_date
-                               AND t.currency = 'USD'
-          WHERE f.source = 'ECB_DAILY' AND f.currency = d.currency
-            AND f.rate_date <= d.on_date AND f.rate_date > d.on_date - 7
-          ORDER BY f.rate_date DESC LIMIT 1)
-        UNION ALL
-        (SELECT 'IMF_ANNUAL', f.rate_date, t.rate / f.rate, 2
-           FROM exchange_rate f
-           JOIN exchange_rate t ON t.source = f.source AND t.rate_date = f.rate_date
-                               AND t.currency = 'USD'
-          WHERE f.source = 'IMF_ANNUAL' AND f.currency = d.currency
-            AND f.rate_date = make_date(extract(year FROM d.on_date)::int, 12, 31))
-      ) candidates ORDER BY rank LIMIT 1
-    ) fx ON true
 ), split AS (
-  SELECT m.type, m.currency, to_char(y.p, 'YYYY') AS year,
+  -- A record within one year (every transaction) is not expanded; a budget over several
+  -- years is split between them by days.
+  SELECT m.type, m.currency, lpad(y.y::text, 4, '0') AS year,
          CASE WHEN m.own THEN m.recipient_country_code WHEN g.item = 'C' THEN g.code END
            AS country,
-         m.value * coalesce(g.share, 1::numeric) AS amount, r.rate
+         m.value * coalesce(g.share, 1::numeric) * CASE WHEN y.first = y.last THEN 1::numeric
+           ELSE (least(m.period_end, make_date(y.y, 12, 31))
+                 - greatest(m.period_start, make_date(y.y, 1, 1)) + 1)::numeric
+                / (m.period_end - m.period_start + 1) END AS amount,
+         r.rate
   FROM money m
-  CROSS JOIN LATERAL generate_series(date_trunc('year', m.period_start), m.period_end,
-                                     interval '1 year') y(p)
+  CROSS JOIN LATERAL (
+    SELECT y, b.first, b.last
+    FROM (SELECT extract(year FROM m.period_start)::int AS first,
+                 extract(year FROM m.period_end)::int AS last) b,
+         unnest(CASE WHEN b.first = b.last THEN ARRAY[b.first]
+                     ELSE ARRAY(SELECT generate_series(b.first, b.last)) END) y
+  ) y
   LEFT JOIN geo_shares g ON NOT m.own AND g.project_id = m.project_id
   LEFT JOIN rates r ON r.currency = m.currency AND r.on_date = m.on_date
 ), per_currency AS (

@@ -237,8 +237,8 @@ CurrencyArgument = Annotated[
 async def resolve_flow(
     info: Info,
     *,
-    roots: list[int],
-    publisher: int | None,
+    root: int | None = None,
+    publisher: int | None = None,
     direction: FlowDirection,
     depth: int,
     currency: str | None,
@@ -248,7 +248,7 @@ async def resolve_flow(
     target = currency_argument(currency, "currency") if currency is not None else None
     rows = await info.context.read(
         funding_flow,
-        roots=roots,
+        root=root,
         publisher=publisher,
         direction=direction,
         depth=depth,

@@ -140,7 +140,6 @@ class Partner(Entity):
     ) -> FundingFlow:
         return await resolve_flow(
             info,
-            roots=[],
             publisher=self.id,
             direction=direction,
             depth=depth,

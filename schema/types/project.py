@@ -376,8 +376,7 @@ class Project(Entity):
     ) -> FundingFlow:
         return await resolve_flow(
             info,
-            roots=[self.id],
-            publisher=None,
+            root=self.id,
             direction=direction,
             depth=depth,
             currency=currency,
