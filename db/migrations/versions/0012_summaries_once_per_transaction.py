@@ -65,7 +65,7 @@ ALL_PROJECTS_LOCK = 22012
 count of more than ``MANY_PROJECTS``, which locks them all at once."""
 MANY_PROJECTS = 1000
 """Well under what PostgreSQL's lock table holds for one transaction at its defaults
-(``max_locks_per_transaction`` 64 × ``max_connections`` 100, shared by every session)."""
+(``max_locks_per_transaction`` 64 times ``max_connections`` 100, shared by every session)."""
 QUEUED = "coopgraph.summaries_queued"
 """Transaction-local setting: ``on`` once the transaction's deferred count is queued."""
 
