@@ -52,7 +52,7 @@ from db.enums import (
 )
 from db.migrate import upgrade_to_head
 
-FORMAT = 3
+FORMAT = 4
 """Bumped whenever the generator changes what it makes, so an older database is not reused."""
 
 T = TypeVar("T")
@@ -622,7 +622,7 @@ class Generator:
                 iati_identifier=f"XM-DAC-41302-{code}" if self.chance(0.6) else None,
                 **self.stamps(),
             )
-            roles = self.link_partners(pid, budget)
+            roles = self.link_partners(pid, code, budget)
             shape = ProjectShape(
                 id=pid,
                 identifier=f"XM-DAC-41302-{code}",
@@ -634,7 +634,7 @@ class Generator:
                 implementers=[p for p, r in roles.items() if r is PartnerRole.IMPLEMENTING],
             )
             self.projects.append(ProjectFacts(title, topic, target, countries, end, shape))
-            self.link_places_and_themes(pid, countries, themes)
+            self.link_places_and_themes(pid, code, countries, themes)
         weights = (self.rng.lognormvariate(0, 0.8) for _ in self.projects)
         self.project_weights = list(accumulate(weights))
 
@@ -675,7 +675,9 @@ class Generator:
         dollars = min(max(self.rng.lognormvariate(math.log(1_500_000), 1.1), 20_000), 2e8)
         return Decimal(round(dollars * rate, -3)), currency
 
-    def link_partners(self, pid: int, budget: tuple[Decimal, str] | None) -> dict[int, PartnerRole]:
+    def link_partners(
+        self, pid: int, code: str, budget: tuple[Decimal, str] | None
+    ) -> dict[int, PartnerRole]:
         """Funders (one to three, by donor rank), implementers, and now and then an
         accountable or extending partner; one role per partner and project."""
         roles: dict[int, PartnerRole] = {}
@@ -707,6 +709,7 @@ class Generator:
             links.add(
                 id=len(links.rows) + 1,
                 project_id=pid,
+                project_code=code,
                 partner_id=partner,
                 role=role.value,
                 amount=amount,
@@ -715,13 +718,16 @@ class Generator:
             )
         return roles
 
-    def link_places_and_themes(self, pid: int, countries: list[str], themes: list[int]) -> None:
+    def link_places_and_themes(
+        self, pid: int, code: str, countries: list[str], themes: list[int]
+    ) -> None:
         for n, country in enumerate(countries):
             role = CountryRole.PARTICIPANT if n and self.chance(0.3) else CountryRole.RECIPIENT
             links = self.table("project_country")
             links.add(
                 id=len(links.rows) + 1,
                 project_id=pid,
+                project_code=code,
                 country_code=country,
                 role=role.value,
                 percentage=Decimal(100 // len(countries)) if self.chance(0.5) else None,
@@ -731,10 +737,14 @@ class Generator:
             chosen = {self.pick(programmes, self.programme_weights) for _ in range(2)}
             for gid in sorted(chosen)[: self.pick((1, 2), (0.93, 1.0))]:
                 links = self.table("project_programme")
-                links.add(id=len(links.rows) + 1, project_id=pid, programme_id=gid)
+                links.add(
+                    id=len(links.rows) + 1, project_id=pid, project_code=code, programme_id=gid
+                )
         for t in themes:
             links = self.table("project_theme")
-            links.add(id=len(links.rows) + 1, project_id=pid, theme_slug=THEMES[t][0])
+            links.add(
+                id=len(links.rows) + 1, project_id=pid, project_code=code, theme_slug=THEMES[t][0]
+            )
 
     def owners(self, count: int) -> list[int]:
         """The project of each of ``count`` rows, in project order. A few projects have many

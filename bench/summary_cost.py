@@ -1,15 +1,16 @@
 """What keeping the statistics summaries (migrations 0011 and 0012) costs a mutation.
 
-On a generated database (``bench/generate.py``; give its name), it runs the same mutations
-through the schema in-process, twice: with the summaries' triggers on, and off (``ALTER
-TABLE ... DISABLE TRIGGER`` inside the transaction, untimed), ``--block`` mutations of each
-in turn. Each pass changes the budget of ``--count`` projects of the top funder (every one
-of them in the total's, a country's, a theme's and the funder's buckets) with
-``updateProject``, then adds a beneficiary group to each with ``createBeneficiaryGroup``:
-each mutation ended as a commit ends it (the deferred count the triggers queued runs:
-``flush_summaries``), then rolled back, so the database is left as it was. Prints the mean
-milliseconds per mutation of each pass and the ratio, with the load average (the machine's
-other work skews them).
+It copies a generated database (``bench/generate.py``; give its name) twice
+(``CREATE DATABASE ... TEMPLATE``), turns the summaries' triggers off in the second
+(``ALTER TABLE ... DISABLE TRIGGER``, before any timing: disabling them makes every session
+of that database plan its statements again), and runs the same mutations through the schema
+in-process on both, one mutation on each in turn, each committed as the service commits it
+(the deferred count runs at commit), so the machine's other load weighs on both alike. The
+mutations change the budget of ``--count`` projects of the top funder (every one of them in
+the total's, a country's, a theme's and the funder's buckets) with ``updateProject``, then
+add a beneficiary group to each with ``createBeneficiaryGroup``. Prints the mean
+milliseconds per mutation of each and the ratio, with the load average (the machine's other
+work skews them), and drops both copies.
 
     .venv/bin/python bench/summary_cost.py --database coopgraph_bench_1_seed1 [--count 100]
 """
@@ -26,7 +27,6 @@ from strawberry.relay import to_base64
 
 from db.engine import create_engine
 from db.enums import KeyScope
-from db.stats import flush_summaries
 from schema.build import schema
 from schema.context import Context, Principal
 from service.settings import Settings
@@ -59,28 +59,12 @@ async def _mutate(conn: Any, query: str, variables: dict[str, Any]) -> None:
         raise RuntimeError(result.errors)
 
 
-async def _block(
-    conn: Any, enabled: bool, mutations: list[tuple[str, dict[str, Any]]]
-) -> list[float]:
-    """Seconds each mutation takes, its deferred count included, in a transaction that is
-    rolled back: each mutation in a savepoint of its own, ended as a commit ends it."""
-    spent = []
-    transaction = await conn.begin()
-    try:
-        if not enabled:
-            for table in SUMMARISED:
-                for trigger in TRIGGERS:
-                    await conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
-        for query, variables in mutations:
-            savepoint = await conn.begin_nested()
-            began = time.perf_counter()
-            await _mutate(conn, query, variables)
-            await flush_summaries(conn)
-            spent.append(time.perf_counter() - began)
-            await savepoint.rollback()
-    finally:
-        await transaction.rollback()
-    return spent
+async def _timed(conn: Any, query: str, variables: dict[str, Any]) -> float:
+    """Seconds one mutation takes, committed."""
+    began = time.perf_counter()
+    await _mutate(conn, query, variables)
+    await conn.commit()
+    return time.perf_counter() - began
 
 
 def _mutations(projects: list[tuple[int, int]], label: str) -> list[tuple[str, dict[str, Any]]]:
@@ -117,57 +101,67 @@ def _mutations(projects: list[tuple[int, int]], label: str) -> list[tuple[str, d
 
 
 async def both_passes(
-    conn: Any, kept: list[tuple[int, int]], plain: list[tuple[int, int]], block: int
+    kept: Any, plain: Any, projects: list[tuple[int, int]]
 ) -> dict[str, list[float]]:
-    """Milliseconds per update and per group creation, with the summaries kept and without:
-    the two passes in turn, ``block`` mutations at a time, so the machine's other load
-    weighs on both alike. (Not one mutation at a time: disabling a trigger makes every
-    session plan its statements again, which would be timed as the summaries' cost.)"""
-    on, off = _mutations(kept, "on"), _mutations(plain, "off")
-    spent: dict[bool, list[float]] = {True: [], False: []}
-    for start in range(0, len(on), block):
-        spent[True] += await _block(conn, True, on[start : start + block])
-        spent[False] += await _block(conn, False, off[start : start + block])
-    half = len(kept)
+    """Milliseconds per update and per group creation, with the summaries kept (``kept``)
+    and without (``plain``), the same mutation on each in turn."""
+    mutations = _mutations(projects, "bench")
+    spent: dict[str, list[float]] = {"on": [], "off": []}
+    for query, variables in mutations:
+        spent["on"].append(await _timed(kept, query, variables))
+        spent["off"].append(await _timed(plain, query, variables))
+    half = len(projects)
     return {
-        label: [sum(spent[enabled][:half]) * 1000 / half, sum(spent[enabled][half:]) * 1000 / half]
-        for label, enabled in (("on", True), ("off", False))
+        label: [sum(times[:half]) * 1000 / half, sum(times[half:]) * 1000 / half]
+        for label, times in spent.items()
     }
 
 
-async def measure(database: str, count: int, block: int) -> None:
-    engine = create_engine(Server().url(database))
+TOP_FUNDED = sa.text(
+    "SELECT p.id, p.version FROM project p JOIN project_partner pp "
+    "ON pp.project_id = p.id AND pp.role = 'FUNDING' WHERE pp.partner_id = "
+    "(SELECT partner_id FROM project_partner WHERE role = 'FUNDING' "
+    "GROUP BY partner_id ORDER BY count(*) DESC LIMIT 1) "
+    "ORDER BY p.id LIMIT :n"
+)
+
+
+async def measure(database: str, count: int) -> None:
+    server = Server()
+    copies = {"on": f"{database}_summaries_on", "off": f"{database}_summaries_off"}
+    await server.admin(
+        *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in copies.values()),
+        *(f'CREATE DATABASE "{name}" TEMPLATE "{database}"' for name in copies.values()),
+    )
+    engines = {label: create_engine(server.url(name)) for label, name in copies.items()}
     try:
-        async with engine.connect() as conn:
-            top = await conn.execute(
-                sa.text(
-                    "SELECT p.id, p.version FROM project p JOIN project_partner pp "
-                    "ON pp.project_id = p.id AND pp.role = 'FUNDING' WHERE pp.partner_id = "
-                    "(SELECT partner_id FROM project_partner WHERE role = 'FUNDING' "
-                    "GROUP BY partner_id ORDER BY count(*) DESC LIMIT 1) "
-                    "ORDER BY p.id LIMIT :n"
-                ),
-                {"n": 2 * count},
-            )
-            rows = [(r.id, r.version) for r in top]
-            await conn.rollback()
-            results = await both_passes(conn, rows[:count], rows[count:], block)
+        async with engines["on"].connect() as kept, engines["off"].connect() as plain:
+            for table in SUMMARISED:
+                for trigger in TRIGGERS:
+                    await plain.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+            await plain.commit()
+            projects = [(r.id, r.version) for r in await kept.execute(TOP_FUNDED, {"n": count})]
+            await kept.commit()
+            results = await both_passes(kept, plain, projects)
     finally:
-        await engine.dispose()
-    print(f"{count} mutations of each kind, load average {os.getloadavg()}")
+        for engine in engines.values():
+            await engine.dispose()
+        await server.admin(
+            *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in copies.values())
+        )
+    print(f"{count} mutations of each kind, committed, load average {os.getloadavg()}")
     print(f"{'':<28}{'summaries on':>14}{'off':>8}{'ratio':>8}")
     for n, what in enumerate(("updateProject (budget)", "createBeneficiaryGroup")):
-        kept, plain = results["on"][n], results["off"][n]
-        print(f"{what:<28}{kept:>11.1f} ms{plain:>5.1f} ms{kept / plain:>8.2f}")
+        on, off = results["on"][n], results["off"][n]
+        print(f"{what:<28}{on:>11.1f} ms{off:>5.1f} ms{on / off:>8.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--database", required=True, help="a database bench/generate.py made")
     parser.add_argument("--count", type=int, default=100, help="mutations of each kind")
-    parser.add_argument("--block", type=int, default=10, help="mutations of a pass in turn")
     args = parser.parse_args()
-    asyncio.run(measure(args.database, args.count, args.block))
+    asyncio.run(measure(args.database, args.count))
 
 
 if __name__ == "__main__":

@@ -75,9 +75,17 @@ class Ordering:
                 )
         return clauses
 
-    def beyond(self, cursor: CursorValues, backward: bool) -> Condition:
-        """Rows after ``cursor`` in this ordering (before it, when ``backward``)."""
+    def beyond(
+        self,
+        cursor: CursorValues,
+        backward: bool,
+        values: Sequence[ColumnElement[Any]] | None = None,
+    ) -> Condition:
+        """Rows after ``cursor`` in this ordering (before it, when ``backward``); compared on
+        ``values`` in place of the table's expressions, as ``order_by`` takes them."""
         pairs = self._expressions()
+        if values is not None:
+            pairs = [(v, d, n) for v, (_, d, n) in zip(values, pairs, strict=True)]
         condition: Condition = sa.false()
         for (expression, descending, nullable), value in reversed(
             list(zip(pairs, cursor, strict=True))

@@ -3,10 +3,14 @@
 Text sorts with the ``C`` collation so every server agrees. Orderings by a unique code
 (projects, groups, outcomes) page from its index at the same cost at any depth; projects by
 start read their first page from an index; the others sort the matching rows first
-(``bench/keyset_depth.py`` measures it).
+(``bench/keyset_depth.py`` measures it). A parent's projects in an ordering its links carry
+(``LINKED_KEYS``) walk the link table's index instead of sorting all the parent's projects.
 """
 
 from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.sql import ColumnElement, FromClause
 
 from db import queries as q
 from db.columns import TEXT_COLLATION
@@ -54,3 +58,22 @@ CONTRIBUTIONS = Ordering(
 AGREEMENTS = Ordering(
     q.agreement, (OrderKey("signed", q.agreement.c.signed_on), _by_code("agreement"))
 )
+
+
+LINKED_KEYS = {"code": "project_code"}
+"""The project sort keys a project link carries as columns of its own (migration 0015), by
+key name: an ordering of these alone is served by the link's index on (parent, keys,
+project)."""
+
+
+def through_link(ordering: Ordering, link: FromClause) -> list[ColumnElement[Any]] | None:
+    """``ordering``'s sort expressions (the id last, where it breaks ties) on the columns of
+    ``link``, a project link table; None when the link does not carry every key."""
+    if ordering.table is not q.project or any(k.name not in LINKED_KEYS for k in ordering.keys):
+        return None
+    keys: list[ColumnElement[Any]] = [
+        link.c[LINKED_KEYS[k.name]].collate(TEXT_COLLATION) for k in ordering.keys
+    ]
+    if ordering.width > len(keys):
+        keys.append(link.c.project_id)
+    return keys

@@ -351,6 +351,16 @@ def project_links(
     )
 
 
+PROJECT_LINKS: dict[str, tuple[sa.Table, str]] = {
+    "partner": (project_partner, "partner_id"),
+    "programme": (project_programme, "programme_id"),
+    "country": (project_country, "country_code"),
+    "theme": (project_theme, "theme_slug"),
+}
+"""The table linking partners, programmes, countries or themes to their projects, and the
+column naming the parent."""
+
+
 def projects_linked_to(
     relation: str, parent: sa.ColumnElement[Any], link_where: Condition = TRUE
 ) -> sa.Select[Any]:

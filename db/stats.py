@@ -357,7 +357,8 @@ def _labelled(
 def summary_buckets(grouping: ProjectGrouping | None, role: PartnerRole | None) -> sa.Select[Any]:
     """The buckets of every project from the aggregates the database keeps, as
     ``project_stats`` gives them (``total``, ``key``, ``label``, counts and people), the
-    total last, the others by label."""
+    total last, the others by label; with the bucket's ``grouped_by`` and ``ref``, which
+    name its rows of amounts (``bucket_money``)."""
     b = summary_bucket
     kinds = [TOTAL] if grouping is None else [TOTAL, summary_grouping(grouping, role)]
     sums = (
@@ -380,6 +381,8 @@ def summary_buckets(grouping: ProjectGrouping | None, role: PartnerRole | None) 
             (c.grouped_by == TOTAL).label("total"),
             key.label("key"),
             label.label("label"),
+            c.grouped_by,
+            c.ref,
             c.projects,
             c.projects_without_amount,
             c.groups,
@@ -422,6 +425,19 @@ def summary_amounts(grouping: ProjectGrouping | None, role: PartnerRole | None) 
         .select_from(source)
         .order_by(money.c.currency)
     )
+
+
+def bucket_money(grouped_by: ColumnElement[Any], ref: ColumnElement[Any]) -> sa.Select[Any]:
+    """One bucket's amounts per currency from the aggregates the database keeps
+    (``currency``, ``amount``, ``qualifier`` and ``projects``), found by its key in
+    ``summary_bucket_money``'s unique index: a few rows, whatever the number of buckets."""
+    m = summary_bucket_money
+    return sa.select(
+        m.c.currency,
+        m.c.amount,
+        tallied_qualifier(*(m.c[t] for t in TALLIES)).label("qualifier"),
+        m.c.records.label("projects"),
+    ).where(m.c.grouped_by == grouped_by, m.c.ref == ref, m.c.records > 0)
 
 
 async def summarised_project_stats(

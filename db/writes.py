@@ -25,7 +25,7 @@ from db.tables import Change
 
 change = table_of(Change)
 
-_NOT_AUDITED = {"id", "created_at", "updated_at", "version", "search_vector"}
+_NOT_AUDITED = {"id", "created_at", "updated_at", "version", "search_vector", "project_code"}
 
 
 class WriteError(Exception):

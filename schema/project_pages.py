@@ -5,16 +5,17 @@ on the compiled path, a subquery of the parent's statement (``projects_of``)."""
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy.sql import FromClause
+from sqlalchemy.sql import ColumnElement, FromClause
 from strawberry import relay
 
 from db import conditions, queries
 from db.criteria import PartnerLinkCriteria, ProjectCriteria
 from db.enums import PartnerRole
 from db.json_select import Json
-from db.orderings import project_ordering
+from db.keyset import Ordering
+from db.orderings import project_ordering, through_link
 from schema.compiled.compiler import Compiler, Request, Rule, compiled_field
-from schema.compiled.connections import Span, connection, page_size
+from schema.compiled.connections import Paging, Walk, connection
 from schema.filters import (
     ProjectFilter,
     ProjectFilterArgument,
@@ -109,30 +110,59 @@ def projects_of(relation: str, key: str) -> Rule:
 
     def rule(compiler: Compiler, row: FromClause, request: Request) -> Json:
         arguments = compiler.arguments(request)
-        size = page_size(compiler, arguments)
         criteria = project_criteria(arguments.get("filter"))
         ordering = project_ordering(project_order(arguments.get("order_by")))
-        where, link_where = project_conditions(relation, criteria, arguments.get("role"))
+        role = arguments.get("role")
+        where, link_where = project_conditions(relation, criteria, role)
         linked_ids = queries.projects_linked_to(relation, row.c[key], link_where).correlate(row)
         return connection(
             compiler,
             request,
             ordering,
             where & queries.project.c.id.in_(linked_ids),
-            size,
-            Span.of(arguments, ordering),
+            Paging.of(compiler, arguments, ordering),
             filtered=True,  # to the partner's, programme's, country's or theme's projects
             correlate=row,
+            walk=link_walk(relation, row.c[key], criteria, role, ordering),
         )
 
     return rule
 
 
+def link_walk(
+    relation: str,
+    parent: ColumnElement[Any],
+    criteria: ProjectCriteria,
+    role: PartnerRole | None,
+    ordering: Ordering,
+) -> Walk | None:
+    """The parent's projects read through its links, when the link carries the ordering's
+    keys (by code, the default): a page of the top funder's then costs what a small
+    partner's does. The link is a table of its own in the statement, so a filter's
+    subqueries on links (``filter.partner``, countries) still speak of any link."""
+    table, parent_column = queries.PROJECT_LINKS[relation]
+    link = table.alias(f"{table.name}_walked")
+    keys = through_link(ordering, link)
+    if keys is None:
+        return None
+    where, link_where = project_conditions(relation, criteria, role, link)
+    project = queries.project
+    return Walk(
+        link.join(project, project.c.id == link.c.project_id),
+        where & (link.c[parent_column] == parent) & link_where,
+        keys,
+    )
+
+
 def project_conditions(
-    relation: str, criteria: ProjectCriteria, role: PartnerRole | None
+    relation: str,
+    criteria: ProjectCriteria,
+    role: PartnerRole | None,
+    link_table: FromClause = queries.project_partner,
 ) -> tuple[queries.Condition, queries.Condition]:
-    """The condition on projects and, under a partner, on the partner's own link: there the
-    filter's ``partner`` part and the ``role`` speak of that link, not of any partner."""
+    """The condition on projects and, under a partner, on the partner's own link (a row of
+    ``link_table``): there the filter's ``partner`` part and the ``role`` speak of that link,
+    not of any partner."""
     if relation != "partner":
         return conditions.project_condition(criteria), queries.TRUE
     link = criteria.partner or PartnerLinkCriteria()
@@ -140,5 +170,5 @@ def project_conditions(
         link = replace(link, role=role)
     return (
         conditions.project_condition(replace(criteria, partner=None)),
-        conditions.partner_link_condition(queries.project_partner, link),
+        conditions.partner_link_condition(link_table, link),
     )

@@ -14,7 +14,7 @@ from db.json_select import Json
 from schema import filters
 from schema.changes import Change, changes
 from schema.compiled.compiler import Compiler, Request, compiled_field
-from schema.compiled.connections import Span, connection, node_by_id, page_size, root_listing
+from schema.compiled.connections import Paging, connection, node_by_id, root_listing
 from schema.finance import FinanceStats, resolve_finance_stats
 from schema.info import Info
 from schema.nodes import MAX_IDS, load_nodes
@@ -79,13 +79,12 @@ def root_connection(
 def root_projects(compiler: Compiler, root: None, request: Request) -> Json:
     """``projects`` on the compiled path: the resolver's filter, ordering and page."""
     arguments = compiler.arguments(request)
-    size = page_size(compiler, arguments)
     criteria = filters.project_criteria(arguments.get("filter"))
     ordering = orderings.project_ordering(filters.project_order(arguments.get("order_by")))
     where = conditions.project_condition(criteria)
-    span = Span.of(arguments, ordering)
+    paging = Paging.of(compiler, arguments, ordering)
     filtered = arguments.get("filter") is not None
-    return connection(compiler, request, ordering, where, size, span, filtered=filtered)
+    return connection(compiler, request, ordering, where, paging, filtered=filtered)
 
 
 @strawberry.type(

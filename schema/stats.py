@@ -21,12 +21,13 @@ from db.json_select import EMPTY_LIST, Json, trimmed_decimal, unless_null
 from db.stats import (
     ContributionGrouping,
     ProjectGrouping,
+    bucket_money,
     contribution_stats,
     project_stats,
     summarised_project_stats,
-    summary_amounts,
     summary_buckets,
 )
+from db.tables.statistics import summary_bucket_money
 from schema.compiled.builders import Values, column, from_values, money
 from schema.compiled.compiler import CannotCompile, Compiler, Request, compiled_field
 from schema.descriptions import described_enum
@@ -44,19 +45,17 @@ from schema.types.money import Money
 
 @dataclass(frozen=True)
 class Buckets:
-    """The scope of ``ProjectStats`` on the compiled path: the buckets and their amounts per
-    currency, each computed once (CTEs)."""
+    """The scope of ``ProjectStats`` on the compiled path: the buckets, computed once (a
+    CTE)."""
 
     buckets: sa.CTE
-    amounts: sa.CTE
 
 
 @dataclass(frozen=True)
 class Bucket:
-    """The scope of a ``ProjectBucket`` (and its ``People``): its row, and the amounts."""
+    """The scope of a ``ProjectBucket`` (and its ``People``): its row."""
 
     row: FromClause
-    amounts: sa.CTE
 
 
 def bucket_column(name: str) -> Any:
@@ -76,29 +75,19 @@ def people_count(name: str) -> Any:
 
 
 def bucket_amounts(compiler: Compiler, bucket: Bucket, request: Request) -> Json:
-    """The bucket's amounts by currency: every bucket's list built once (a materialised CTE,
-    which PostgreSQL would otherwise inline into each bucket's lookup), then looked up."""
-    amounts = bucket.amounts
+    """The bucket's amounts by currency, looked up per bucket by its key in the kept
+    aggregates' index, which gives them in currency order, so ``json_agg`` needs no sort of
+    its own (a sort per bucket costs more than its lookup). A lookup in one list of every
+    bucket's amounts, by a correlated scan, cost Q5 15 ms of its 17 at 10,000 projects."""
+    row = bucket.row
+    amounts = (
+        bucket_money(row.c.grouped_by, row.c.ref)
+        .order_by(summary_bucket_money.c.currency)
+        .correlate(row)
+        .subquery("bucket_amounts")
+    )
     built = compiler.object(request.returns.name, amounts, request.nodes, request.path)
-    lists = (
-        sa.select(
-            amounts.c.total,
-            amounts.c.key,
-            sa.func.json_agg(
-                sa.dialects.postgresql.aggregate_order_by(built, amounts.c.currency)
-            ).label("amounts"),
-        )
-        .group_by(amounts.c.total, amounts.c.key)
-        .cte()
-        .prefix_with("MATERIALIZED")
-    )
-    found = (
-        sa.select(lists.c.amounts)
-        .where(
-            lists.c.total == bucket.row.c.total, lists.c.key.is_not_distinct_from(bucket.row.c.key)
-        )
-        .scalar_subquery()
-    )
+    found = sa.select(sa.func.json_agg(built)).select_from(amounts).scalar_subquery()
     return sa.func.coalesce(found, EMPTY_LIST)
 
 
@@ -384,18 +373,14 @@ def stats_total(compiler: Compiler, scope: Buckets, request: Request) -> Json:
         .where(b.c.total)
         .subquery("total_row")
     )
-    built = compiler.object(
-        request.returns.name, Bucket(row, scope.amounts), request.nodes, request.path
-    )
+    built = compiler.object(request.returns.name, Bucket(row), request.nodes, request.path)
     return sa.select(built).select_from(row).scalar_subquery()
 
 
 def stats_buckets(compiler: Compiler, scope: Buckets, request: Request) -> Json:
     b = scope.buckets
     row = sa.select(b).where(sa.not_(b.c.total)).subquery("bucket")
-    built = compiler.object(
-        request.returns.name, Bucket(row, scope.amounts), request.nodes, request.path
-    )
+    built = compiler.object(request.returns.name, Bucket(row), request.nodes, request.path)
     aggregated = sa.func.json_agg(
         sa.dialects.postgresql.aggregate_order_by(built, row.c.label, row.c.key)
     )
@@ -409,7 +394,7 @@ def project_stats_rule(compiler: Compiler, root: None, request: Request) -> Json
     if arguments.get("filter") is not None:
         raise CannotCompile("a filtered projectStats groups its projects")
     grouping, role = arguments.get("group_by"), arguments.get("partner_role")
-    scope = Buckets(summary_buckets(grouping, role).cte(), summary_amounts(grouping, role).cte())
+    scope = Buckets(summary_buckets(grouping, role).cte())
     return compiler.object(request.returns.name, scope, request.nodes, request.path)
 
 

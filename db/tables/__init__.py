@@ -61,8 +61,6 @@ from db.tables.results import BeneficiaryGroup, Outcome
 from db.tables.statistics import (
     summary_bucket,
     summary_bucket_money,
-    summary_delta,
-    summary_delta_money,
     summary_flush,
     summary_membership,
     summary_pending,
@@ -126,8 +124,6 @@ __all__ = [
     "Theme",
     "summary_bucket",
     "summary_bucket_money",
-    "summary_delta",
-    "summary_delta_money",
     "summary_flush",
     "summary_membership",
     "summary_pending",

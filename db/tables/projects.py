@@ -210,13 +210,28 @@ class Project(SQLModel, table=True):
     )
 
 
+def _project_code_column() -> sa.Column[str]:
+    """A link's copy of its project's code, filled and kept in step by the database
+    (migration 0015's triggers, whatever a writer sends): with the index on (parent, code,
+    project), a parent's projects in code order are a walk of the link's index."""
+    return sa.Column(sa.String(collation=TEXT_COLLATION), nullable=False)
+
+
+def _by_project_code(table: str, parent: str) -> sa.Index:
+    return sa.Index(f"ix_{table}_project_code", parent, "project_code", "project_id")
+
+
 class ProjectProgramme(SQLModel, table=True):
     __tablename__ = "project_programme"
-    __table_args__ = (sa.UniqueConstraint("project_id", "programme_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "programme_id"),
+        _by_project_code("project_programme", "programme_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     programme_id: int = Field(foreign_key="programme.id", ondelete="CASCADE", index=True)
+    project_code: str | None = Field(default=None, sa_column=_project_code_column())
 
 
 class ProjectPartner(SQLModel, table=True):
@@ -225,6 +240,7 @@ class ProjectPartner(SQLModel, table=True):
     __tablename__ = "project_partner"
     __table_args__ = (
         sa.UniqueConstraint("project_id", "partner_id", "role"),
+        _by_project_code("project_partner", "partner_id"),
         sa.CheckConstraint("amount >= 0", name="amount_non_negative"),
         sa.CheckConstraint("(amount IS NULL) = (currency IS NULL)", name="amount_currency"),
         currency_check("project_partner", "currency"),
@@ -234,6 +250,7 @@ class ProjectPartner(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     partner_id: int = Field(foreign_key="partner.id", ondelete="CASCADE", index=True)
+    project_code: str | None = Field(default=None, sa_column=_project_code_column())
     role: PartnerRole = Field(sa_column=enum_column(PartnerRole, "role"))
     amount: Decimal | None = Field(default=None, sa_type=MONEY)
     currency: str | None = Field(default=None, max_length=3)
@@ -254,12 +271,14 @@ class ProjectCountry(SQLModel, table=True):
     __tablename__ = "project_country"
     __table_args__ = (
         sa.UniqueConstraint("project_id", "country_code", "role"),
+        _by_project_code("project_country", "country_code"),
         sa.CheckConstraint("percentage BETWEEN 0 AND 100", name="percentage_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     country_code: str = Field(foreign_key="country.code", index=True)
+    project_code: str | None = Field(default=None, sa_column=_project_code_column())
     role: CountryRole = Field(sa_column=enum_column(CountryRole, "role"))
     percentage: Decimal | None = Field(
         default=None,
@@ -281,8 +300,12 @@ class ProjectRegion(SQLModel, table=True):
 
 class ProjectTheme(SQLModel, table=True):
     __tablename__ = "project_theme"
-    __table_args__ = (sa.UniqueConstraint("project_id", "theme_slug"),)
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "theme_slug"),
+        _by_project_code("project_theme", "theme_slug"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     theme_slug: str = Field(foreign_key="theme.slug", index=True)
+    project_code: str | None = Field(default=None, sa_column=_project_code_column())

@@ -12,14 +12,14 @@ without code of its own. No code writes them.
 - ``summary_membership``: the buckets each project is in, one row per distinct bucket.
 - ``summary_bucket`` and ``summary_bucket_money``: one row per bucket (and currency), which
   a transaction's count updates by what its projects count for now less what they counted
-  for (staged in ``summary_delta`` and ``summary_delta_money``, private to it), in bucket
-  order, so two writers of the same buckets queue rather than deadlock. A bucket whose
-  projects all left keeps its row, at zero.
+  for, in bucket order, so two writers of the same buckets queue rather than deadlock. A
+  bucket whose projects all left keeps its row, at zero.
 - ``summary_pending`` and ``summary_flush``: a statement's trigger notes the projects it
-  touched in the first, and the transaction's first note queues a deferred constraint
-  trigger (``summary_flushed``, on its one row of the second) that counts every noted
-  project once, at commit. A transaction's own reads of the summaries see them as they
-  were before its writes until then (``db.stats.flush_summaries`` runs the count early).
+  touched in the first (under its transaction's id, which finds them again at commit), and
+  the transaction's first note queues a deferred constraint trigger (``summary_flushed``,
+  on its one row of the second) that counts every noted project once, at commit. A
+  transaction's own reads of the summaries see them as they were before its writes until
+  then (``db.stats.flush_summaries`` runs the count early).
 
 Qualifiers are kept as tallies of their terms (how many are exact, approximate, at least,
 at most), from which ``db.stats`` combines a sum's qualifier as ``combined_qualifier``
@@ -29,7 +29,6 @@ any role, ``PARTNER_FUNDING`` and the other roles, ``PROGRAMME``, ``STATUS``,
 status, a year; ``''`` for the total and for an unstated status or year).
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -117,7 +116,9 @@ summary_bucket_money = sa.Table(
 summary_pending = sa.Table(
     "summary_pending",
     SQLModel.metadata,
+    sa.Column("xact", sa.BigInteger, nullable=False, server_default=sa.text("txid_current()")),
     sa.Column("project_id", sa.Integer, nullable=True),
+    sa.Index("ix_summary_pending_xact", "xact"),
     prefixes=["UNLOGGED"],
 )
 
@@ -128,33 +129,6 @@ summary_flush = sa.Table(
     prefixes=["UNLOGGED"],
 )
 
-
-def _staged(*keys: sa.Column[Any], figures: Iterable[str]) -> list[sa.Column[Any]]:
-    return [*keys, *(sa.Column(name, sa.Numeric, nullable=False) for name in figures)]
-
-
-summary_delta = sa.Table(
-    "summary_delta",
-    SQLModel.metadata,
-    *_staged(
-        sa.Column("grouped_by", sa.Text, nullable=False),
-        sa.Column("ref", sa.Text, nullable=False),
-        figures=BUCKET,
-    ),
-    prefixes=["UNLOGGED"],
-)
-
-summary_delta_money = sa.Table(
-    "summary_delta_money",
-    SQLModel.metadata,
-    *_staged(
-        sa.Column("grouped_by", sa.Text, nullable=False),
-        sa.Column("ref", sa.Text, nullable=False),
-        sa.Column("currency", sa.String(3), nullable=False),
-        figures=("records", *MONEY),
-    ),
-    prefixes=["UNLOGGED"],
-)
 
 FLUSHED = "summary_flushed"
 """The deferred constraint trigger that counts a transaction's noted projects."""

@@ -164,12 +164,12 @@ def _ordered(function: Any) -> Any:
     return function.table_valued("value", with_ordinality="n").render_derived().alias()
 
 
-def json_items(source: str, scope_of: Callable[[ColumnElement[Any], Any], Any]) -> Rule:
+def json_items(source: str | Read, scope_of: Callable[[ColumnElement[Any], Any], Any]) -> Rule:
     """The objects of a JSON array in the scope's ``source``, in order, each read from the
     scope ``scope_of`` makes of its element (and the scope it is in); ``[]`` for none."""
 
     def rule(compiler: Compiler, scope: Any, request: Request) -> Json:
-        elements = _ordered(sa.func.jsonb_array_elements(field_of(scope, source)))
+        elements = _ordered(sa.func.jsonb_array_elements(_reading(source, request)(scope)))
         item = scope_of(elements.c.value, scope)
         built = compiler.object(request.returns.name, item, request.nodes, request.path)
         return json_list(built, sa.select(elements).correlate_except(elements), [elements.c.n])
@@ -186,11 +186,38 @@ def _narrative(element: ColumnElement[Any], scope: Any) -> Mapping[str, Any]:
     }
 
 
-def narrative_list(source: str | None = None) -> Rule:
-    """A narratives column as ``[Narrative]``, in file order; ``[]`` where it is null."""
+def narrative_list(source: str | Read | None = None) -> Rule:
+    """A narratives column (or an expression of the scope) as ``[Narrative]``, in file
+    order; ``[]`` where it is null."""
 
     def rule(compiler: Compiler, scope: Any, request: Request) -> Json:
         return json_items(source or request.python_name, _narrative)(compiler, scope, request)
+
+    return rule
+
+
+def _narratives_array(value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A stored narratives value, JSON ``null`` read as none (``narratives(None)``): an array
+    of arrays keeps a missing element's narratives as ``null``, not SQL's NULL."""
+    return sa.func.nullif(value, sa.literal_column("'null'::jsonb"))
+
+
+def first_narratives(source: str) -> Read:
+    """The first of a JSON array of narratives arrays (a contact's first mailing address);
+    null where there is none."""
+    return lambda scope: _narratives_array(field_of(scope, source).op("->")(0))
+
+
+def narrative_lists(source: str) -> Rule:
+    """A JSON array of narratives arrays as ``[[Narrative]]``, both in file order."""
+
+    def rule(compiler: Compiler, scope: Any, request: Request) -> Json:
+        lists = _ordered(sa.func.jsonb_array_elements(field_of(scope, source)))
+        items = _ordered(sa.func.jsonb_array_elements(_narratives_array(lists.c.value)))
+        item = _narrative(items.c.value, scope)
+        built = compiler.object(request.returns.name, item, request.nodes, request.path)
+        each = json_list(built, sa.select(items).correlate_except(items), [items.c.n])
+        return json_list(each, sa.select(lists).correlate_except(lists), [lists.c.n])
 
     return rule
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSVECTOR, aggregate_order_by
+from sqlalchemy.dialects.postgresql import TSVECTOR, aggregate_order_by, distinct_on
 from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
@@ -26,31 +26,9 @@ from schema.pagination import check_page_size, decode_cursor
 
 
 @dataclass(frozen=True)
-class Page:
-    """The scope of a connection: its rows (numbered ``_n``, one past the page), the page
-    size, how to count the whole list, its ordering, and whether rows precede it."""
-
-    rows: FromClause
-    size: int
-    total: Callable[[], ColumnElement[int]]
-    ordering: keyset.Ordering
-    earlier: ColumnElement[bool]
-
-
-def page_size(compiler: Compiler, arguments: dict[str, Any]) -> int:
-    """The resolver's page size; a size it refuses raises its error (and so goes to it), and
-    paging backward is its own."""
-    if arguments.get("last") is not None:
-        raise CannotCompile("paging backward is the resolvers'")
-    first = arguments.get("first")
-    check_page_size(first, "first", compiler.reader.max_page_size)
-    return compiler.reader.default_page_size if first is None else int(first)
-
-
-@dataclass(frozen=True)
 class Span:
-    """Where a forward page starts and ends: after one cursor, before another (either may
-    be left out), as ``Connection.resolve_connection`` reads ``after`` and ``before``."""
+    """Where a page starts and ends: after one cursor, before another (either may be left
+    out), as ``Connection.resolve_connection`` reads ``after`` and ``before``."""
 
     after: keyset.CursorValues | None = None
     before: keyset.CursorValues | None = None
@@ -65,13 +43,71 @@ class Span:
             None if before is None else decode_cursor(before, ordering, "before"),
         )
 
-    def bounds(self, ordering: keyset.Ordering) -> keyset.Condition:
+    def bounds(
+        self, ordering: keyset.Ordering, values: list[ColumnElement[Any]] | None = None
+    ) -> keyset.Condition:
         condition: keyset.Condition = sa.true()
         if self.after is not None:
-            condition = condition & ordering.beyond(self.after, backward=False)
+            condition = condition & ordering.beyond(self.after, backward=False, values=values)
         if self.before is not None:
-            condition = condition & ordering.beyond(self.before, backward=True)
+            condition = condition & ordering.beyond(self.before, backward=True, values=values)
         return condition
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A page read through a link table whose index serves the ordering: ``joined``, the
+    link joined to the ordering's table, the rows of the list on it (``where``), and the
+    ordering's sort expressions on the link's own columns (``keys``). The page then walks
+    the link's index and stops after its rows, where a sort would read every link first. A
+    record linked twice (a partner in two roles) is taken once."""
+
+    joined: FromClause
+    where: keyset.Condition
+    keys: list[ColumnElement[Any]]
+
+
+@dataclass(frozen=True)
+class Paging:
+    """What a connection's ``first``, ``last``, ``after`` and ``before`` ask for, as
+    ``Connection.resolve_connection`` reads them: ``size`` rows from the start or from
+    ``after``; or, with ``last`` alone, ``size`` rows back from the end or from ``before``
+    (``backward``); with both, the last ``last`` of the first ``first`` (``keep_last``)."""
+
+    size: int
+    span: Span = Span()
+    backward: bool = False
+    keep_last: int | None = None
+
+    @classmethod
+    def of(
+        cls, compiler: Compiler, arguments: dict[str, Any], ordering: keyset.Ordering
+    ) -> "Paging":
+        """A size or a cursor the resolvers refuse raises their error (and so goes to them)."""
+        first, last = arguments.get("first"), arguments.get("last")
+        check_page_size(first, "first", compiler.reader.max_page_size)
+        check_page_size(last, "last", compiler.reader.max_page_size)
+        span = Span.of(arguments, ordering)
+        if first is None:
+            if last is None:
+                return cls(compiler.reader.default_page_size, span)
+            return cls(int(last), span, backward=True)
+        return cls(int(first), span, keep_last=None if last is None else int(last))
+
+
+@dataclass(frozen=True)
+class Page:
+    """The scope of a connection: its rows (numbered ``_n`` in the direction of travel, one
+    past the page), which of them are on the page and in what order, how to count the whole
+    list, its ordering, and whether rows lie before and after it."""
+
+    rows: FromClause
+    on_page: ColumnElement[bool]
+    position: ColumnElement[Any]
+    total: Callable[[], ColumnElement[int]]
+    ordering: keyset.Ordering
+    has_previous: ColumnElement[bool]
+    has_next: ColumnElement[bool]
 
 
 @dataclass(frozen=True)
@@ -102,37 +138,47 @@ def connection(
     request: Request,
     ordering: keyset.Ordering,
     where: keyset.Condition,
-    size: int,
-    span: Span,
+    paging: Paging,
     *,
     filtered: bool,
     correlate: FromClause | None = None,
+    walk: Walk | None = None,
 ) -> Json:
-    """A page of ``ordering.table`` rows matching ``where`` within ``span``, as
-    ``keyset.fetch_page`` reads it: one row past the page tells whether more follow; rows
-    before ``after`` that match tell whether any precede.
+    """A page of ``ordering.table`` rows matching ``where`` within ``paging``'s span, as
+    ``keyset.fetch_page`` reads it: in the direction of travel, one row past the page tells
+    whether more follow; rows beyond the cursor the page starts from, if any, that match
+    tell whether any lie on that side.
 
     A ``filtered`` list asked for its page and its ``totalCount`` is read once: the page's
     rows carry the count of all the matching rows (a window over them). Its page is sorted
     from all the matches anyway (rarely does an index give a filter's rows in order), and
-    counting them apart would find them a second time. An unfiltered list is counted apart,
-    so its page can stop after its rows in an index's order."""
-    order = ordering.order_by(False)
+    counting them apart would find them a second time. An unfiltered list, or one read by a
+    ``walk``, is counted apart, so its page can stop after its rows in an index's order."""
+    span, size, backward = paging.span, paging.size, paging.backward
+    order = ordering.order_by(backward)
     selected = compiler.selected(request.returns.name, request.nodes)
     counted_with_page = (
         filtered
+        and walk is None
         and span == Span()
         and "totalCount" in selected
         and bool(selected & {"edges", "pageInfo"})
     )
-    select = (
-        ordering.select(*readable_columns(ordering.table))
-        .where(where, span.bounds(ordering))
-        .order_by(*order)
+    select = ordering.select(*readable_columns(ordering.table))
+    if walk is None:
+        select = select.where(where, span.bounds(ordering)).order_by(*order)
+    else:
+        select = (
+            select.select_from(walk.joined)
+            .where(walk.where, span.bounds(ordering, walk.keys))
+            .order_by(*ordering.order_by(backward, walk.keys))
+            .ext(distinct_on(*walk.keys))
+        )
+    select = select.limit(
         # Written into the statement, not bound: planning a statement kept for reuse, the
         # server takes a bound limit for a tenth of the rows and may choose to walk a whole
         # index for a page it would rather sort.
-        .limit(sa.literal_column(str(size + 1), sa.Integer))
+        sa.literal_column(str(size + 1), sa.Integer)
     )
     if counted_with_page:
         select = select.add_columns(sa.func.count().over().label("_total"))
@@ -140,8 +186,12 @@ def connection(
     # Numbered once taken: numbering the matching rows before the limit would sort all of
     # them, where taking the first few of a sort keeps only those few.
     keys = [page_rows.c[f"_key{i}"] for i in range(ordering.width)]
-    number = sa.func.row_number().over(order_by=ordering.order_by(False, keys))
-    rows = sa.select(page_rows, number.label("_n")).subquery()
+    number = sa.func.row_number().over(order_by=ordering.order_by(backward, keys))
+    columns: list[Any] = [page_rows, number.label("_n")]
+    if paging.keep_last is not None:
+        columns.append(sa.func.count().over().label("_fetched"))
+    rows = sa.select(*columns).subquery()
+    n = rows.c["_n"]
 
     def matching(*conditions: keyset.Condition) -> sa.Select[Any]:
         selected = sa.select(sa.func.count()).select_from(ordering.table).where(*conditions)
@@ -153,10 +203,26 @@ def connection(
             return sa.func.coalesce(sa.func.max(rows.c["_total"]), 0)
         return matching(where).scalar_subquery()
 
-    earlier: ColumnElement[bool] = sa.false()
-    if span.after is not None:
-        earlier = sa.exists(matching(where, ordering.beyond(span.after, backward=True)))
-    page = Page(rows, size, total, ordering, earlier)
+    def beyond(cursor: keyset.CursorValues | None, backward: bool) -> ColumnElement[bool]:
+        """Whether any matching row lies past ``cursor``, outside the span."""
+        if cursor is None:
+            return sa.false()
+        return sa.exists(matching(where, ordering.beyond(cursor, backward=backward)))
+
+    on_page = n <= size
+    more = sa.func.count() > size
+    if backward:
+        has_previous, has_next = more, beyond(span.before, backward=False)
+        position = n.desc()
+    else:
+        has_previous, has_next = beyond(span.after, backward=True), more
+        position = n.asc()
+    if paging.keep_last is not None:
+        # The last ``keep_last`` of the rows taken (at most ``size``): any left out precede.
+        taken = sa.func.least(rows.c["_fetched"], size)
+        on_page = on_page & (n > taken - paging.keep_last)
+        has_previous = sa.or_(sa.func.least(sa.func.count(), size) > paging.keep_last, has_previous)
+    page = Page(rows, on_page, position, total, ordering, has_previous, has_next)
     built = compiler.object(request.returns.name, page, request.nodes, request.path)
     return sa.select(built).select_from(rows).having(sa.true()).scalar_subquery()
 
@@ -168,9 +234,9 @@ def readable_columns(table: sa.Table) -> list[sa.Column[Any]]:
 
 
 def _on_page(page: Page, value: Json) -> Json:
-    """``value`` of the page's rows, in order, leaving out the one fetched past the page."""
-    aggregated = sa.func.json_agg(aggregate_order_by(value, page.rows.c["_n"]))
-    return aggregated.filter(page.rows.c["_n"] <= page.size)
+    """``value`` of the page's rows, in order, leaving out those fetched past the page."""
+    aggregated = sa.func.json_agg(aggregate_order_by(value, page.position))
+    return aggregated.filter(page.on_page)
 
 
 def edges(compiler: Compiler, page: Page, request: Request) -> Json:
@@ -183,8 +249,8 @@ def page_info(compiler: Compiler, page: Page, request: Request) -> Json:
     cursors = _on_page(page, sort_values(Row(page.rows, page.ordering)))
     ends = Ends(
         {
-            "hasNextPage": sa.func.count() > page.size,
-            "hasPreviousPage": page.earlier,
+            "hasNextPage": page.has_next,
+            "hasPreviousPage": page.has_previous,
             "startCursor": cursors.op("->")(0),
             "endCursor": cursors.op("->")(-1),
         },
@@ -229,11 +295,10 @@ def total_count(compiler: Compiler, page: Page, request: Request) -> ColumnEleme
 def root_listing(ordering: keyset.Ordering, condition: Callable[[Any], keyset.Condition]) -> Rule:
     def rule(compiler: Compiler, root: None, request: Request) -> Json:
         arguments = compiler.arguments(request)
-        size = page_size(compiler, arguments)
         where = condition(arguments.get("filter"))
-        span = Span.of(arguments, ordering)
+        paging = Paging.of(compiler, arguments, ordering)
         filtered = arguments.get("filter") is not None
-        return connection(compiler, request, ordering, where, size, span, filtered=filtered)
+        return connection(compiler, request, ordering, where, paging, filtered=filtered)
 
     return rule
 

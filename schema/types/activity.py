@@ -11,7 +11,15 @@ from sqlalchemy.sql import FromClause
 
 from db import queries
 from db.enums import ImportWarningKind
-from schema.compiled.activity_rules import coded, narrative_list, plain, record, text_of
+from schema.compiled.activity_rules import (
+    coded,
+    first_narratives,
+    narrative_list,
+    narrative_lists,
+    plain,
+    record,
+    text_of,
+)
 from schema.compiled.compiler import compiled_field
 from schema.descriptions import described_enum
 from schema.info import Info
@@ -138,13 +146,15 @@ class PublisherContact:
     telephones: list[str] = compiled_field(plain(), description="Telephone numbers as written.")
     emails: list[str] = compiled_field(plain(), description="E-mail addresses as written.")
     websites: list[str] = compiled_field(plain(), description="Websites as written.")
-    mailing_address_narratives: list[Narrative] = strawberry.field(
+    mailing_address_narratives: list[Narrative] = compiled_field(
+        narrative_list(first_narratives("mailing_addresses")),
         description="The first postal address, in every language the file gives.",
         deprecation_reason="A contact may give several: use `mailingAddresses`.",
     )
-    mailing_addresses: list[list[Narrative]] = strawberry.field(
+    mailing_addresses: list[list[Narrative]] = compiled_field(
+        narrative_lists("mailing_addresses"),
         description="Every postal address the contact gives, in file order, each in every "
-        "language the file gives."
+        "language the file gives.",
     )
 
     @classmethod
@@ -169,25 +179,30 @@ class PublisherContact:
     "named twice in a role under two names is one link, and a role outside 1-4 none."
 )
 class ParticipatingOrganisation:
-    role: Code = strawberry.field(
+    role: Code = compiled_field(
+        coded(codelist="OrganisationRole"),
         description="Its @role as written, an OrganisationRole code (1 Funding, 2 "
-        "Accountable, 3 Extending, 4 Implementing); another code is kept as written."
+        "Accountable, 3 Extending, 4 Implementing); another code is kept as written.",
     )
-    ref: str | None = strawberry.field(
+    ref: str | None = compiled_field(
+        plain(),
         description="Its @ref as written: a registered identifier (XM-DAC-41302) or the "
-        "publisher's own local code; null when the file gives none."
+        "publisher's own local code; null when the file gives none.",
     )
-    type: Code | None = strawberry.field(
-        description="Its @type, an OrganisationType code; null if absent."
+    type: Code | None = compiled_field(
+        coded(codelist="OrganisationType"),
+        description="Its @type, an OrganisationType code; null if absent.",
     )
-    activity_id: str | None = strawberry.field(
-        description="Its @activity-id: the organisation's own IATI identifier of the activity."
+    activity_id: str | None = compiled_field(
+        plain(),
+        description="Its @activity-id: the organisation's own IATI identifier of the activity.",
     )
-    crs_channel_code: str | None = strawberry.field(
-        description="Its @crs-channel-code (CRSChannelCode) as written; null if absent."
+    crs_channel_code: str | None = compiled_field(
+        plain(),
+        description="Its @crs-channel-code (CRSChannelCode) as written; null if absent.",
     )
-    name_narratives: list[Narrative] = strawberry.field(
-        description="Its name in every language the file gives."
+    name_narratives: list[Narrative] = compiled_field(
+        narrative_list("narratives"), description="Its name in every language the file gives."
     )
     partner_id: strawberry.Private[int | None]
     default_lang: strawberry.Private[str | None]
@@ -205,14 +220,18 @@ class ParticipatingOrganisation:
             default_lang=row["_lang"],
         )
 
-    @strawberry.field(description="Its name in `lang`, or the activity's default language.")
+    @compiled_field(
+        text_of("narratives"),
+        description="Its name in `lang`, or the activity's default language.",
+    )
     def name(self, lang: Lang = None) -> str | None:
         return _text(self.name_narratives, lang, self.default_lang)
 
-    @strawberry.field(
+    @compiled_field(
+        record(queries.partner, "partner_id"),
         description="The partner the import matched it to (by a registered identifier, or by "
         "its local ref together with its name within the publisher); null when its role is "
-        "none the service reads or it names no organisation."
+        "none the service reads or it names no organisation.",
     )
     async def partner(
         self, info: Info
@@ -228,13 +247,14 @@ class ParticipatingOrganisation:
     "of the first of each type 1-4."
 )
 class ActivityDate:
-    type: Code = strawberry.field(
+    type: Code = compiled_field(
+        coded(codelist="ActivityDateType"),
         description="Its @type as written, an ActivityDateType code (1 Planned start, "
-        "2 Actual start, 3 Planned end, 4 Actual end); another code is kept as written."
+        "2 Actual start, 3 Planned end, 4 Actual end); another code is kept as written.",
     )
-    iso_date: datetime.date = strawberry.field(description="Its @iso-date.")
-    narratives: list[Narrative] = strawberry.field(
-        description="What the file says of the date, in every language it gives."
+    iso_date: datetime.date = compiled_field(plain(), description="Its @iso-date.")
+    narratives: list[Narrative] = compiled_field(
+        narrative_list(), description="What the file says of the date, in every language it gives."
     )
 
     @classmethod

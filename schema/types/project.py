@@ -689,7 +689,8 @@ class Project(Entity):
         rows = await self._rows(info, "ActivityContactInfo")
         return await with_code_names(info, [PublisherContact.from_row(row) for row in rows])
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityParticipatingOrg)),
         description="The IATI participating-org elements as the file writes them, in file "
         "order, each with the partner it was matched to; empty for a project no file "
         "describes. `partners` is the service's reading of them.",
@@ -700,7 +701,8 @@ class Project(Entity):
         found = [ParticipatingOrganisation.from_row(row) for row in rows]
         return await with_code_names(info, found)
 
-    @strawberry.field(
+    @compiled_field(
+        activity_rows(table_of(tables.ActivityDateElement)),
         description="The IATI activity-date elements as the file writes them, with their "
         "narratives, in file order; empty for a project no file describes.",
         directives=at_most(CLASSIFICATIONS),

@@ -34,8 +34,11 @@ def _comparable(rows: ProjectStatsRows) -> tuple[list[Any], list[Any]]:
     as a number for people (the API trims them)."""
 
     def row(mapping: Any, exact: bool) -> tuple[Any, ...]:
+        # The kept buckets also name their rows (grouped_by, ref): not figures.
         return tuple(
-            str(v) if exact and isinstance(v, Decimal) else v for v in dict(mapping).values()
+            str(v) if exact and isinstance(v, Decimal) else v
+            for k, v in dict(mapping).items()
+            if k not in ("grouped_by", "ref")
         )
 
     buckets = sorted((row(r, False) for r in rows.buckets), key=lambda r: (r[0], str(r[1]), r[2]))

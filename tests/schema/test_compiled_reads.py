@@ -470,7 +470,6 @@ async def test_reads_needing_a_key_are_refused_the_same(
 @pytest.mark.parametrize(
     "query",
     [
-        "{ projects(last: 5) { edges { cursor node { code outcomes { code } } } } }",
         "{ projects(first: 5) { edges { node { createdAt outcomes { code } } } } }",
         "{ projects(first: 5) { edges { node { outcomes { code progress } } } } }",
         "{ projects(first: 5) { edges { node { agreements { code } outcomes { code } } } } }",

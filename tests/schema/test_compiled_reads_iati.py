@@ -104,7 +104,12 @@ GROUPS: dict[str, str] = {
       publisherContacts {{ type {{ code name }} organisationNarratives {NARRATIVES}
         departmentNarratives {NARRATIVES} personNameNarratives {NARRATIVES}
         jobTitleNarratives {NARRATIVES} mailingAddressNarratives {NARRATIVES}
-        telephones emails websites }}""",
+        mailingAddresses {NARRATIVES} telephones emails websites }}""",
+    "elements as written": f"""code
+      participatingOrgs {{ role {{ code codelist name french: name(lang: "fr") known }}
+        {ORGANISATION} crsChannelCode }}
+      activityDates {{ type {{ code codelist name known }} isoDate
+                       narratives {NARRATIVES} }}""",
     "results": f"code {RESULTS}",
     "result targets": f"code {TARGETS}",
     "result actuals": f"code {ACTUALS}",
@@ -212,6 +217,12 @@ async def test_the_corpus_reaches_what_the_rules_must_get_right(
         p for n in results for r in n["results"] for i in r["indicators"] for p in i["periods"]
     ]
     assert any(p["targets"] and p["targets"][0]["dimensions"] for p in periods)
+    written = await every_page(imported, statements, "elements as written")
+    roles = [(o["role"]["code"], o["ref"]) for n in written for o in n["participatingOrgs"]]
+    assert any(o["role"]["known"] is False for n in written for o in n["participatingOrgs"])
+    assert len(roles) > len(set(roles))
+    assert any(d["narratives"] for n in written for d in n["activityDates"])
+    assert any(len(c["mailingAddresses"]) > 1 for n in places for c in n["publisherContacts"])
     kinds = await every_page(imported, statements, "classifications")
     assert any(s["percentage"] is None for n in kinds for s in n["sectors"])
     assert any(s["percentage"] is not None for n in kinds for s in n["sectors"])

@@ -11,29 +11,30 @@ every noted project once, set-based, with ``summary_refresh``: its lock per proj
 (in id order) makes two writers of one project take turns there, so neither loses the
 other's change, and neither can wait for a lock the other holds (they take nothing else).
 
-``summary_pending`` is unlogged and needs no key per transaction: a transaction inserts its
-notes and deletes them before it commits, so no other transaction ever sees them, and a
-rolled-back transaction (or savepoint) takes its notes with it. Within the writing
-transaction, a read of the summaries sees them as they were before it, until the deferred
-trigger has run: ``SET CONSTRAINTS summary_flushed IMMEDIATE`` runs it early.
+``summary_pending`` is unlogged: a transaction inserts its notes (under its id, so that
+it finds them by an index however many dead notes of others are still there) and deletes
+them before it commits, so no other transaction ever sees them, and a rolled-back
+transaction (or savepoint) takes its notes with it. Within the writing transaction, a read
+of the summaries sees them as they were before it, until the deferred trigger has run:
+``SET CONSTRAINTS summary_flushed IMMEDIATE`` runs it early.
 
 The trigger functions are one per table, with static statements: PL/pgSQL plans them once
 per session, where 0011's single function built its statements as text on every call.
 
 ``summary_refresh`` is rewritten to do less per commit, and for one row per bucket again:
-the projects' old figures are staged (negated) as their snapshots are dropped, in one
-statement, and each bucket they touch is then updated once, by its new figures less its old
-ones (``summary_delta``, ``summary_delta_money``: staging private to the transaction, as
-the notes are). 0011 added rows per write so that writers never waited for each other on a
-shared row (the total's); with the count at commit, a writer holds a bucket's row from its
-count to its commit only, and updates rows in bucket order, so two writers queue on the
-total's row rather than deadlock. The rows it left (one fold in 32 refreshes, 130 ms at
-10,000 projects, and tables of dead rows every read then walked: 1,330 pages for 653 live
-rows) are folded once here; an update in place of a row whose indexed columns stay is a
-HOT update, which leaves the index as it is. Its generic plans join by nested loops only:
-planned for a parameter array, a hash join read every project's snapshot to find the few
-the array names (35 ms instead of 0.1 at 10,000 projects); a bulk refresh (the
-generator's, 10,000 ids) walks the indexes instead, which it can afford.
+the projects' old figures are kept aside (negated, in arrays of the buckets' row types) as
+their snapshots are dropped, in one statement, and each bucket they touch is then updated
+once, by its new figures less its old ones. 0011 added rows per write so that writers
+never waited for each other on a shared row (the total's); with the count at commit, a
+writer holds a bucket's row from its count to its commit only, and updates rows in bucket
+order, so two writers queue on the total's row rather than deadlock. The rows it left (one
+fold in 32 refreshes, 130 ms at 10,000 projects, and tables of dead rows every read then
+walked: 1,330 pages for 653 live rows) are folded once here; an update in place of a row
+whose indexed columns stay is a HOT update, which leaves the index as it is. Its generic
+plans join by nested loops only: planned for a parameter array, a hash join read every
+project's snapshot to find the few the array names (35 ms instead of 0.1 at 10,000
+projects); a bulk refresh (the generator's, 10,000 ids) walks the indexes instead, which it
+can afford.
 
 A transaction that runs the count early (``SET CONSTRAINTS ... IMMEDIATE``) and writes
 again holds bucket rows while it takes project locks at its second count: two such
@@ -59,6 +60,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 PROJECT_LOCK = 22011
+ALL_PROJECTS_LOCK = 22012
+"""Held shared by every count that locks its projects one by one, and exclusively by a
+count of more than ``MANY_PROJECTS``, which locks them all at once."""
+MANY_PROJECTS = 1000
+"""Well under what PostgreSQL's lock table holds for one transaction at its defaults
+(``max_locks_per_transaction`` 64 times ``max_connections`` 100, shared by every session)."""
 QUEUED = "coopgraph.summaries_queued"
 """Transaction-local setting: ``on`` once the transaction's deferred count is queued."""
 
@@ -145,16 +152,24 @@ def _list(names: Iterable[str], prefix: str = "") -> str:
     return ", ".join(f"{prefix}{name}" for name in names)
 
 
-def _sums(names: Iterable[str], alias: str, sign: str = "") -> str:
-    return ", ".join(f"{sign}sum({alias}.{name})" for name in names)
+def _sums(names: Iterable[str], alias: str) -> str:
+    return ", ".join(f"sum({alias}.{name})" for name in names)
 
 
 # A bucket's figures from its projects' snapshots (m: membership, f: summary_project, pm:
 # summary_project_money), signed.
-def _people_of(sign: str) -> str:
+def _people_of() -> str:
     return (
-        f"m.grouped_by, m.ref, {sign}count(*), {sign}count(*) FILTER (WHERE NOT f.has_amount), "
-        f"{_sums(PEOPLE, 'f', sign)}"
+        "m.grouped_by, m.ref, count(*), count(*) FILTER (WHERE NOT f.has_amount), "
+        f"{_sums(PEOPLE, 'f')}"
+    )
+
+
+def _typed_sums(names: Iterable[str], alias: str) -> str:
+    """Negated sums in their columns' types, as rows of the bucket tables."""
+    numeric = ("women", "amount")
+    return ", ".join(
+        f"-sum({alias}.{name})" + ("" if name in numeric else "::bigint") for name in names
     )
 
 
@@ -162,8 +177,8 @@ def _added(names: Iterable[str]) -> str:
     return ", ".join(f"{name} = b.{name} + excluded.{name}" for name in names)
 
 
-def _money_of(sign: str) -> str:
-    return f"m.grouped_by, m.ref, pm.currency, {sign}count(*), {_sums(MONEY, 'pm', sign)}"
+def _money_of() -> str:
+    return f"m.grouped_by, m.ref, pm.currency, count(*), {_sums(MONEY, 'pm')}"
 
 
 REFRESH = f"""
@@ -172,16 +187,25 @@ LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET enable_hashjoin = 
 SET enable_mergejoin = off AS $$
 DECLARE
   ids integer[];
+  old_people summary_bucket[];
+  old_money summary_bucket_money[];
 BEGIN
   SELECT array_agg(DISTINCT id ORDER BY id) INTO ids FROM unnest(changed) AS id
   WHERE id IS NOT NULL;
   IF ids IS NULL THEN
     RETURN;
   END IF;
-  -- In id order, so two writers of the same projects queue rather than deadlock.
-  PERFORM pg_advisory_xact_lock({PROJECT_LOCK}, id) FROM unnest(ids) AS id;
+  IF cardinality(ids) > {MANY_PROJECTS} THEN
+    -- More projects than the lock table holds for one transaction (an import of thousands
+    -- of activities ran out of shared memory): one lock for every project instead.
+    PERFORM pg_advisory_xact_lock({ALL_PROJECTS_LOCK}, 0);
+  ELSE
+    PERFORM pg_advisory_xact_lock_shared({ALL_PROJECTS_LOCK}, 0);
+    -- In id order, so two writers of the same projects queue rather than deadlock.
+    PERFORM pg_advisory_xact_lock({PROJECT_LOCK}, id) FROM unnest(ids) AS id;
+  END IF;
 
-  -- What the projects counted for, negated and staged, and their snapshots dropped.
+  -- What the projects counted for, negated and kept aside, and their snapshots dropped.
   WITH gone_m AS (
     DELETE FROM summary_membership WHERE project_id = ANY (ids)
     RETURNING project_id, grouped_by, ref
@@ -189,16 +213,18 @@ BEGIN
     DELETE FROM summary_project WHERE project_id = ANY (ids) RETURNING *
   ), gone_pm AS (
     DELETE FROM summary_project_money WHERE project_id = ANY (ids) RETURNING *
-  ), money AS (
-    INSERT INTO summary_delta_money (grouped_by, ref, currency, records, {_list(MONEY)})
-    SELECT {_money_of("-")}
-    FROM gone_m m JOIN gone_pm pm USING (project_id)
-    GROUP BY m.grouped_by, m.ref, pm.currency
   )
-  INSERT INTO summary_delta (grouped_by, ref, {_list(BUCKET)})
-  SELECT {_people_of("-")}
-  FROM gone_m m JOIN gone_p f USING (project_id)
-  GROUP BY m.grouped_by, m.ref;
+  SELECT
+    (SELECT array_agg(t::summary_bucket) FROM (
+       SELECT m.grouped_by, m.ref, -count(*), -count(*) FILTER (WHERE NOT f.has_amount),
+              {_typed_sums(PEOPLE, "f")}
+       FROM gone_m m JOIN gone_p f USING (project_id)
+       GROUP BY m.grouped_by, m.ref) t),
+    (SELECT array_agg(t::summary_bucket_money) FROM (
+       SELECT m.grouped_by, m.ref, pm.currency, -count(*), {_typed_sums(MONEY, "pm")}
+       FROM gone_m m JOIN gone_pm pm USING (project_id)
+       GROUP BY m.grouped_by, m.ref, pm.currency) t)
+  INTO old_people, old_money;
 
   -- Each project's amount per currency: its budget where stated, else its funders' stated
   -- amounts (db/stats.py's _money).
@@ -251,13 +277,12 @@ BEGIN
   -- Each bucket the projects were in or are in now changes by what they count for now less
   -- what they counted for: one update of its row, in bucket order, so that two writers of
   -- the same buckets queue rather than deadlock.
-  WITH old AS (DELETE FROM summary_delta RETURNING *)
   INSERT INTO summary_bucket AS b (grouped_by, ref, {_list(BUCKET)})
   SELECT grouped_by, ref, {_list(f"sum({name})" for name in BUCKET)}
   FROM (
-    SELECT grouped_by, ref, {_list(BUCKET)} FROM old
+    SELECT grouped_by, ref, {_list(BUCKET)} FROM unnest(old_people)
     UNION ALL
-    SELECT {_people_of("")}
+    SELECT {_people_of()}
     FROM summary_membership m JOIN summary_project f USING (project_id)
     WHERE m.project_id = ANY (ids)
     GROUP BY m.grouped_by, m.ref
@@ -266,13 +291,12 @@ BEGIN
   ORDER BY grouped_by, ref
   ON CONFLICT (grouped_by, ref) DO UPDATE SET {_added(BUCKET)};
 
-  WITH old AS (DELETE FROM summary_delta_money RETURNING *)
   INSERT INTO summary_bucket_money AS b (grouped_by, ref, currency, records, {_list(MONEY)})
   SELECT grouped_by, ref, currency, sum(records), {_list(f"sum({name})" for name in MONEY)}
   FROM (
-    SELECT grouped_by, ref, currency, records, {_list(MONEY)} FROM old
+    SELECT grouped_by, ref, currency, records, {_list(MONEY)} FROM unnest(old_money)
     UNION ALL
-    SELECT {_money_of("")}
+    SELECT {_money_of()}
     FROM summary_membership m JOIN summary_project_money pm USING (project_id)
     WHERE m.project_id = ANY (ids)
     GROUP BY m.grouped_by, m.ref, pm.currency
@@ -301,10 +325,14 @@ CREATE FUNCTION summary_flush() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   ids integer[];
+  old_people summary_bucket[];
+  old_money summary_bucket_money[];
 BEGIN
   PERFORM set_config('{QUEUED}', '', true);
-  DELETE FROM summary_flush;
-  WITH noted AS (DELETE FROM summary_pending RETURNING project_id)
+  DELETE FROM summary_flush WHERE id = NEW.id;
+  WITH noted AS (
+    DELETE FROM summary_pending WHERE xact = txid_current() RETURNING project_id
+  )
   SELECT array_agg(DISTINCT project_id) INTO ids FROM noted;
   PERFORM summary_refresh(ids);
   RETURN NULL;
@@ -363,27 +391,14 @@ def _triggers(table: str) -> list[str]:
 def upgrade() -> None:
     op.create_table(
         "summary_pending",
+        sa.Column("xact", sa.BigInteger, nullable=False, server_default=sa.text("txid_current()")),
         sa.Column("project_id", sa.Integer, nullable=True),
         prefixes=["UNLOGGED"],
     )
+    op.create_index("ix_summary_pending_xact", "summary_pending", ["xact"])
     op.create_table(
         "summary_flush",
         sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
-        prefixes=["UNLOGGED"],
-    )
-    op.create_table(
-        "summary_delta",
-        sa.Column("grouped_by", sa.Text, nullable=False),
-        sa.Column("ref", sa.Text, nullable=False),
-        *(sa.Column(name, sa.Numeric, nullable=False) for name in BUCKET),
-        prefixes=["UNLOGGED"],
-    )
-    op.create_table(
-        "summary_delta_money",
-        sa.Column("grouped_by", sa.Text, nullable=False),
-        sa.Column("ref", sa.Text, nullable=False),
-        sa.Column("currency", sa.String(3), nullable=False),
-        *(sa.Column(name, sa.Numeric, nullable=False) for name in ("records", *MONEY)),
         prefixes=["UNLOGGED"],
     )
     # One row per bucket from now on: 0011's partial sums folded, then kept unique.
@@ -447,7 +462,5 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER summary_flushed ON summary_flush")
     op.execute("DROP FUNCTION summary_flush()")
     op.execute("DROP FUNCTION summary_queue()")
-    op.drop_table("summary_delta_money")
-    op.drop_table("summary_delta")
     op.drop_table("summary_flush")
     op.drop_table("summary_pending")

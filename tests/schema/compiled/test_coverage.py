@@ -25,13 +25,7 @@ WITHOUT_RULES: dict[str, str] = {
     "Theme": "projects",
     "BeneficiaryGroup": TIMESTAMPS,
     "ActivityWarning": "createdAt",
-    # Every participating-org and activity-date element as written, and every mailing
-    # address: added beside the compiled IATI rules, read by the resolvers until they have one.
-    "Project": f"{TIMESTAMPS} agreements activityDates participatingOrgs",
-    "ParticipatingOrganisation": "activityId crsChannelCode name nameNarratives partner ref "
-    "role type",
-    "ActivityDate": "isoDate narratives type",
-    "PublisherContact": "mailingAddressNarratives mailingAddresses",
+    "Project": f"{TIMESTAMPS} agreements",
     "Outcome": f"{TIMESTAMPS} dimensions progress",
     # Types only the resolvers read (their global ids aside, which every node has).
     "OutcomeDimension": "name value",
