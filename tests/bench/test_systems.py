@@ -101,7 +101,9 @@ def test_a_servers_cpu_and_memory_cover_its_worker_processes(tmp_path: Path) -> 
         while len(process.pids()) < 3 or process.cpu_seconds() < 0.5:
             assert time.monotonic() < deadline, process.pids()
             time.sleep(0.1)
-        assert process.peak_rss_mb() > 2 * memory_of(process.popen.pid) > 0
+        # More than the parent alone: a worker still loading its interpreter when sampled
+        # counts for less than the parent does.
+        assert process.peak_rss_mb() > 1.5 * memory_of(process.popen.pid) > 0
     finally:
         process.stop()
 
