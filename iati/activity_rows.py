@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import writes
 from db.metadata import table_of
+from db.table_copy import copy_rows, reserve_ids
 from db.tables import (
     ActivityBudget,
     ActivityCondition,
@@ -77,7 +78,6 @@ from iati.records import (
     Transaction,
     narratives_json,
 )
-from iati.table_copy import copy_rows, reserve_ids
 
 related_activity = table_of(ActivityRelatedActivity)
 citation = table_of(Citation)
@@ -563,7 +563,10 @@ class RowBatch:
             await copy_rows(conn, family.table, rows)
         await writes.record_changes(conn, self.changes)
         if self.citations:
-            await conn.execute(insert(citation).on_conflict_do_nothing(), self.citations)
+            # Rows of one statement, not a statement per row (an executemany): the
+            # citations of a batch of 200 activities run to thousands.
+            for chunk in writes.chunks(self.citations, len(self.citations[0])):
+                await conn.execute(insert(citation).values(list(chunk)).on_conflict_do_nothing())
         self.rows, self.parents, self.replaced, self.size = {}, {}, [], 0
         self.changes, self.citations = [], []
         self.projects = set()
