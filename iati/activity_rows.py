@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import writes
 from db.metadata import table_of
-from db.table_copy import copy_rows, reserve_ids
+from db.table_copy import copy_rows, insert_new_rows, reserve_ids
 from db.tables import (
     ActivityBudget,
     ActivityCondition,
@@ -562,11 +561,8 @@ class RowBatch:
                     row["id"] = new_id
             await copy_rows(conn, family.table, rows)
         await writes.record_changes(conn, self.changes)
-        if self.citations:
-            # Rows of one statement, not a statement per row (an executemany): the
-            # citations of a batch of 200 activities run to thousands.
-            for chunk in writes.chunks(self.citations, len(self.citations[0])):
-                await conn.execute(insert(citation).values(list(chunk)).on_conflict_do_nothing())
+        # Thousands a batch: one statement, not one per row (an executemany).
+        await insert_new_rows(conn, citation, self.citations)
         self.rows, self.parents, self.replaced, self.size = {}, {}, [], 0
         self.changes, self.citations = [], []
         self.projects = set()
