@@ -19,7 +19,16 @@ are in MB (10^6 bytes), memory in MiB. Exits 1 if an import reports problems or 
 re-import changes anything.
 
     .venv/bin/python bench/iati_import.py [--activities 1000] [--seed 1] [--keep-file PATH]
-        [--without-summaries]
+        [--without-summaries] [--changed-seed 2] [--breakdown]
+
+``--changed-seed N`` imports a third file after the re-import: the same activities
+(identifiers) generated with seed N, so every one of them is updated by a newer file.
+``--breakdown`` says where the server's time goes, per import: the time the server spent
+on each kind of statement (``log_min_duration_statement = 0`` on the import's connection,
+read back from the embedded server's log; a statement's row and statement triggers are in
+its time), the commit (the deferred summary count), and the trigger functions' own time
+(``track_functions``, ``pg_stat_xact_user_functions``). Logging every statement costs time
+of its own: take rates from a run without it.
 
 The default, 1,000 activities (about 20 MB, 24 transactions, yearly budgets, locations and
 results each), is a real publisher's file; the target is 500 activities/s or more.
@@ -28,13 +37,15 @@ results each), is a real publisher's file; the target is 500 activities/s or mor
 import argparse
 import asyncio
 import os
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -102,6 +113,75 @@ class Run:
     rss_before: float
     rss_peak: float
     max_rss_after: float
+    waits: tuple[float, float | None] = (0.0, None)
+    """Seconds this process and the server process spent runnable but waiting for a core
+    (``/proc/.../schedstat``): on a loaded machine, where the wall time beyond CPU goes."""
+    breakdown: "Breakdown | None" = None
+
+
+@dataclass
+class Breakdown:
+    """Where one import's server time went (``--breakdown``)."""
+
+    backend: int
+    commit_seconds: float
+    statements: dict[str, tuple[int, float]] = field(default_factory=dict)
+    """Per kind of statement (its verb and table), how many and the server's seconds."""
+    functions: list[tuple[str, int, float, float]] = field(default_factory=list)
+    """Trigger and other functions: name, calls, total and own seconds."""
+
+
+LOG_DURATION = re.compile(
+    r"\[(\d+)\] LOG:  duration: ([\d.]+) ms  (?:statement|parse|bind|execute)[^:]*: (.*)"
+)
+STATEMENT_KIND = re.compile(
+    r"^\s*(INSERT INTO|COPY|UPDATE|DELETE FROM|SELECT|WITH|SAVEPOINT|RELEASE SAVEPOINT|"
+    r"ROLLBACK TO SAVEPOINT|COMMIT|BEGIN|SET)\b\W*([\w.\"]*)",
+    re.IGNORECASE,
+)
+FROM_TABLE = re.compile(r"\bFROM\s+([\w.\"]+)", re.IGNORECASE)
+
+
+def statement_kind(text: str) -> str:
+    """A statement's verb and the table it writes or first reads: e.g. ``COPY
+    activity_transaction``, ``SELECT project``."""
+    found = STATEMENT_KIND.match(text)
+    if found is None:
+        return text[:40]
+    verb, target = found.group(1).upper(), found.group(2).strip('"')
+    if verb in ("SELECT", "WITH"):
+        table = FROM_TABLE.search(text)
+        target = table.group(1).strip('"') if table else ""
+    elif verb in ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "SET"):
+        target = ""
+    return f"{verb} {target}".strip()
+
+
+def server_log() -> Path | None:
+    """The embedded server's log (``DATABASE_URL``'s server keeps its own elsewhere)."""
+    log = REPO / ".coopgraph" / "pgdata" / "log"
+    return None if os.environ.get("DATABASE_URL") or not log.exists() else log
+
+
+def logged_statements(log: Path, offset: int, backend: int) -> dict[str, tuple[int, float]]:
+    """The durations the server logged for ``backend`` after ``offset``, summed by kind."""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    with log.open("rb") as lines:
+        lines.seek(offset)
+        for raw in lines:
+            found = LOG_DURATION.search(raw.decode(errors="replace"))
+            if found is None or int(found.group(1)) != backend:
+                continue
+            total = totals[statement_kind(found.group(3))]
+            total[0] += 1
+            total[1] += float(found.group(2)) / 1000
+    return {kind: (int(n), seconds) for kind, (n, seconds) in totals.items()}
+
+
+FUNCTIONS = sa.text(
+    "SELECT funcname, calls, total_time, self_time FROM pg_stat_xact_user_functions"
+    " ORDER BY total_time DESC"
+)
 
 
 def backend_cpu_seconds(pid: int) -> float | None:
@@ -112,6 +192,15 @@ def backend_cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_queue_seconds(task: str) -> float | None:
+    """How long a task has waited on a run queue (runnable, no core free), or None when
+    the kernel does not say (``/proc/<task>/schedstat``: on CPU, waiting, slices, in ns)."""
+    try:
+        return int(Path(f"/proc/{task}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def generate(path: Path, activities: int, seed: int) -> float:
@@ -155,9 +244,15 @@ async def prepare(engine: AsyncEngine, *, summaries: bool) -> dict[str, int]:
         return await seed_dataset(conn, read_dataset())
 
 
-async def timed_import(engine: AsyncEngine, path: Path, label: str) -> Run:
+async def timed_import(
+    engine: AsyncEngine, path: Path, label: str, *, breakdown: bool = False
+) -> Run:
     """Import the file in one transaction, committed at the end unless the import is refused."""
     read = 0
+    log = server_log() if breakdown else None
+    log_offset = log.stat().st_size if log is not None else 0
+    functions: list[tuple[str, int, float, float]] = []
+    commit_seconds = 0.0
 
     def count() -> None:
         nonlocal read
@@ -169,26 +264,81 @@ async def timed_import(engine: AsyncEngine, path: Path, label: str) -> Run:
         cpu_start = time.process_time()
         async with engine.connect() as conn:
             backend = int(await conn.scalar(sa.text("SELECT pg_backend_pid()")) or 0)
+            if breakdown:
+                for setting in (
+                    "track_functions = 'all'",
+                    "log_min_duration_statement = 0",
+                    "log_parameter_max_length = 0",
+                ):
+                    await conn.execute(sa.text(f"SET {setting}"))
             await conn.commit()
             server_start = backend_cpu_seconds(backend)
+            waits_start = (run_queue_seconds("thread-self"), run_queue_seconds(str(backend)))
             transaction = await conn.begin()
             report = await import_files(
                 conn, [IatiFile(path.name, stream)], key_name=KEY_NAME, on_activity=count
             )
+            if breakdown:
+                rows = await conn.execute(FUNCTIONS)
+                functions = [(n, c, t / 1000, o / 1000) for n, c, t, o in rows.all()]
+            commit_start = time.perf_counter()
             if report.refused:
                 await transaction.rollback()
             else:
                 await transaction.commit()
+            commit_seconds = time.perf_counter() - commit_start
             server_end = backend_cpu_seconds(backend)
+            waits_end = (run_queue_seconds("thread-self"), run_queue_seconds(str(backend)))
         seconds = time.perf_counter() - start
         cpu_seconds = time.process_time() - cpu_start
         server_cpu = (
             None if server_start is None or server_end is None else server_end - server_start
         )
     peak = sampler.peak / MIB
-    return Run(
-        label, seconds, cpu_seconds, server_cpu, read, report, rss_before, peak, max_rss_mib()
+    client_wait, server_wait = (
+        None if start is None or end is None else end - start
+        for start, end in zip(waits_start, waits_end, strict=True)
     )
+    found = None
+    if breakdown:
+        found = Breakdown(backend, commit_seconds, functions=functions)
+        if log is not None:
+            found.statements = logged_statements(log, log_offset, backend)
+    return Run(
+        label,
+        seconds,
+        cpu_seconds,
+        server_cpu,
+        read,
+        report,
+        rss_before,
+        peak,
+        max_rss_mib(),
+        (client_wait or 0.0, server_wait),
+        found,
+    )
+
+
+def print_breakdown(run: Run, activities: int) -> None:
+    found = run.breakdown
+    if found is None:
+        return
+    print(f"{run.label}: server backend {found.backend}, commit {found.commit_seconds:.2f} s")
+    if found.statements:
+        logged = sum(seconds for _, seconds in found.statements.values())
+        print(
+            f"  statements the server logged: {sum(n for n, _ in found.statements.values())},"
+            f" {logged:.2f} s ({logged / activities * 1000:.2f} ms per activity)"
+        )
+        ranked = sorted(found.statements.items(), key=lambda kv: -kv[1][1])
+        for kind, (n, seconds) in ranked[:25]:
+            print(f"  {seconds:>8.2f} s {n:>7} x  {kind}")
+    else:
+        print("  (no server log to read: statements not broken down)")
+    if found.functions:
+        print("  functions (pg_stat_xact_user_functions, before commit): total s, own s, calls")
+        for name, calls, total, own in found.functions[:15]:
+            print(f"  {total:>8.2f} {own:>8.2f} {calls:>8}  {name}")
 
 
 def print_runs(runs: list[Run], activities: int, file_mb: float) -> None:
@@ -212,6 +362,13 @@ def print_runs(runs: list[Run], activities: int, file_mb: float) -> None:
         " peak sampled every 0.5 s during the import)"
     )
     for run in runs:
+        client_wait, server_wait = run.waits
+        server = "n/a" if server_wait is None else f"{server_wait:.1f} s"
+        print(
+            f"{run.label}: waiting for a core: this process {client_wait:.1f} s,"
+            f" the server {server}"
+        )
+    for run in runs:
         report = run.report
         skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
         print(
@@ -227,9 +384,12 @@ def print_runs(runs: list[Run], activities: int, file_mb: float) -> None:
 
 def failures(runs: list[Run], activities: int) -> list[str]:
     found = [f"{run.label} reported problems" for run in runs if run.report.problems]
-    again = runs[-1].report
+    again = runs[1].report
     if again.created or again.updated or again.unchanged != activities:
-        found.append(f"{runs[-1].label} did not leave all {activities} activities unchanged")
+        found.append(f"{runs[1].label} did not leave all {activities} activities unchanged")
+    for run in runs[2:]:
+        if run.report.updated != activities:
+            found.append(f"{run.label} did not update all {activities} activities")
     return found
 
 
@@ -246,7 +406,11 @@ def generate_and_measure(path: Path, activities: int, seed: int) -> float:
 
 
 async def benchmark(
-    args: argparse.Namespace, path: Path, file_mb: float, max_rss_start: float
+    args: argparse.Namespace,
+    path: Path,
+    file_mb: float,
+    max_rss_start: float,
+    changed: Path | None = None,
 ) -> int:
     server = Server()
     await server.admin(
@@ -267,8 +431,12 @@ async def benchmark(
                 f"{max_rss_mib():.1f} MiB after generation, migration and seeding",
                 flush=True,
             )
-            runs = [await timed_import(engine, path, "first import")]
-            runs.append(await timed_import(engine, path, "re-import"))
+            runs = [await timed_import(engine, path, "first import", breakdown=args.breakdown)]
+            runs.append(await timed_import(engine, path, "re-import", breakdown=args.breakdown))
+            if changed is not None:
+                runs.append(
+                    await timed_import(engine, changed, "changed file", breakdown=args.breakdown)
+                )
         finally:
             await engine.dispose()
     finally:
@@ -276,6 +444,8 @@ async def benchmark(
 
     print()
     print_runs(runs, args.activities, file_mb)
+    for run in runs:
+        print_breakdown(run, args.activities)
     found = failures(runs, args.activities)
     for failure in found:
         print(f"FAILED: {failure}", file=sys.stderr)
@@ -294,6 +464,16 @@ def main() -> int:
         action="store_true",
         help="with the statistics summaries' triggers off: what keeping them costs",
     )
+    parser.add_argument(
+        "--changed-seed",
+        type=int,
+        help="then import the same activities generated with this seed: all of them updated",
+    )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="say where the server's time goes: statements, commit, trigger functions",
+    )
     args = parser.parse_args()
     if args.activities < 1:
         parser.error("--activities must be at least 1")
@@ -302,7 +482,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="coopgraph-bench-iati-") as scratch:
         path = args.keep_file or Path(scratch) / "synthetic-iati.xml"
         file_mb = generate_and_measure(path, args.activities, args.seed)
-        return asyncio.run(benchmark(args, path, file_mb, max_rss_start))
+        changed = None
+        if args.changed_seed is not None:
+            changed = Path(scratch) / "synthetic-iati-changed.xml"
+            generate_and_measure(changed, args.activities, args.changed_seed)
+        return asyncio.run(benchmark(args, path, file_mb, max_rss_start, changed))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import queries as q
 from db.enums import ChangeOperation
 from db.metadata import table_of
+from db.table_copy import copy_rows
 from db.tables import Change
 
 change = table_of(Change)
@@ -75,7 +76,8 @@ def _project_of(table: sa.Table, row: Mapping[Any, Any]) -> int | None:
 def _audited(values: Mapping[Any, Any] | None) -> dict[str, Any] | None:
     if values is None:
         return None
-    return {k: _plain(v) for k, v in values.items() if k not in _NOT_AUDITED}
+    # str(): a row's keys may be SQLAlchemy's ``quoted_name``, a str that orjson refuses.
+    return {str(k): _plain(v) for k, v in values.items() if k not in _NOT_AUDITED}
 
 
 def _change_row(
@@ -177,8 +179,129 @@ async def create_many(
 
 
 async def record_changes(conn: AsyncConnection, entries: Sequence[Mapping[str, Any]]) -> None:
-    if entries:
-        await conn.execute(sa.insert(change), list(entries))
+    """Many audit entries in one ``COPY``: one statement, so the change counter moves once
+    (migration 0015), where a list of ``INSERT``s would run its statement trigger each."""
+    await copy_rows(conn, change, [dict(e) for e in entries])
+
+
+PARAMETERS_AT_ONCE = 30_000
+"""Bind parameters per statement: PostgreSQL's protocol takes at most 32,767."""
+
+
+def chunks(rows: Sequence[Any], width: int) -> list[Sequence[Any]]:
+    """``rows`` in runs short enough for one statement each, at ``width`` parameters a row."""
+    size = max(1, PARAMETERS_AT_ONCE // max(1, width))
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+async def update_many(
+    conn: AsyncConnection,
+    table: sa.Table,
+    updates: Sequence[tuple[Mapping[Any, Any], Mapping[str, Any]]],
+    *,
+    key_name: str,
+    trail: list[dict[str, Any]],
+) -> None:
+    """Update many records of one table in one statement, each ``(current, values)``: the
+    record as the writer read it (with its ``version``) and the values it wants. As in
+    ``update``, a record is written only if it is still at the version read, with its
+    version raised and an audit entry of the fields that changed (added to ``trail``);
+    one that was changed meanwhile raises ``StaleVersion`` (the caller rolls back)."""
+    changes = [
+        (current, {k: v for k, v in values.items() if current[k] != v})
+        for current, values in updates
+    ]
+    changes = [(current, changed) for current, changed in changes if changed]
+    if not changes:
+        return
+    columns = sorted({k for _, changed in changes for k in changed})
+    keys = ["id", "version", *columns]
+    for chunk in chunks(changes, len(keys)):
+        # Bound (not literal NULLs), each with its column's type: every value is cast, and
+        # goes through the type's processor as in ``update`` (a JSON None as JSON null).
+        listed = [
+            (current["id"], current["version"], *(changed.get(k, current[k]) for k in columns))
+            for current, changed in chunk
+        ]
+        wanted = sa.values(*(sa.column(k, table.c[k].type) for k in keys), name="wanted").data(
+            [
+                tuple(
+                    sa.bindparam(None, value, type_=table.c[k].type)
+                    for k, value in zip(keys, row, strict=True)
+                )
+                for row in listed
+            ]
+        )
+        stmt = (
+            sa.update(table)
+            .where(table.c.id == wanted.c.id, table.c.version == wanted.c.version)
+            .values(
+                {k: wanted.c[k] for k in columns}
+                | {"version": table.c.version + 1, "updated_at": sa.func.now()}
+            )
+            .returning(table)
+        )
+        written = {row["id"]: row for row in (await conn.execute(stmt)).mappings()}
+        for current, changed in chunk:
+            row = written.get(current["id"])
+            if row is None:
+                raise await _stale(conn, table, current)
+            trail.append(
+                _change_row(
+                    key_name=key_name,
+                    table=table,
+                    row=row,
+                    operation=ChangeOperation.UPDATE,
+                    before={k: current[k] for k in changed},
+                    after={k: row[k] for k in changed},
+                )
+            )
+
+
+async def delete_many(
+    conn: AsyncConnection,
+    table: sa.Table,
+    rows: Sequence[Mapping[Any, Any]],
+    *,
+    key_name: str,
+    trail: list[dict[str, Any]],
+) -> None:
+    """Delete many records (or links) of one table, as the writer read them, in one
+    statement, each leaving its tombstone in ``trail``; a record changed or deleted
+    meanwhile raises ``StaleVersion``, as ``delete`` would."""
+    if not rows:
+        return
+    versioned = "version" in table.c
+    for chunk in chunks(rows, 1):
+        stmt = sa.delete(table).where(table.c.id.in_([r["id"] for r in chunk])).returning(table)
+        deleted = {row["id"]: row for row in (await conn.execute(stmt)).mappings()}
+        for read in chunk:
+            row = deleted.get(read["id"])
+            if row is None:
+                raise await _stale(conn, table, read)
+            if versioned and row["version"] != read["version"]:
+                raise StaleVersion(table.name, int(read["id"]), int(row["version"]))
+            trail.append(
+                _change_row(
+                    key_name=key_name,
+                    table=table,
+                    row=row,
+                    operation=ChangeOperation.DELETE,
+                    before=row,
+                    after=None,
+                )
+            )
+
+
+async def _stale(conn: AsyncConnection, table: sa.Table, read: Mapping[Any, Any]) -> StaleVersion:
+    """What to raise for a record another write changed (or deleted) since it was read: the
+    caller's statement left it alone, or found it changed."""
+    current = await conn.scalar(
+        sa.select(table.c.version if "version" in table.c else sa.literal(0)).where(
+            table.c.id == read["id"]
+        )
+    )
+    return StaleVersion(table.name, int(read["id"]), int(current or 0))
 
 
 async def _locked(

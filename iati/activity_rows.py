@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import writes
 from db.metadata import table_of
+from db.table_copy import copy_rows, insert_new_rows, reserve_ids
 from db.tables import (
     ActivityBudget,
     ActivityCondition,
@@ -77,7 +77,6 @@ from iati.records import (
     Transaction,
     narratives_json,
 )
-from iati.table_copy import copy_rows, reserve_ids
 
 related_activity = table_of(ActivityRelatedActivity)
 citation = table_of(Citation)
@@ -562,8 +561,8 @@ class RowBatch:
                     row["id"] = new_id
             await copy_rows(conn, family.table, rows)
         await writes.record_changes(conn, self.changes)
-        if self.citations:
-            await conn.execute(insert(citation).on_conflict_do_nothing(), self.citations)
+        # Thousands a batch: one statement, not one per row (an executemany).
+        await insert_new_rows(conn, citation, self.citations)
         self.rows, self.parents, self.replaced, self.size = {}, {}, [], 0
         self.changes, self.citations = [], []
         self.projects = set()

@@ -238,7 +238,7 @@ def _located(problem: Problem, activity: Activity, file_name: str) -> Problem:
 def _refusal(error: IntegrityError) -> str:
     """What a constraint said, without the driver's class names: e.g. a code that another
     project's record already has."""
-    # SQLAlchemy's adapter wraps the driver's error; ``iati.table_copy`` raises it bare.
+    # SQLAlchemy's adapter wraps the driver's error; ``db.table_copy`` raises it bare.
     cause = None if error.orig is None else error.orig.__cause__ or error.orig
     constraint = getattr(cause, "constraint_name", None)
     detail = getattr(cause, "detail", None)

@@ -2,7 +2,7 @@
 together: one statement per table and batch instead of one per activity.
 
 Each record takes its id when it is made, reserved from its table's sequence a few hundred
-at a time (``iati.table_copy.reserve_ids``), so links, citations and element rows can name
+at a time (``db.table_copy.reserve_ids``), so links, citations and element rows can name
 it before it is written. The records go in through ``db.writes.create_many``, in an order
 where every record comes after those it refers to, with the same audit entries as when
 they went in one by one.
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import queries as q
 from db import writes
-from iati.table_copy import reserve_ids
+from db.table_copy import reserve_ids
 
 IDS_AT_ONCE = 256
 """Ids reserved per statement: a first import of a thousand activities takes a few

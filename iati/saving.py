@@ -118,6 +118,14 @@ class ActivityWriter:
         self.known_projects: dict[str, list[dict[str, Any]]] = {}
         """Projects looked up ahead for the activities of a batch (``prefetch``), by the
         identifiers and codes asked for (a key with no project: an empty list)."""
+        self.known_rows: dict[str, dict[int, list[RowMapping]]] = {}
+        """The links and records (``SYNCED``) of the projects a batch updates, looked up
+        ahead with them: by table, then project."""
+        self.deletes: dict[str, list[RowMapping]] = {}
+        self.updates: dict[str, list[tuple[_Record, dict[str, Any]]]] = {}
+        """Links and records to delete and records to update (each as read, with the values
+        wanted), by table: written at the flush, one statement per table, so an activity
+        updated by a newer file costs what a new one does."""
 
     async def _load(self) -> None:
         if self._loaded:
@@ -153,6 +161,7 @@ class ActivityWriter:
         self.batch = RowBatch()
         self.pending.forget()
         self.pending_projects, self.known_projects = set(), {}
+        self.known_rows, self.deletes, self.updates = {}, {}, {}
 
     def _remember(self, partner: _Record) -> None:
         if partner["iati_identifier"]:
@@ -164,14 +173,26 @@ class ActivityWriter:
         self.partners_by_name.setdefault(partner["name"].casefold(), []).append(partner)
 
     async def flush(self) -> None:
-        """Write what the activities saved so far created: their records, then their
-        IATI elements, audit entries and citations."""
-        self.batch.changes.extend(await self.pending.flush(self.conn, key_name=self.key_name))
+        """Write what the activities saved so far changed: the links and records they
+        drop (first: a link made again has the same key), the records they create, those
+        they update (which may name the new ones), then their IATI elements, audit entries
+        and citations."""
+        trail: list[dict[str, Any]] = []
+        for table in SYNCED:
+            rows = self.deletes.pop(table.name, [])
+            await writes.delete_many(self.conn, table, rows, key_name=self.key_name, trail=trail)
+        trail += await self.pending.flush(self.conn, key_name=self.key_name)
+        for table in (q.project, *SYNCED):
+            updates = self.updates.pop(table.name, [])
+            await writes.update_many(self.conn, table, updates, key_name=self.key_name, trail=trail)
+        self.batch.changes.extend(trail)
         self.pending_projects = set()
         await self.batch.flush(self.conn)
 
     async def prefetch(self, activities: Sequence[Activity]) -> None:
-        """Look up the projects of the activities about to be saved, in one statement."""
+        """Look up the projects of the activities about to be saved, in one statement, and
+        the links and records of those the activities change, in one per table."""
+        self.known_rows = {}  # what the last batch did not use (an older activity's)
         keys = {a.identifier for a in activities} | {a.code or a.identifier for a in activities}
         keys -= self.known_projects.keys()
         if not keys:
@@ -185,9 +206,24 @@ class ActivityWriter:
         )
         for key in keys:
             self.known_projects[key] = []
+        digests = {a.identifier: a.digest for a in activities}
+        changing: list[int] = []
         for row in rows.mappings().all():
             for key in {row["iati_identifier"], row["code"]} & keys:
                 self.known_projects[key].append(dict(row))
+            if digests.get(row["iati_identifier"]) != row["iati_digest"]:
+                changing.append(row["id"])
+        if not changing:
+            return
+        for table in SYNCED:
+            found = await self.conn.execute(
+                sa.select(table).where(table.c.project_id.in_(changing))
+            )
+            by_project = self.known_rows.setdefault(table.name, {})
+            for project_id in changing:
+                by_project[project_id] = []
+            for link in found.mappings().all():
+                by_project[link["project_id"]].append(link)
 
     async def check(self, activity: Activity) -> list[Problem]:
         """What the tables cannot hold: a country code that is no ISO 3166 shape, a place
@@ -290,24 +326,17 @@ class ActivityWriter:
         self.fresh = existing is None
         for key in {activity.identifier, code}:
             self.known_projects.pop(key, None)
+        # Given again before the flush, it must be written first to be compared against.
+        self.pending_projects |= {activity.identifier, code}
         if existing is None:
             project_id = await self.pending.add(self.conn, q.project, values)
-            self.pending_projects |= {activity.identifier, code}
             outcome = "created"
         else:
-            # Updated by statements of its own, which need what it names in the tables.
-            await self.flush()
             project_id = existing["id"]
             outcome = "unchanged"
             if _differs(existing, values):
-                await writes.update(
-                    self.conn,
-                    q.project,
-                    project_id,
-                    existing["version"],
-                    values,
-                    key_name=self.key_name,
-                )
+                # At the flush, after the partners it may name, if still at its version.
+                self.updates.setdefault(q.project.name, []).append((existing, values))
                 outcome = "updated"
         await self._cite("project_id", project_id, activity.sources, activity)
         await self._sync_links(activity, project_id, partner_ids, programme_ids)
@@ -645,15 +674,19 @@ class ActivityWriter:
         together, so a new project costs a fixed number of statements per table."""
         current: dict[tuple[str, ...], RowMapping] = {}
         if not self.fresh:
-            rows = await self.conn.execute(sa.select(table).where(table.c.project_id == project_id))
-            current = {tuple(str(r[k]) for k in key): r for r in rows.mappings().all()}
+            known = self.known_rows.get(table.name, {}).pop(project_id, None)
+            if known is None:
+                rows = await self.conn.execute(
+                    sa.select(table).where(table.c.project_id == project_id)
+                )
+                known = list(rows.mappings().all())
+            current = {tuple(str(r[k]) for k in key): r for r in known}
         by_key = {tuple(str(v) for v in w.key): w for w in wanted}
         versioned = "version" in table.c
         for k, row in current.items():
             want = by_key.get(k)
             if want is None or (not versioned and _differs(row, want.values)):
-                version = row["version"] if versioned else None
-                await writes.delete(self.conn, table, row["id"], version, key_name=self.key_name)
+                self.deletes.setdefault(table.name, []).append(row)
                 self.changed = True
         kept: list[tuple[int, _Wanted]] = []
         new: list[_Wanted] = []
@@ -662,14 +695,7 @@ class ActivityWriter:
             if found is not None and not _differs(found, want.values):
                 kept.append((found["id"], want))
             elif found is not None and versioned:
-                await writes.update(
-                    self.conn,
-                    table,
-                    found["id"],
-                    found["version"],
-                    want.values,
-                    key_name=self.key_name,
-                )
+                self.updates.setdefault(table.name, []).append((found, want.values))
                 self.changed = True
                 kept.append((found["id"], want))
             else:
@@ -727,6 +753,16 @@ class ActivityWriter:
 
 
 _CITED = {"project_partner", "project_country", "beneficiary_group", "outcome"}
+SYNCED: tuple[sa.Table, ...] = (
+    q.project_partner,
+    q.project_country,
+    q.project_region,
+    q.project_theme,
+    q.project_programme,
+    q.beneficiary_group,
+    q.outcome,
+)
+"""The tables of a project's links and records an activity makes as it says (``_sync``)."""
 
 
 def _publisher(activity: Activity) -> str:

@@ -255,6 +255,28 @@ async def test_a_batch_of_activities_costs_the_statements_of_one(
     assert counts[1] == counts[2]
 
 
+async def test_a_batch_of_updated_activities_costs_the_statements_of_one(
+    conn: AsyncConnection, statements: StatementCounter
+) -> None:
+    """An activity updated by a newer file is written with the batch too: its project,
+    records and links updated or replaced in one statement per table, so twice the
+    updated activities cost the same statements."""
+    content = (FILES / "multi_activity.xml").read_bytes()
+    newer = (FILES / "multi_activity_updated.xml").read_bytes()
+    counts = []
+    for times in (1, 2, 4):
+        async with conn.begin_nested() as savepoint:
+            first = IatiFile("first.xml", io.BytesIO(_copies(content, times)))
+            await import_files(conn, [first], key_name=KEY)
+            await statements.clear()
+            again = IatiFile("newer.xml", io.BytesIO(_copies(newer, times)))
+            report = await import_files(conn, [again], key_name=KEY)
+            assert (report.updated, report.unchanged, report.problems) == (times, 2 * times, [])
+            counts.append(await statements.counted())
+            await savepoint.rollback()
+    assert counts[1] == counts[2]
+
+
 async def test_a_refusal_in_a_batch_names_its_activity_and_imports_nothing(
     conn: AsyncConnection,
 ) -> None:

@@ -71,3 +71,25 @@ async def copy_rows(conn: AsyncConnection, table: sa.Table, rows: Sequence[dict[
         await driver.copy_records_to_table(table.name, records=records, columns=columns)
     except asyncpg.IntegrityConstraintViolationError as error:
         raise IntegrityError(f"COPY {table.name}", None, error) from error
+
+
+async def insert_new_rows(
+    conn: AsyncConnection, table: sa.Table, rows: Sequence[dict[str, Any]]
+) -> None:
+    """Insert ``rows`` (all with the same keys, columns of plain JSON types: numbers, text,
+    booleans) but those a unique constraint already holds, in one statement: the rows go as
+    one JSON parameter, where a multi-row ``INSERT`` costs the client a bind parameter per
+    value to compile and an executemany the server a statement per row."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    listed = ", ".join(columns)
+    types = [table.c[name].type.compile(dialect=conn.dialect) for name in columns]
+    shape = ", ".join(f"{name} {kind}" for name, kind in zip(columns, types, strict=True))
+    await conn.execute(
+        sa.text(
+            f"INSERT INTO {table.name} ({listed}) SELECT {listed} "
+            f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({shape}) ON CONFLICT DO NOTHING"
+        ),
+        {"rows": orjson.dumps(list(rows)).decode()},
+    )
