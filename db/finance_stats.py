@@ -635,7 +635,8 @@ def _compile_finance_answer(element: FinanceAnswer, compiler: SQLCompiler, **kw:
         ids = compiler.process(element.projects.correlate(None).scalar_subquery(), **kw)
         # Computed once, an array the scans probe as the resolver's bound ids are.
         chosen = f"chosen_projects AS MATERIALIZED (SELECT ARRAY{ids} AS ids),\n"
-        selected = "project_id = ANY((SELECT ids FROM chosen_projects))"
+        # The cast makes ANY take the array, not the subquery's rows.
+        selected = "project_id = ANY(CAST((SELECT ids FROM chosen_projects) AS integer[]))"
     ctes, final = _finance_sql(
         element.groupings,
         element.budget_year,
