@@ -135,9 +135,9 @@ class _MeasureRows:
         return self.rows.c.measure == key_literal(self.measure)
 
 
-_ZERO = sa.literal_column("'0'::text")
+_ZERO: ColumnElement[str] = sa.literal_column("'0'::text")
 """``Decimal(0)`` as the resolvers write it: what they start a sum of nothing from."""
-_NONE = sa.literal_column("0")
+_NONE: ColumnElement[int] = sa.literal_column("0")
 """A count of nothing, written into the text (not bound)."""
 
 
@@ -253,7 +253,10 @@ def _amounts(left_out: bool) -> Rule:
                 "estimated_by_split": as_text(r.split_amount),
             }
         built = compiler.object(request.returns.name, values, request.nodes, request.path)
-        order = [r.currency.is_(None), r.currency.collate(TEXT_COLLATION)]
+        order: list[ColumnElement[Any]] = [
+            r.currency.is_(None),
+            r.currency.collate(TEXT_COLLATION),
+        ]
         listed = sa.func.json_agg(aggregate_order_by(built, *order)).filter(where)
         return sa.func.coalesce(listed, EMPTY_LIST)
 
