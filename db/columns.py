@@ -77,11 +77,14 @@ IATI_MONEY = sa.Numeric()
 """An IATI value: exact, signed and unscaled, so 1000.50 stays 1000.50 and -250 stays -250."""
 
 
+NARRATIVES = JSONB(none_as_null=True)
+"""An element's narratives in every language, in file order: a JSON array of
+``{"lang": "fr", "text": "..."}``, ``lang`` null where the narrative has no ``xml:lang``
+(it is then in the activity's default language). Null when the element is absent."""
+
+
 def narratives_column(name: str = "narratives") -> sa.Column:  # type: ignore[type-arg]
-    """An element's narratives in every language, in file order: a JSON array of
-    ``{"lang": "fr", "text": "..."}``, ``lang`` null where the narrative has no ``xml:lang``
-    (it is then in the activity's default language). Null when the element is absent."""
-    return sa.Column(name, JSONB(none_as_null=True), nullable=True)
+    return sa.Column(name, NARRATIVES, nullable=True)
 
 
 def position_column() -> sa.Column:  # type: ignore[type-arg]

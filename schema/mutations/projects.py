@@ -192,8 +192,9 @@ def project_columns(values: dict[str, Any], problems: Problems, path: str) -> di
                 "budget_amount", "budget_currency", "budget_amount_qualifier", value, problems, at
             )
         elif name == "status":
-            # A written status is the writer's statement: no dataset derivation outlives it.
-            columns |= {"status_derived": False, "status_derivation": None}
+            # A written status is the writer's statement: no dataset derivation, and no code
+            # of a file's the service could not read, outlives it.
+            columns |= {"status_derived": False, "status_derivation": None, "status_code": None}
             columns[name] = None if value is None else value.value
         elif name == "duration_months":
             if value is not None and value <= 0:

@@ -18,16 +18,22 @@ from schema.compiled.activity_rules import (
     narrative_lists,
     plain,
     record,
-    text_of,
 )
 from schema.compiled.compiler import compiled_field
 from schema.descriptions import described_enum
 from schema.info import Info
 from schema.types.code import Code, code
-from schema.types.narrative import Lang, Narrative, narratives, text_in
+from schema.types.narrative import Narrative, narratives
+from schema.types.organisation_ref import (
+    OrganisationElement,
+    name_field,
+    name_narratives_field,
+    partner_field,
+    ref_field,
+    type_field,
+)
 
 if TYPE_CHECKING:
-    from schema.types.partner import Partner
     from schema.types.project import Project
 
 described_enum(
@@ -61,30 +67,21 @@ def reporting_scope(row: FromClause) -> Mapping[str, Any]:
     }
 
 
-def _text(value: list[Narrative], lang: str | None, default: str | None) -> str | None:
-    return text_in([{"lang": n.lang, "text": n.text} for n in value], lang, default)
-
-
 @strawberry.type(
     description="The organisation that published the activity's IATI file (reporting-org), "
     "as the file names it: not the service that serves it."
 )
-class ReportingOrganisation:
-    ref: str = compiled_field(plain(), description="Its organisation identifier (XM-DAC-41302).")
-    type: Code | None = compiled_field(
-        coded(codelist="OrganisationType"),
-        description="An OrganisationType code (40 Multilateral).",
-    )
+class ReportingOrganisation(OrganisationElement):
+    ref: str = ref_field("Its organisation identifier (XM-DAC-41302).")
+    type: Code | None = type_field("An OrganisationType code (40 Multilateral).")
     secondary_reporter: bool | None = compiled_field(
         plain(),
         description="True where it reports an activity another organisation carries out; "
         "null where the file does not say.",
     )
-    name_narratives: list[Narrative] = compiled_field(
-        narrative_list(), description="Its name in every language the file gives."
-    )
-    partner_id: strawberry.Private[int | None]
-    default_lang: strawberry.Private[str | None]
+    name_narratives = name_narratives_field()
+    name = name_field()
+    partner = partner_field("The partner it was matched to; null when none was.")
 
     @classmethod
     def from_project(cls, row: RowMapping) -> "ReportingOrganisation | None":
@@ -94,28 +91,10 @@ class ReportingOrganisation:
             ref=row["reporting_org_ref"],
             type=code("OrganisationType", row["reporting_org_type"]),
             secondary_reporter=row["reporting_org_secondary_reporter"],
-            name_narratives=narratives(row["reporting_org_narratives"]),
+            names=narratives(row["reporting_org_narratives"]),
             partner_id=row["reporting_org_partner_id"],
             default_lang=row["lang"],
         )
-
-    @compiled_field(
-        text_of("name_narratives"),
-        description="Its name in `lang`, or the activity's default language.",
-    )
-    def name(self, lang: Lang = None) -> str | None:
-        return _text(self.name_narratives, lang, self.default_lang)
-
-    @compiled_field(
-        record(queries.partner, "partner_id"),
-        description="The partner it was matched to; null when none was.",
-    )
-    async def partner(
-        self, info: Info
-    ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")] | None:
-        if self.partner_id is None:
-            return None
-        return await info.context.loaders.partner.load(self.partner_id)
 
 
 @strawberry.type(
@@ -178,21 +157,14 @@ class PublisherContact:
     "`partners` is the service's reading (one link per partner and role), where one partner "
     "named twice in a role under two names is one link, and a role outside 1-4 none."
 )
-class ParticipatingOrganisation:
+class ParticipatingOrganisation(OrganisationElement):
     role: Code = compiled_field(
         coded(codelist="OrganisationRole"),
         description="Its @role as written, an OrganisationRole code (1 Funding, 2 "
         "Accountable, 3 Extending, 4 Implementing); another code is kept as written.",
     )
-    ref: str | None = compiled_field(
-        plain(),
-        description="Its @ref as written: a registered identifier (XM-DAC-41302) or the "
-        "publisher's own local code; null when the file gives none.",
-    )
-    type: Code | None = compiled_field(
-        coded(codelist="OrganisationType"),
-        description="Its @type, an OrganisationType code; null if absent.",
-    )
+    ref: str | None = ref_field()
+    type: Code | None = type_field("Its @type, an OrganisationType code; null if absent.")
     activity_id: str | None = compiled_field(
         plain(),
         description="Its @activity-id: the organisation's own IATI identifier of the activity.",
@@ -201,11 +173,13 @@ class ParticipatingOrganisation:
         plain(),
         description="Its @crs-channel-code (CRSChannelCode) as written; null if absent.",
     )
-    name_narratives: list[Narrative] = compiled_field(
-        narrative_list("narratives"), description="Its name in every language the file gives."
+    name_narratives = name_narratives_field("narratives")
+    name = name_field("narratives")
+    partner = partner_field(
+        "The partner the import matched it to (by a registered identifier, or by its local "
+        "ref together with its name within the publisher); null when its role is none the "
+        "service reads or it names no organisation."
     )
-    partner_id: strawberry.Private[int | None]
-    default_lang: strawberry.Private[str | None]
 
     @classmethod
     def from_row(cls, row: RowMapping) -> "ParticipatingOrganisation":
@@ -215,30 +189,10 @@ class ParticipatingOrganisation:
             type=code("OrganisationType", row["type"]),
             activity_id=row["activity_id"],
             crs_channel_code=row["crs_channel_code"],
-            name_narratives=narratives(row["narratives"]),
+            names=narratives(row["narratives"]),
             partner_id=row["partner_id"],
             default_lang=row["_lang"],
         )
-
-    @compiled_field(
-        text_of("narratives"),
-        description="Its name in `lang`, or the activity's default language.",
-    )
-    def name(self, lang: Lang = None) -> str | None:
-        return _text(self.name_narratives, lang, self.default_lang)
-
-    @compiled_field(
-        record(queries.partner, "partner_id"),
-        description="The partner the import matched it to (by a registered identifier, or by "
-        "its local ref together with its name within the publisher); null when its role is "
-        "none the service reads or it names no organisation.",
-    )
-    async def partner(
-        self, info: Info
-    ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")] | None:
-        if self.partner_id is None:
-            return None
-        return await info.context.loaders.partner.load(self.partner_id)
 
 
 @strawberry.type(

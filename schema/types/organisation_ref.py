@@ -1,5 +1,7 @@
-"""An organisation as an IATI element names it (provider, receiver, reporting-org): its ref,
-type and name as written, and the partner the import matched it to."""
+"""An organisation as an IATI element names it (reporting-org, participating-org, a
+transaction's provider or receiver): its ref, type and name as written, and the partner the
+import matched it to. ``OrganisationElement`` is what the types of those elements share, with
+the fields (and their compiled rules) they declare from it."""
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
@@ -25,51 +27,96 @@ from schema.types.narrative import Lang, Narrative, narratives, text_in
 if TYPE_CHECKING:
     from schema.types.partner import Partner
 
+REF_AS_WRITTEN = (
+    "Its @ref as written: a registered identifier (XM-DAC-41302) or the publisher's own "
+    "local code; null when the file gives none."
+)
+
+
+@strawberry.type
+class OrganisationElement:
+    """The base of the organisation elements' types: what they keep of the file (the name's
+    narratives, the activity's language, the partner matched) and how their shared fields
+    resolve. It declares no GraphQL field itself: Strawberry would list a base's fields
+    before the type's own, so each type declares the shared ones with the functions below,
+    where its schema has them (the name and partner last)."""
+
+    names: strawberry.Private[list[Narrative]]
+    partner_id: strawberry.Private[int | None]
+    default_lang: strawberry.Private[str | None]
+
+    def written_names(self) -> list[Narrative]:
+        return self.names
+
+    def name_in(self, lang: Lang = None) -> str | None:
+        raw = [{"lang": n.lang, "text": n.text} for n in self.names]
+        return text_in(raw, lang, self.default_lang)
+
+    async def matched_partner(
+        self, info: Info
+    ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")] | None:
+        if self.partner_id is None:
+            return None
+        return await info.context.loaders.partner.load(self.partner_id)
+
+
+def ref_field(description: str = REF_AS_WRITTEN) -> Any:
+    """The element's @ref, as written."""
+    return compiled_field(plain(), description=description)
+
+
+def type_field(description: str) -> Any:
+    """The element's @type, an OrganisationType code."""
+    return compiled_field(coded(codelist="OrganisationType"), description=description)
+
+
+def name_narratives_field(source: str = "name_narratives") -> Any:
+    """``nameNarratives``, read on the compiled path from the scope's ``source``."""
+    return compiled_field(
+        narrative_list(source),
+        description="Its name in every language the file gives.",
+        resolver=OrganisationElement.written_names,
+    )
+
+
+def name_field(source: str = "name_narratives") -> Any:
+    """``name(lang:)``: the text of the scope's ``source`` narratives in one language."""
+    return compiled_field(
+        text_of(source),
+        description="Its name in `lang`, or the activity's default language.",
+        resolver=OrganisationElement.name_in,
+    )
+
+
+def partner_field(description: str) -> Any:
+    """``partner``: the partner the import matched, by the scope's ``partner_id``."""
+    return compiled_field(
+        record(queries.partner, "partner_id"),
+        description=description,
+        resolver=OrganisationElement.matched_partner,
+    )
+
 
 @strawberry.type(
     description="An organisation as an IATI element writes it (a transaction's provider or "
     "receiver, a planned disbursement's): kept as written, beside the partner matched."
 )
-class OrganisationReference:
-    ref: str | None = compiled_field(
-        plain(),
-        description="Its @ref as written: a registered identifier (XM-DAC-41302) or the "
-        "publisher's own local code; null when the file gives none.",
-    )
-    type: Code | None = compiled_field(
-        coded(codelist="OrganisationType"),
-        description="Its @type, an OrganisationType code (10 Government...); null if absent.",
+class OrganisationReference(OrganisationElement):
+    ref: str | None = ref_field()
+    type: Code | None = type_field(
+        "Its @type, an OrganisationType code (10 Government...); null if absent."
     )
     activity_id: str | None = compiled_field(
         plain(),
         description="The IATI identifier of the organisation's own activity the money comes "
         "from or goes to (provider-activity-id / receiver-activity-id); null if not given.",
     )
-    name_narratives: list[Narrative] = compiled_field(
-        narrative_list(), description="Its name in every language the file gives."
+    name_narratives = name_narratives_field()
+    name = name_field()
+    partner = partner_field(
+        "The partner the import matched it to (by a registered identifier, or by its local "
+        "ref together with its name); null when none was."
     )
-    partner_id: strawberry.Private[int | None]
-    default_lang: strawberry.Private[str | None]
-
-    @compiled_field(
-        text_of("name_narratives"),
-        description="Its name in `lang`, or the activity's default language.",
-    )
-    def name(self, lang: Lang = None) -> str | None:
-        raw = [{"lang": n.lang, "text": n.text} for n in self.name_narratives]
-        return text_in(raw, lang, self.default_lang)
-
-    @compiled_field(
-        record(queries.partner, "partner_id"),
-        description="The partner the import matched it to (by a registered identifier, or by "
-        "its local ref together with its name); null when none was.",
-    )
-    async def partner(
-        self, info: Info
-    ) -> Annotated["Partner", strawberry.lazy("schema.types.partner")] | None:
-        if self.partner_id is None:
-            return None
-        return await info.context.loaders.partner.load(self.partner_id)
 
     @classmethod
     def of(
@@ -83,7 +130,7 @@ class OrganisationReference:
             ref=ref,
             type=code("OrganisationType", kind),
             activity_id=activity,
-            name_narratives=narratives(names),
+            names=narratives(names),
             partner_id=partner_id,
             default_lang=default_lang,
         )

@@ -237,6 +237,13 @@ class Project(Entity):
         description="As a source states it on statusAsOf, or derived (statusDerived); "
         "null if unknown.",
     )
+    status_code: str | None = compiled_field(
+        column(),
+        description="The IATI activity-status @code as the publisher wrote it, where it is "
+        "none of the codes `status` reads (1-6): `status` is then null, and the code is kept "
+        "and exported as written. Null where `status` holds the file's status, no IATI file "
+        "gives one, or a writer has stated the status since.",
+    )
     status_as_of: datetime.date | None = compiled_field(
         column(),
         description="The day `status` was true on (a source's date); null when status is.",
@@ -332,6 +339,7 @@ class Project(Entity):
             acronym=row["acronym"],
             summary=row["summary"],
             status=enum_or_none(ProjectStatus, row["status"]),
+            status_code=row["status_code"],
             status_as_of=row["status_as_of"],
             status_derived=row["status_derived"],
             status_derived_how=row["status_derivation"],

@@ -1,6 +1,7 @@
 """The explorer's funding-flow view (project and partner pages) on the demo's made-up sample
 chain (``make demo``), checked against what the API answers: the three-level chain, the
-table of every edge with its amounts, and each edge's link to the transactions behind it."""
+table of every edge with its amounts, each edge's link to the transactions behind it, and
+no section on the page of a partner without a flow."""
 
 import re
 import shutil
@@ -279,5 +280,23 @@ async def test_cycles_unresolved_activities_and_no_flow(phone: Watched, site: Si
 
     await page.page.goto(f"{site.base}/#/projects/{await _project_id(site, LOOP_ALONE)}")
     await expect(page.page.get_by_test_id("flow-empty")).to_contain_text("No funding flow")
-    await page.page.goto(f"{site.base}/#/partners/UGFydG5lcjoy")  # KOICA publishes nothing
-    await expect(page.page.get_by_test_id("flow-empty")).to_contain_text("publishes no project")
+    # KOICA publishes no project: once its flow has answered empty, its page has no
+    # funding-flow section, and no words about what it publishes.
+    await page.page.goto(f"{site.base}/#/partners/UGFydG5lcjoy")
+    await expect(page.page.get_by_test_id("partner-title")).to_contain_text("KOICA")
+    section = page.page.get_by_test_id("funding-flow")
+    await expect(section).to_have_attribute("data-outcome", "empty")
+    await expect(section).to_be_hidden()
+    await expect(page.page.get_by_text("publishes no project")).to_have_count(0)
+    # The loops' publisher has one: its section shows, with the edges.
+    found = await site.graphql(
+        "query ($c: String!) { projects(filter: {codes: [$c]}) { edges { node { "
+        "reportingOrg { partner { id } } } } } }",
+        {"c": LOOP_A},
+    )
+    [edge] = found["projects"]["edges"]
+    publisher = edge["node"]["reportingOrg"]["partner"]["id"]
+    assert (await _flow(site, publisher))["edges"]
+    await page.page.goto(f"{site.base}/#/partners/{publisher}")
+    await expect(section).to_have_attribute("data-outcome", "edges")
+    await expect(section.get_by_test_id("flow-table")).to_be_visible()

@@ -36,7 +36,7 @@ SHIPPED = {
 }
 
 PROJECT_EVERYTHING = """
-  __typename id version code title acronym summary status statusAsOf statusDerived
+  __typename id version code title acronym summary status statusCode statusAsOf statusDerived
   durationMonths
   plannedStart { value date precision derived } plannedEnd { value date precision derived }
   actualStart { value date precision derived } actualEnd { value date precision derived }

@@ -2,10 +2,11 @@
 
 The repo's realistic files (``tests/iati/files/roundtrip/``: several languages, SDG
 sectors, regions only, points, negative transactions, a result with four periods, a
-publisher's local refs) and the read tests' file are imported, and each query runs through
-the resolvers and compiled (``test_compiled_reads.both``): the same JSON text, in one
-statement. The two real publishers' files (``COOPGRAPH_IATI_DIR``'s ``real/``) are read
-the same way where they are present, and skipped naming the setting where not.
+publisher's local refs), the read tests' file and one with codes outside their codelists
+(``unmappable.xml``) are imported, and each query runs through the resolvers and compiled
+(``test_compiled_reads.both``): the same JSON text, in one statement. The two real
+publishers' files (``COOPGRAPH_IATI_DIR``'s ``real/``) are read the same way where they are
+present, and skipped naming the setting where not.
 """
 
 import json
@@ -126,7 +127,8 @@ GROUPS: dict[str, str] = {
     "names in other languages": """code titleIn(lang: "es") sectors { code { name(lang: "fr") } }
       transactions { type { name(lang: "fr") } description(lang: "en") }
       reportingOrg { name(lang: "es") }""",
-    "beside the dataset's fields": """code title budget { amount currency } countries { code }
+    "beside the dataset's fields": """code title status statusAsOf statusCode
+      budget { amount currency } countries { code }
       regions { code name } regionLinks { code vocabulary { code } region { code } }
       partners { role partner { code } } transactions { value { amount } }""",
 }
@@ -156,7 +158,11 @@ async def import_iati_paths(conn: AsyncConnection, paths: list[Path]) -> None:
     assert not report.refused, report.problems
 
 
-REPO_FILES = [*sorted((FILES / "roundtrip").glob("*.xml")), FILES / "finance_and_results.xml"]
+REPO_FILES = [
+    *sorted((FILES / "roundtrip").glob("*.xml")),
+    FILES / "finance_and_results.xml",
+    FILES / "unmappable.xml",
+]
 
 
 @pytest.fixture
@@ -226,6 +232,9 @@ async def test_the_corpus_reaches_what_the_rules_must_get_right(
     kinds = await every_page(imported, statements, "classifications")
     assert any(s["percentage"] is None for n in kinds for s in n["sectors"])
     assert any(s["percentage"] is not None for n in kinds for s in n["sectors"])
+    beside = await every_page(imported, statements, "beside the dataset's fields")
+    assert any(n["statusCode"] is not None and n["status"] is None for n in beside)
+    assert any(n["status"] is not None for n in beside)
 
 
 async def test_one_statement_whatever_the_number_of_activities(

@@ -341,10 +341,7 @@ function drawing(shown: Shown, chosen: Set<string>, into: HTMLElement): void {
   );
 }
 
-function emptyText(kind: string, flow: FundingFlow): string {
-  if (kind === "Partner" && flow.nodes.length === 0) {
-    return "No funding flow: this partner publishes no project in the data (a partner's flow starts from the projects whose IATI reporting organisation it is).";
-  }
+function emptyText(kind: string): string {
   return kind === "Partner"
     ? "No funding flow: no transaction or participating organisation of the projects this partner publishes names another activity or organisation, this way and this far."
     : "No funding flow: no transaction or participating organisation of this project names another activity or organisation, this way and this far.";
@@ -357,9 +354,12 @@ async function organisationPages(flow: FundingFlow, signal: AbortSignal): Promis
   return new Map(data.partners.edges.map((e) => [e.node.code, e.node.id]));
 }
 
+/** What a load showed: a flow with edges, one without, an error; or nothing, superseded. */
+type Outcome = "edges" | "empty" | "failed" | "stale";
+
 /** Loads the flow into `body`; `current` says whether this is still the latest load (the
  * controls may have changed meanwhile, or the page been left). */
-async function load(id: string, settings: Settings, body: HTMLElement, panel: HTMLElement, signal: AbortSignal, current: () => boolean): Promise<void> {
+async function load(id: string, settings: Settings, body: HTMLElement, panel: HTMLElement, signal: AbortSignal, current: () => boolean): Promise<Outcome> {
   const variables = { id, direction: settings.direction, depth: settings.depth, currency: settings.currency };
   replaceChildren(panel, queryPanel(query, variables));
   replaceChildren(body, h("p", { class: "loading", role: "status" }, "Loading the funding flow…"));
@@ -370,18 +370,19 @@ async function load(id: string, settings: Settings, body: HTMLElement, panel: HT
     const flow = data.node?.fundingFlow;
     partners = flow ? await organisationPages(flow, signal) : new Map();
   } catch (error) {
-    if (current()) replaceChildren(body, errorBox(error));
-    return;
+    if (!current()) return "stale";
+    replaceChildren(body, errorBox(error));
+    return "failed";
   }
-  if (!current()) return;
+  if (!current()) return "stale";
   const flow = data.node?.fundingFlow;
   if (!flow) {
     replaceChildren(body, errorBox(new Error(`${id} has no funding flow.`)));
-    return;
+    return "failed";
   }
   if (flow.edges.length === 0) {
-    replaceChildren(body, h("p", { "data-testid": "flow-empty" }, emptyText(data.node?.__typename ?? "", flow)));
-    return;
+    replaceChildren(body, h("p", { "data-testid": "flow-empty" }, emptyText(data.node?.__typename ?? "")));
+    return "empty";
   }
   const shown: Shown = { flow, nodes: new Map(flow.nodes.map((n) => [n.id, n])), partners, settings };
   const paidOut = new Set(flow.edges.map((e) => e.transactionType).filter((t) => PAID_OUT.includes(t)));
@@ -401,6 +402,7 @@ async function load(id: string, settings: Settings, body: HTMLElement, panel: HT
     inner,
   );
   drawing(shown, chosen, inner);
+  return "edges";
 }
 
 function select(id: string, label: string, options: [string, string][], value: string, testid: string): HTMLElement {
@@ -415,7 +417,12 @@ function select(id: string, label: string, options: [string, string][], value: s
 
 /**
  * The section, loaded on its own: the rest of the page never waits for it. `id` is the
- * global id of the project or partner it starts from.
+ * global id of the project or partner it starts from. A partner's section stays hidden
+ * unless its first answer (both ways, three hops: any edge another choice could show
+ * starts there) has an edge or an error: a partner that publishes no project (as the
+ * built-in dataset's do not), or whose projects name no other, has no flow to show, and
+ * its page lists the projects it takes part in. `data-outcome` says what the latest load
+ * showed.
  */
 export function fundingFlowSection(ctx: PageContext, id: string, what: "project" | "partner"): HTMLElement {
   const settings: Settings = { direction: "BOTH", depth: 3, currency: "USD" };
@@ -436,21 +443,9 @@ export function fundingFlowSection(ctx: PageContext, id: string, what: "project"
     ),
     select(`${prefix}-currency`, "in", CURRENCIES.map((c) => [c, c] as [string, string]), settings.currency, "flow-currency"),
   );
-  let latest = 0;
-  const start = (chosen: Settings) => {
-    latest += 1;
-    const mine = latest;
-    void load(id, chosen, body, panel, ctx.signal, () => mine === latest && !ctx.signal.aborted);
-  };
-  form.addEventListener("submit", (event) => event.preventDefault());
-  form.addEventListener("change", () => {
-    const value = (name: string) => (form.querySelector(`[name=${name}]`) as HTMLSelectElement).value;
-    start({ direction: value("flow-direction"), depth: Number(value("flow-depth")), currency: value("flow-currency") });
-  });
-  start(settings);
-  return h(
+  const section = h(
     "section",
-    { class: "panel", "aria-labelledby": headingId, "data-testid": "funding-flow", id: "funding-flow" },
+    { class: "panel", "aria-labelledby": headingId, "data-testid": "funding-flow", id: "funding-flow", hidden: what === "partner" },
     h("h2", { id: headingId }, "Funding flow"),
     h(
       "p",
@@ -463,4 +458,21 @@ export function fundingFlowSection(ctx: PageContext, id: string, what: "project"
     panel,
     body,
   );
+  let latest = 0;
+  const start = (chosen: Settings) => {
+    latest += 1;
+    const mine = latest;
+    void load(id, chosen, body, panel, ctx.signal, () => mine === latest && !ctx.signal.aborted).then((outcome) => {
+      if (outcome === "stale") return;
+      section.dataset.outcome = outcome;
+      if (outcome !== "empty") section.hidden = false;
+    });
+  };
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("change", () => {
+    const value = (name: string) => (form.querySelector(`[name=${name}]`) as HTMLSelectElement).value;
+    start({ direction: value("flow-direction"), depth: Number(value("flow-depth")), currency: value("flow-currency") });
+  });
+  start(settings);
+  return section;
 }

@@ -1,22 +1,30 @@
 """The IATI elements the service's own terms would merge or leave out, read as written:
 each participating-org (one partner named twice in a role, a role outside 1-4), each
-activity-date with its narratives, every mailing address of a contact."""
+activity-date with its narratives, every mailing address of a contact, an activity-status
+code outside the codelist."""
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.enums import KeyScope
 from iati.importing import IatiFile, import_files
+from schema.context import Principal
 from tests.conftest import Execute
 from tests.iati.conftest import FILES
 
 MINISTRY = FILES / "roundtrip" / "ministry_local_refs_2_01.xml"
 WATER, LOAN = "ES-DIR3-E04585801-2014-000731", "ES-DIR3-E04585801-2015-000118"
+UNMAPPABLE = FILES / "unmappable.xml"
+ODD_STATUS, KNOWN_STATUS = "XM-DAC-41302-TEST-202", "XM-DAC-41302-TEST-201"
 
 
-async def _node(conn: AsyncConnection, gql: Execute, identifier: str, selection: str) -> Any:
-    with MINISTRY.open("rb") as stream:
-        report = await import_files(conn, [IatiFile(MINISTRY.name, stream)], key_name="test")
+async def _node(
+    conn: AsyncConnection, gql: Execute, identifier: str, selection: str, file: Path = MINISTRY
+) -> Any:
+    with file.open("rb") as stream:
+        report = await import_files(conn, [IatiFile(file.name, stream)], key_name="test")
     assert not report.refused, report.problems
     result = await gql(
         "query($codes: [String!]) { projects(filter: {codes: $codes}) { edges { node { "
@@ -95,3 +103,35 @@ async def test_dates_with_narratives_and_every_mailing_address(
         "Oficina Técnica de Cooperación, Jl. Jend. Sudirman 58, Jakarta 12190",
     ]
     assert contact["mailingAddressNarratives"] == contact["mailingAddresses"][0]
+
+
+async def test_an_activity_status_outside_the_codelist_is_read_as_written(
+    conn: AsyncConnection, gql: Execute
+) -> None:
+    selection = "id version status statusAsOf statusCode warnings { element message }"
+    odd = await _node(conn, gql, ODD_STATUS, selection, UNMAPPABLE)
+    assert (odd["status"], odd["statusAsOf"], odd["statusCode"]) == (None, None, "9")
+    assert {
+        "element": "activity-status",
+        "message": "activity-status '9' is not one of 1-6: kept as written, the project has "
+        "no status",
+    } in odd["warnings"]
+    known = await _node(conn, gql, KNOWN_STATUS, selection, UNMAPPABLE)
+    assert (known["status"], known["statusCode"]) == ("ACTIVE", None)
+
+    # A status a writer states replaces the code the service could not read.
+    result = await gql(
+        """mutation($input: UpdateProjectInput!) { updateProject(input: $input) {
+          project { status statusCode } } }""",
+        {
+            "input": {
+                "id": odd["id"],
+                "version": odd["version"],
+                "status": "COMPLETED",
+                "statusAsOf": "2024-06-30",
+            }
+        },
+        key=Principal("curator", KeyScope.ADMIN, None),
+    )
+    assert result.errors is None, result.errors
+    assert result.data["updateProject"]["project"] == {"status": "COMPLETED", "statusCode": None}
