@@ -30,14 +30,20 @@ The rules (the README's "Finance statistics" shows them on the sample chain):
   is held), so money moving down a chain is counted once, where it enters.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSON
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
 
 from db.conversion import rate_value
 
@@ -166,11 +172,11 @@ def _geography(i: int, item: str) -> _Dimension:
     )
 
 
-def _sector(i: int, category: bool) -> _Dimension:
+def _sector(i: int, category: bool, vocabulary: str) -> _Dimension:
     """The transaction's own sectors of the vocabulary (equal shares), else the activity's
     (``sector_shares``); a DAC category is a 5-digit code's first three digits."""
     own_code = "left(e->>'code', 3)" if category else "e->>'code'"
-    vocabulary = "'1'" if category else ":sector_vocabulary"
+    vocabulary = "'1'" if category else vocabulary
     shares = "category_shares" if category else "sector_shares"
     return _Dimension(
         joins=f"LEFT JOIN LATERAL (SELECT code, count(*) AS k, sum(count(*)) OVER () AS n "
@@ -195,7 +201,9 @@ def _organisation(i: int, side: str) -> _Dimension:
     )
 
 
-def _dimension(i: int, grouping: FinanceGrouping, budget_year: BudgetYear) -> _Dimension:
+def _dimension(
+    i: int, grouping: FinanceGrouping, budget_year: BudgetYear, vocabulary: str
+) -> _Dimension:
     if grouping is FinanceGrouping.YEAR:
         return _calendar(i, "year", budget_year)
     if grouping is FinanceGrouping.QUARTER:
@@ -205,7 +213,7 @@ def _dimension(i: int, grouping: FinanceGrouping, budget_year: BudgetYear) -> _D
     if grouping is FinanceGrouping.REGION:
         return _geography(i, "R")
     if grouping in (FinanceGrouping.SECTOR, FinanceGrouping.SECTOR_CATEGORY):
-        return _sector(i, grouping is FinanceGrouping.SECTOR_CATEGORY)
+        return _sector(i, grouping is FinanceGrouping.SECTOR_CATEGORY, vocabulary)
     if grouping is FinanceGrouping.PROVIDER:
         return _organisation(i, "provider")
     if grouping is FinanceGrouping.RECEIVER:
@@ -312,9 +320,9 @@ def _shares_of(items: str) -> str:
     ) t USING (project_id)"""
 
 
-def _sector_items(category: bool, selected: str) -> str:
+def _sector_items(category: bool, selected: str, vocabulary: str) -> str:
     code = "left(code, 3)" if category else "code"
-    vocabulary = "'1'" if category else ":sector_vocabulary"
+    vocabulary = "'1'" if category else vocabulary
     return (
         f"SELECT project_id, 'S' AS item, {code} AS code, percentage FROM activity_sector "
         f"WHERE coalesce(vocabulary, '1') = {vocabulary} AND {selected}"
@@ -358,27 +366,29 @@ money AS (
 rates AS (
   SELECT d.currency, d.on_date, {rate} AS rate
   FROM (SELECT DISTINCT currency, on_date FROM money
-        WHERE CAST(:target AS text) IS NOT NULL AND currency IS NOT NULL) d
+        WHERE {target} IS NOT NULL AND currency IS NOT NULL) d
 )"""
 
 FIRST_HOP = """(t.transaction_type = '1'
     OR t.project_id NOT IN (SELECT project_id FROM funded_in_database))"""
 
 
-def finance_statement(
+def _finance_sql(
     groupings: Sequence[FinanceGrouping],
     budget_year: BudgetYear,
     *,
-    all_projects: bool = False,
-    chain: ChainCounting = ChainCounting.EACH_HOP,
-) -> sa.TextClause:
-    """The statement for these groupings: one row per bucket, measure and currency, one
-    per measure and currency for the total (``bucket`` false), and one per bucket and the
-    total without measure (``measure`` null) with the bucket's record counts. Over every
-    project (``all_projects``) it reads the tables whole, else the projects of
-    ``:project_ids``."""
-    selected = "true" if all_projects else "project_id = ANY(:project_ids)"
-    dimensions = [_dimension(i, g, budget_year) for i, g in enumerate(groupings)]
+    selected: str,
+    chain: ChainCounting,
+    target: str,
+    vocabulary: str,
+) -> tuple[str, str]:
+    """The statement's common table expressions (without ``WITH``) and its final select:
+    one row per bucket, measure and currency, one per measure and currency for the total
+    (``bucket`` false), and one per bucket and the total without measure (``measure``
+    null, ``counts_only``) with the bucket's record counts. ``selected`` is the condition
+    on ``project_id`` of the projects counted, ``target`` the currency converted into and
+    ``vocabulary`` the sector vocabulary, each an SQL expression."""
+    dimensions = [_dimension(i, g, budget_year, vocabulary) for i, g in enumerate(groupings)]
     keys = ", ".join(f"{d.key} AS k{i}, {d.label} AS l{i}" for i, d in enumerate(dimensions))
     share = " * ".join(["m.value", *(f"({d.share})" for d in dimensions)])
     split = " OR ".join(["false", *(f"({d.split})" for d in dimensions)])
@@ -406,17 +416,17 @@ def finance_statement(
         window = "WINDOW record AS (PARTITION BY m.record)"
     shares = _SHARES.format(
         geo=_shares_of("SELECT project_id, item, code, percentage FROM geo_items"),
-        sector=_shares_of(_sector_items(category=False, selected=selected)),
-        category=_shares_of(_sector_items(category=True, selected=selected)),
+        sector=_shares_of(_sector_items(False, selected, vocabulary)),
+        category=_shares_of(_sector_items(True, selected, vocabulary)),
         selected=selected,
     )
     money = MONEY.format(
         selected=selected,
         chain="true" if chain is ChainCounting.EACH_HOP else FIRST_HOP,
-        rate=rate_value("d.currency", "d.on_date", "CAST(:target AS text)"),
+        rate=rate_value("d.currency", "d.on_date", target),
+        target=target,
     )
-    sql = f"""
-WITH {shares},
+    ctes = f"""{shares},
 {money},
 split AS (
   SELECT m.measure, m.currency, {keys + "," if keys else ""}
@@ -442,7 +452,8 @@ fine AS (
          count(*) FILTER (WHERE first AND rate IS NOT NULL) AS converted_records
   FROM split
   GROUP BY {key_columns + "," if key_columns else ""} measure, currency
-)
+)"""
+    final = f"""
 SELECT {grouping} AS bucket, {key_columns + "," if key_columns else ""} {labels}
        GROUPING(measure) = 1 AS counts_only, measure, currency,
        round(sum(amount), 2) AS amount,
@@ -460,7 +471,30 @@ SELECT {grouping} AS bucket, {key_columns + "," if key_columns else ""} {labels}
 FROM fine
 GROUP BY GROUPING SETS ({bucket} (measure, currency), ())
 """
-    statement = sa.text(sql).bindparams(sa.bindparam("target", type_=sa.String()))
+    return ctes, final
+
+
+def finance_statement(
+    groupings: Sequence[FinanceGrouping],
+    budget_year: BudgetYear,
+    *,
+    all_projects: bool = False,
+    chain: ChainCounting = ChainCounting.EACH_HOP,
+) -> sa.TextClause:
+    """``_finance_sql``'s rows, with the currency (``:target``) and the sector vocabulary
+    (``:sector_vocabulary``) bound. Over every project (``all_projects``) it reads the
+    tables whole, else the projects of ``:project_ids``."""
+    ctes, final = _finance_sql(
+        groupings,
+        budget_year,
+        selected="true" if all_projects else "project_id = ANY(:project_ids)",
+        chain=chain,
+        target="CAST(:target AS text)",
+        vocabulary=":sector_vocabulary",
+    )
+    statement = sa.text(f"WITH {ctes}\n{final}").bindparams(
+        sa.bindparam("target", type_=sa.String())
+    )
     if all_projects:
         return statement
     return statement.bindparams(sa.bindparam("project_ids", type_=ARRAY(sa.Integer())))
@@ -489,3 +523,131 @@ async def finance_stats(
         },
     )
     return rows.mappings().all()
+
+
+COMBINED: dict[str, tuple[tuple[Measure, int], ...]] = {
+    "SPEND": ((Measure.DISBURSEMENT, 1), (Measure.EXPENDITURE, 1)),
+    "BUDGET_LEFT": ((Measure.BUDGET, 1), (Measure.DISBURSEMENT, -1), (Measure.EXPENDITURE, -1)),
+}
+"""Measures that are signed sums of others, per currency: spend, and budget left."""
+
+CURRENCY = re.compile(r"[A-Z]{3}")
+VOCABULARY = re.compile(r"[0-9A-Za-z]{1,8}")
+"""What ``FinanceAnswer`` writes into its statement's text rather than binds (checked
+whole, with ``fullmatch``): an ISO 4217 code, a SectorVocabulary code."""
+
+
+def measure_rows(groupings: int) -> sa.TableClause:
+    """The rows ``FinanceAnswer``'s expression reads: ``_finance_sql``'s, and per bucket
+    and currency those of the ``COMBINED`` measures it was asked for, with
+    ``has_not_converted`` saying whether any record summed into ``not_converted`` had a
+    part left out (Python's sum of ``Decimal``s then has cents, else it is a bare 0)."""
+    numeric = ("amount", "split_amount", "converted", "not_converted")
+    counts = ("records", "split_records", "rebased_records", "converted_records")
+    return sa.table(
+        "measure_rows",
+        sa.column("bucket", sa.Boolean),
+        *(sa.column(f"{c}{i}", sa.Text) for i in range(groupings) for c in ("k", "l")),
+        sa.column("counts_only", sa.Boolean),
+        sa.column("measure", sa.Text),
+        sa.column("currency", sa.Text),
+        *(sa.column(name, sa.Numeric) for name in numeric),
+        *(sa.column(name, sa.Numeric) for name in counts),
+        sa.column("has_not_converted", sa.Boolean),
+    )
+
+
+def _measure_rows_sql(groupings: int, combined: Sequence[str]) -> str:
+    keys = "".join(f"f.k{i}, " for i in range(groupings))
+    labels = "".join(f"f.l{i}, " for i in range(groupings))
+    rows = f"""
+  SELECT f.bucket, {keys}{labels}f.counts_only, f.measure, f.currency, f.amount,
+         f.split_amount, f.records, f.split_records, f.rebased_records, f.converted,
+         f.converted_records, f.not_converted,
+         coalesce(f.not_converted, 0) <> 0 AS has_not_converted
+  FROM finance_rows f"""
+    parts = ", ".join(
+        f"('{name}', '{measure.value}', {sign})"
+        for name in sorted(combined)
+        for measure, sign in COMBINED[name]
+    )
+    if not parts:
+        return rows
+    no_labels = "NULL::text, " * groupings
+    return f"""{rows}
+  UNION ALL
+  SELECT f.bucket, {keys}{no_labels}false, c.measure, f.currency, sum(c.sign * f.amount),
+         sum(c.sign * f.split_amount), sum(f.records), 0, 0, sum(c.sign * f.converted),
+         sum(f.converted_records), sum(c.sign * coalesce(f.not_converted, 0)),
+         bool_or(coalesce(f.not_converted, 0) <> 0)
+  FROM finance_rows f JOIN (VALUES {parts}) AS c(measure, part, sign) ON c.part = f.measure
+  GROUP BY f.bucket, {keys}c.measure, f.currency"""
+
+
+class FinanceAnswer(ColumnElement[Any]):
+    """``body``, an expression over ``measure_rows``, evaluated in one subquery whose
+    ``WITH`` computes the finance statement's rows once: the answer of a whole
+    ``financeStats`` built inside a compiled query's one statement. The projects counted
+    are those ``projects`` (a select of project ids) selects, or every one; the currency
+    and the vocabulary are written into the text, so its plan is kept per shape (the
+    groupings, the budget years, the chain, the currency, the combined measures)."""
+
+    inherit_cache = False
+    _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012 (SQLAlchemy's own)
+        ("clauses", InternalTraversal.dp_clauseelement_list)
+    ]
+
+    def __init__(
+        self,
+        body: ColumnElement[Any],
+        *,
+        groupings: Sequence[FinanceGrouping],
+        budget_year: BudgetYear,
+        chain: ChainCounting,
+        target: str | None,
+        vocabulary: str,
+        projects: sa.Select[Any] | None,
+        combined: Sequence[str],
+    ) -> None:
+        if target is not None and not CURRENCY.fullmatch(target):
+            raise ValueError(f"{target!r} is not an ISO 4217 code")
+        if not VOCABULARY.fullmatch(vocabulary):
+            raise ValueError(f"{vocabulary!r} is not a SectorVocabulary code")
+        if not set(combined) <= set(COMBINED):
+            raise ValueError(f"not combined measures: {combined!r}")
+        self.body = body
+        self.groupings = tuple(groupings)
+        self.budget_year = budget_year
+        self.chain = chain
+        self.target = target
+        self.vocabulary = vocabulary
+        self.projects = projects
+        self.combined = tuple(sorted(combined))
+        self.clauses = [body] if projects is None else [body, projects]
+        self.type = JSON()
+
+
+@compiles(FinanceAnswer)
+def _compile_finance_answer(element: FinanceAnswer, compiler: SQLCompiler, **kw: Any) -> str:
+    chosen = ""
+    selected = "true"
+    if element.projects is not None:
+        ids = compiler.process(element.projects.correlate(None).scalar_subquery(), **kw)
+        # Computed once, an array the scans probe as the resolver's bound ids are.
+        chosen = f"chosen_projects AS MATERIALIZED (SELECT ARRAY{ids} AS ids),\n"
+        # The cast makes ANY take the array, not the subquery's rows.
+        selected = "project_id = ANY(CAST((SELECT ids FROM chosen_projects) AS integer[]))"
+    ctes, final = _finance_sql(
+        element.groupings,
+        element.budget_year,
+        selected=selected,
+        chain=element.chain,
+        target="NULL::text" if element.target is None else f"'{element.target}'::text",
+        vocabulary=f"'{element.vocabulary}'",
+    )
+    rows = _measure_rows_sql(len(element.groupings), element.combined)
+    body = compiler.process(element.body, **kw)
+    return (
+        f"(WITH {chosen}{ctes},\nfinance_rows AS ({final}),\nmeasure_rows AS ({rows}\n)\n"
+        f"SELECT {body})"
+    )

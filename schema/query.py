@@ -15,7 +15,6 @@ from schema import filters
 from schema.changes import Change, changes
 from schema.compiled.compiler import Compiler, Request, compiled_field
 from schema.compiled.connections import Paging, connection, node_by_id, root_listing
-from schema.finance import FinanceStats, resolve_finance_stats
 from schema.info import Info
 from schema.nodes import MAX_IDS, load_nodes
 from schema.pagination import After, Before, Connection, First, Last, Listing
@@ -28,6 +27,7 @@ from schema.stats import (
     resolve_contribution_stats,
 )
 from schema.types.common import COUNTRIES, THEMES, at_most
+from schema.types.finance_stats import FinanceStats, finance_stats_field
 from schema.types.funding import Agreement, Contribution
 from schema.types.partner import Partner
 from schema.types.programme import Programme
@@ -222,14 +222,7 @@ class Query:
         description="Contributions summed per currency, in total and per `groupBy` bucket.",
     )
 
-    finance_stats: FinanceStats = strawberry.field(
-        resolver=resolve_finance_stats,
-        permission_classes=[CanRead],
-        description="IATI transactions and budgets summed per measure and currency, "
-        "converted on request, in total and per bucket of the `groupBy` groupings, each "
-        "bucket saying what it estimated by a split and what it left out (the README's "
-        '"Finance statistics" gives the rules).',
-    )
+    finance_stats: FinanceStats = finance_stats_field
 
     changes: Connection[Change] = changes
 

@@ -147,7 +147,7 @@ PAGE_SIZES = {"transactions": 1, "results": 5, "result targets": 1, "result actu
 """Pages small enough for the cost limit: a project's transactions count as 1,000."""
 
 
-async def _import(conn: AsyncConnection, paths: list[Path]) -> None:
+async def import_iati_paths(conn: AsyncConnection, paths: list[Path]) -> None:
     streams = [path.open("rb") for path in paths]
     try:
         files = [IatiFile(p.name, s) for p, s in zip(paths, streams, strict=True)]
@@ -167,7 +167,7 @@ REPO_FILES = [
 
 @pytest.fixture
 async def imported(conn: AsyncConnection) -> AsyncConnection:
-    await _import(conn, REPO_FILES)
+    await import_iati_paths(conn, REPO_FILES)
     return conn
 
 
@@ -246,7 +246,7 @@ async def test_one_statement_whatever_the_number_of_activities(
         _data(answer)
         assert before == 1, group
     await add_synthetic_projects(imported, 20)
-    await _import(imported, [FILES / "multi_activity.xml"])
+    await import_iati_paths(imported, [FILES / "multi_activity.xml"])
     for group in GROUPS:
         answer, after = await both(imported, statements, page_query(group), {"after": None})
         _data(answer)
@@ -266,6 +266,6 @@ async def test_real_files_answer_the_same_in_one_statement(
 ) -> None:
     """A real publisher's activities, every field of every one: thousands of transactions,
     SDG targets, locations, results, negative budgets, local refs."""
-    await _import(conn, [real_file(name)])
+    await import_iati_paths(conn, [real_file(name)])
     for group in GROUPS:
         assert len(await every_page(conn, statements, group)) >= 83

@@ -12,9 +12,10 @@ TIMESTAMPS = "createdAt updatedAt"
 renders that text in SQL."""
 
 WITHOUT_RULES: dict[str, str] = {
-    # Root fields other than node, projects, partners, programmes, search and projectStats.
+    # Root fields other than node, projects, partners, programmes, search, projectStats and
+    # financeStats.
     "Query": "_entities _service beneficiaryGroups outcomes contributions agreements "
-    "contributionStats financeStats changes countries themes nodes",
+    "contributionStats changes countries themes nodes",
     "_Service": "sdl",
     # Record fields kept for the resolvers: timestamps, the plain lists beside each
     # projectsConnection, and links to what the compiled path does not read.
@@ -44,12 +45,6 @@ WITHOUT_RULES: dict[str, str] = {
     # rate of more digits can come out a cent apart; the rate loader reads them instead.
     "Money": "converted",
     "ConvertedMoney": "amount currency rate rateDate source",
-    "FinanceStats": "currency budgetYear chain total buckets",
-    "FinanceBucket": "keys records estimatedBySplit rebased incomingFunds commitments "
-    "disbursements expenditure spend budget budgetLeft",
-    "FinanceKey": "grouping key label",
-    "FinanceMeasure": "amounts converted convertedRecords notConverted",
-    "FinanceAmount": "amount currency records estimatedBySplit",
     # Funding chains: a node's project and an edge's transactions are read through loaders.
     "FlowNode": "project",
     "FlowEdge": "transactions",
