@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -365,7 +365,7 @@ async def run_scale(
         for system, problems in checks[question.name].problems.items():
             for problem in problems:
                 print(f"  {question.name}: {system}'s answer differs: {problem}", flush=True)
-    starts = {
+    starts: dict[str, Callable[[], Process]] = {
         "coopgraph": lambda: start_coopgraph(url, free_port(), logs, cores, args.workers),
         "PostGraphile v4": lambda: start_postgraphile(url, free_port(), logs, cores),
         "PostGraphile v5": lambda: start_postgraphile5(url, free_port(), logs, cores),

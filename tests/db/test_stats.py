@@ -100,7 +100,10 @@ async def test_the_seeded_dataset(conn: AsyncConnection) -> None:
 async def test_filtered(conn: AsyncConnection) -> None:
     await assert_filtered_summaries_hold(conn)
     await add_synthetic_projects(conn, 25)
-    await run(conn, "UPDATE project SET status = 'ACTIVE', status_as_of = DATE '2024-01-01' WHERE id % 3 = 0")
+    await run(
+        conn,
+        "UPDATE project SET status = 'ACTIVE', status_as_of = DATE '2024-01-01' WHERE id % 3 = 0",
+    )
     await assert_filtered_summaries_hold(conn)
 
 
