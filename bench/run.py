@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -101,6 +101,18 @@ POSTGRAPHILES = ("PostGraphile v4", "PostGraphile v5")
 SYSTEMS = ("coopgraph", *POSTGRAPHILES, "floor: SQL", "floor: HTTP", "floor: GraphQL")
 SERVERS = {"floor: HTTP": "floor", "floor: GraphQL": "floor GraphQL"}
 """The server process each floor behind a server runs in."""
+FLOORS = ("floor: SQL", "floor: HTTP", "floor: GraphQL")
+CHOICES: dict[str, tuple[str, ...]] = {
+    "coopgraph": ("coopgraph",),
+    "postgraphile": POSTGRAPHILES,
+    "postgraphile4": ("PostGraphile v4",),
+    "postgraphile5": ("PostGraphile v5",),
+    "floor": FLOORS,
+    "floor-sql": ("floor: SQL",),
+    "floor-http": ("floor: HTTP",),
+    "floor-graphql": ("floor: GraphQL",),
+}
+"""``--systems`` names and the systems each stands for."""
 SETTLE_SECONDS = 120
 """The longest a server may take to finish what a run left in flight."""
 ACTIVE_STATEMENTS = """
@@ -133,6 +145,8 @@ class ScaleResult:
     peak_rss_mb: dict[str, float]
     load_average: tuple[float, float]
     """The machine's 1-minute load average before and after: other work on it shows here."""
+    systems: tuple[str, ...] = SYSTEMS
+    """The systems the run measured (``--systems``); the table shows the others as not run."""
 
 
 def graphql_body(question: Question, system: str, parameters: Parameters) -> dict[str, Any]:
@@ -156,6 +170,19 @@ def asks(question: Question, system: str) -> bool:
     return system not in POSTGRAPHILES or question.support is not Support.NONE
 
 
+def chosen_systems(text: str) -> tuple[str, ...]:
+    """``--systems``: the systems named (``CHOICES``), in the table's order."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in CHOICES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown system {', '.join(unknown) or '(none named)'}: choose from "
+            f"{', '.join(CHOICES)}"
+        )
+    picked = {system for name in names for system in CHOICES[name]}
+    return tuple(system for system in SYSTEMS if system in picked)
+
+
 async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> tuple[Any, int]:
     response = await client.post(url, json=body)
     answer = parse(response.content)
@@ -171,16 +198,23 @@ async def check_answers(
     logs: Path,
     cores: Cores | None,
     workers: int,
+    systems: tuple[str, ...],
 ) -> dict[str, Check]:
-    """Ask every question of every server and of the floor, compare, and count statements."""
+    """Ask every question of coopgraph, of the PostGraphiles among ``systems`` and of the
+    floor, compare, and count statements. coopgraph is asked whatever ``systems`` says:
+    its answer is what a PostGraphile's partial answer is compared with."""
     counter = WireCounter(url)
     await counter.start()
     coopgraph_url = counter.url("postgresql+asyncpg")
-    servers = {
-        "coopgraph": start_coopgraph(coopgraph_url, free_port(), logs, cores, workers),
-        "PostGraphile v4": start_postgraphile(counter.url("postgres"), free_port(), logs, cores),
-        "PostGraphile v5": start_postgraphile5(counter.url("postgres"), free_port(), logs, cores),
-    }
+    servers = {"coopgraph": start_coopgraph(coopgraph_url, free_port(), logs, cores, workers)}
+    if "PostGraphile v4" in systems:
+        servers["PostGraphile v4"] = start_postgraphile(
+            counter.url("postgres"), free_port(), logs, cores
+        )
+    if "PostGraphile v5" in systems:
+        servers["PostGraphile v5"] = start_postgraphile5(
+            counter.url("postgres"), free_port(), logs, cores
+        )
     checks: dict[str, Check] = {}
     floor: Any = await asyncpg.connect(asyncpg_dsn(url))
     try:
@@ -217,7 +251,7 @@ async def check_answers(
                         check.problems[system] = Digest.of(expected, question.ordered).differences(
                             digest
                         )
-                    if system == "PostGraphile v5":
+                    if system == "PostGraphile v5" and "PostGraphile v4" in answers:
                         # The same document as v4's: the same data, whatever the floor says.
                         v4 = Digest.of(answers["PostGraphile v4"], question.ordered)
                         check.problems[system] += [
@@ -260,7 +294,7 @@ async def time_question(
     """Every system on one question at one concurrency, each after a warm-up of its own."""
     load_cores = cores.load if cores else None
     results = {}
-    for system in filter(lambda s: asks(question, s), SYSTEMS):
+    for system in filter(lambda s: asks(question, s), args.systems):
         if system == "floor: SQL":
             results[system] = await run_statement(
                 dsn,
@@ -324,18 +358,22 @@ async def run_scale(
         await connection.close()
     logs = Path(tempfile.mkdtemp(prefix=f"coopgraph-bench-{name}-"))
     print(f"checking answers and counting statements (server logs in {logs})", flush=True)
-    checks = await check_answers(url, questions, parameters, logs, cores, args.workers)
+    checks = await check_answers(
+        url, questions, parameters, logs, cores, args.workers, args.systems
+    )
     for question in questions:
         for system, problems in checks[question.name].problems.items():
             for problem in problems:
                 print(f"  {question.name}: {system}'s answer differs: {problem}", flush=True)
-    servers = {
-        "coopgraph": start_coopgraph(url, free_port(), logs, cores, args.workers),
-        "PostGraphile v4": start_postgraphile(url, free_port(), logs, cores),
-        "PostGraphile v5": start_postgraphile5(url, free_port(), logs, cores),
-        "floor": start_floor(url, free_port(), logs, cores),
-        "floor GraphQL": start_floor(url, free_port(), logs, cores, kind="graphql"),
+    starts: dict[str, Callable[[], Process]] = {
+        "coopgraph": lambda: start_coopgraph(url, free_port(), logs, cores, args.workers),
+        "PostGraphile v4": lambda: start_postgraphile(url, free_port(), logs, cores),
+        "PostGraphile v5": lambda: start_postgraphile5(url, free_port(), logs, cores),
+        "floor": lambda: start_floor(url, free_port(), logs, cores),
+        "floor GraphQL": lambda: start_floor(url, free_port(), logs, cores, kind="graphql"),
     }
+    needed = {SERVERS.get(system, system) for system in args.systems} - {"floor: SQL"}
+    servers = {name: start() for name, start in starts.items() if name in needed}
     timings: Timings = {}
     try:
         for process in servers.values():
@@ -364,7 +402,7 @@ async def run_scale(
         for process in servers.values():
             process.stop()
     load = (load_before, os.getloadavg()[0])
-    return ScaleResult(scale, name, rows, parameters, checks, timings, peak, load)
+    return ScaleResult(scale, name, rows, parameters, checks, timings, peak, load, args.systems)
 
 
 def median_run(runs: list[Measurement] | None) -> Measurement | None:
@@ -403,6 +441,8 @@ def ratio(result: ScaleResult, question: Question, concurrency: int, peer: str) 
     less than coopgraph for it)."""
     if question.support is Support.NONE:
         return f"— ({question.support.value})"
+    if not {"coopgraph", peer} <= set(result.systems):
+        return "— (not run)"
     ours = result.timings.get((question.name, concurrency, "coopgraph"), [])
     theirs = result.timings.get((question.name, concurrency, peer), [])
     ratios = sorted(
@@ -445,7 +485,9 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
     ]
     for question in questions:
         for c in concurrency:
-            cells = [cell(timing(result, question.name, c, s)) for s in SYSTEMS]
+            cells = [
+                not_run(result, s) or cell(timing(result, question.name, c, s)) for s in SYSTEMS
+            ]
             ratios = [ratio(result, question, c, peer) for peer in POSTGRAPHILES]
             lines.append(
                 f"| {label(question)} | {c} | {' | '.join(cells[:3])} | "
@@ -471,7 +513,7 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
             cpu_cell(timing(result, question.name, min(concurrency), s))
             for s in ("coopgraph", *POSTGRAPHILES, "floor: HTTP", "floor: GraphQL")
         )
-        same = verdict(question, check)
+        same = verdict(question, check, result.systems)
         lines.append(f"| {label(question)} | {wire} | {floor} | {cpu} | {same} |")
     peak = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in result.peak_rss_mb.items())
     before, after = result.load_average
@@ -493,6 +535,11 @@ def scale_report(result: ScaleResult, questions: list[Question], concurrency: li
     return "\n".join(lines)
 
 
+def not_run(result: ScaleResult, system: str) -> str:
+    """A table cell's text for a system the run did not measure; empty for one it did."""
+    return "" if system in result.systems else "not run"
+
+
 def cpu_cell(m: Measurement | None) -> str:
     return "—" if m is None or m.server_cpu_ms is None else f"{m.server_cpu_ms:.1f}"
 
@@ -506,10 +553,12 @@ def wire_cell(check: Check, system: str) -> str:
     return f"{spent} / {w.get('parses', 0):.3g}, {check.bytes[system]:,} B"
 
 
-def verdict(question: Question, check: Check) -> str:
+def verdict(question: Question, check: Check, systems: tuple[str, ...]) -> str:
     parts = []
     for system in ("coopgraph", *POSTGRAPHILES):
-        if system not in check.problems:
+        if system != "coopgraph" and system not in systems:
+            parts.append(f"{system}: not run")
+        elif system not in check.problems:
             parts.append(f"{system}: cannot answer")
         elif check.problems[system]:
             parts.append(f"{system}: **differs** ({'; '.join(check.problems[system])[:300]})")
@@ -534,7 +583,7 @@ def scaling_report(
     ]
     for question in questions:
         for system in SYSTEMS:
-            if not asks(question, system):
+            if not asks(question, system) or any(system not in r.systems for r in results):
                 continue
             cells = []
             for r in results:
@@ -547,7 +596,16 @@ def scaling_report(
 
 
 def environment(cores: Cores | None, args: argparse.Namespace, postgres: str) -> str:
-    v4, v5 = (installed_version(folder) for folder in (POSTGRAPHILE, POSTGRAPHILE5))
+    peers = [
+        f"PostGraphile {installed_version(folder)} (Node {node_version(node)})"
+        for name, folder, node in zip(
+            POSTGRAPHILES,
+            (POSTGRAPHILE, POSTGRAPHILE5),
+            ("node", node_for_postgraphile5()),
+            strict=True,
+        )
+        if name in args.systems
+    ]
     wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True
@@ -564,10 +622,10 @@ def environment(cores: Cores | None, args: argparse.Namespace, postgres: str) ->
             f"- {args.runs} run(s) of {args.duration:g} s per question, system and "
             f"concurrency, after {args.warmup:g} s of warm-up before the first; clients: "
             f"{', '.join(map(str, args.concurrency))}; seed {args.seed}",
+            f"- systems measured (`--systems`): {', '.join(args.systems)}",
             f"- coopgraph serves with {args.workers} worker(s) (`serve --workers`)",
-            f"- coopgraph {commit}, Python {platform.python_version()}; PostGraphile {v4} "
-            f"(Node {node_version('node')}), PostGraphile {v5} (Node "
-            f"{node_version(node_for_postgraphile5())}); {postgres}; wrk {wrk}",
+            f"- coopgraph {commit}, Python {platform.python_version()}; "
+            f"{''.join(f'{peer}, ' for peer in peers)}{postgres}; wrk {wrk}",
         ]
     )
 
@@ -651,6 +709,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=numbers(int), default=[1, 16])
     parser.add_argument("--questions", type=lambda t: t.split(","), help="e.g. q1,q4")
     parser.add_argument("--regenerate", action="store_true", help="remake the data")
+    parser.add_argument(
+        "--systems",
+        type=chosen_systems,
+        default=SYSTEMS,
+        help=f"the systems to measure, e.g. coopgraph,floor (of {', '.join(CHOICES)}); all "
+        "by default",
+    )
     try:
         return asyncio.run(run(parser.parse_args(argv)))
     except asyncio.CancelledError:

@@ -23,9 +23,13 @@ from db.tables.statistics import (
     BUCKET,
     FLUSHED,
     MONEY,
+    PEOPLE,
     TALLIES,
     summary_bucket,
     summary_bucket_money,
+    summary_membership,
+    summary_project,
+    summary_project_money,
 )
 
 
@@ -165,6 +169,11 @@ async def project_stats(
     grouping: ProjectGrouping | None,
     role: PartnerRole | None,
 ) -> ProjectStatsRows:
+    """The statistics grouped from the projects' own rows: what the aggregates the database
+    keeps must always sum to (``tests/db/test_stats.py`` holds them to it after every kind
+    of write, filtered or not). The service reads the kept ones
+    (``summarised_project_stats``): this grouping costs what every matching row costs, the
+    projects' groups, links and amounts each joined to every bucket they fall in."""
     selected = sa.select(q.project.c.id).where(where).cte("selected")
     keyed = _keyed(selected, grouping, role)
     money = _money(selected)
@@ -354,18 +363,82 @@ def _labelled(
     )
 
 
-def summary_buckets(grouping: ProjectGrouping | None, role: PartnerRole | None) -> sa.Select[Any]:
-    """The buckets of every project from the aggregates the database keeps, as
-    ``project_stats`` gives them (``total``, ``key``, ``label``, counts and people), the
-    total last, the others by label; with the bucket's ``grouped_by`` and ``ref``, which
-    name its rows of amounts (``bucket_money``)."""
-    b = summary_bucket
-    kinds = [TOTAL] if grouping is None else [TOTAL, summary_grouping(grouping, role)]
-    sums = (
-        sa.select(b.c.grouped_by, b.c.ref, *(b.c[name] for name in BUCKET))
-        .where(b.c.grouped_by.in_(kinds), b.c.projects > 0)
-        .subquery("sums")
+def _kinds(grouping: ProjectGrouping | None, role: PartnerRole | None) -> list[str]:
+    return [TOTAL] if grouping is None else [TOTAL, summary_grouping(grouping, role)]
+
+
+def _memberships(kinds: list[str], where: Condition) -> sa.Subquery:
+    """The buckets (of ``kinds``) of the projects matching ``where``, as the database keeps
+    them: the filter finds its projects first (through the link tables' indexes), and each
+    of them adds its few rows."""
+    m = summary_membership
+    matching = sa.select(q.project.c.id).where(where)
+    return (
+        sa.select(m.c.project_id, m.c.grouped_by, m.c.ref)
+        .where(m.c.project_id.in_(matching), m.c.grouped_by.in_(kinds))
+        .subquery()
     )
+
+
+def _summed(column: ColumnElement[Any], name: str) -> ColumnElement[Any]:
+    """A sum in its bucket column's type (a count's sum is a count)."""
+    total = sa.func.sum(column)
+    return (total if name in ("women", "amount") else sa.cast(total, sa.BigInteger)).label(name)
+
+
+def _bucket_rows(kinds: list[str], where: Condition | None) -> sa.Select[Any]:
+    """Each bucket's counts and people (``summary_bucket``'s columns): the kept ones for
+    every project, else the sums of the matching projects' kept figures."""
+    if where is None:
+        b = summary_bucket
+        return sa.select(b.c.grouped_by, b.c.ref, *(b.c[name] for name in BUCKET)).where(
+            b.c.grouped_by.in_(kinds), b.c.projects > 0
+        )
+    members, f = _memberships(kinds, where), summary_project
+    return (
+        sa.select(
+            members.c.grouped_by,
+            members.c.ref,
+            sa.func.count().label("projects"),
+            sa.func.count().filter(sa.not_(f.c.has_amount)).label("projects_without_amount"),
+            *(_summed(f.c[name], name) for name in PEOPLE),
+        )
+        .join_from(members, f, f.c.project_id == members.c.project_id)
+        .group_by(members.c.grouped_by, members.c.ref)
+    )
+
+
+def _money_rows(kinds: list[str], where: Condition | None) -> sa.Select[Any]:
+    """Each bucket's amounts per currency (``summary_bucket_money``'s columns), as
+    ``_bucket_rows`` its counts."""
+    if where is None:
+        m = summary_bucket_money
+        return sa.select(
+            m.c.grouped_by, m.c.ref, m.c.currency, *(m.c[name] for name in ("records", *MONEY))
+        ).where(m.c.grouped_by.in_(kinds), m.c.records > 0)
+    members, pm = _memberships(kinds, where), summary_project_money
+    return (
+        sa.select(
+            members.c.grouped_by,
+            members.c.ref,
+            pm.c.currency,
+            sa.func.count().label("records"),
+            *(_summed(pm.c[name], name) for name in MONEY),
+        )
+        .join_from(members, pm, pm.c.project_id == members.c.project_id)
+        .group_by(members.c.grouped_by, members.c.ref, pm.c.currency)
+    )
+
+
+def summary_buckets(
+    grouping: ProjectGrouping | None, role: PartnerRole | None, where: Condition | None = None
+) -> sa.Select[Any]:
+    """The buckets of every project (or of those matching ``where``) from the aggregates
+    the database keeps, as ``project_stats`` gives them (``total``, ``key``, ``label``,
+    counts and people), the total last, the others by label; with the bucket's
+    ``grouped_by`` and ``ref``, which name its rows of amounts (``bucket_money``, or
+    ``summary_amounts``' for a filter)."""
+    sums = _bucket_rows(_kinds(grouping, role), where).subquery("sums")
     source, key, label = _labelled(sums, grouping)
     c = sums.c
 
@@ -400,23 +473,21 @@ def summary_buckets(grouping: ProjectGrouping | None, role: PartnerRole | None) 
     )
 
 
-def summary_amounts(grouping: ProjectGrouping | None, role: PartnerRole | None) -> sa.Select[Any]:
-    """Each bucket's amounts per currency from the aggregates the database keeps: ``total``,
-    ``key``, ``currency``, ``amount``, ``qualifier`` and ``projects``, by currency."""
-    m = summary_bucket_money
-    kinds = [TOTAL] if grouping is None else [TOTAL, summary_grouping(grouping, role)]
-    money = (
-        sa.select(
-            m.c.grouped_by, m.c.ref, m.c.currency, *(m.c[name] for name in ("records", *MONEY))
-        )
-        .where(m.c.grouped_by.in_(kinds), m.c.records > 0)
-        .subquery("sums")
-    )
+def summary_amounts(
+    grouping: ProjectGrouping | None, role: PartnerRole | None, where: Condition | None = None
+) -> sa.Select[Any]:
+    """Each bucket's amounts per currency from the aggregates the database keeps (of every
+    project, or of those matching ``where``): ``total``, ``key``, ``currency``, ``amount``,
+    ``qualifier`` and ``projects``, by currency; and the bucket's ``grouped_by`` and
+    ``ref``."""
+    money = _money_rows(_kinds(grouping, role), where).subquery("sums")
     source, key, _ = _labelled(money, grouping)
     return (
         sa.select(
             (money.c.grouped_by == TOTAL).label("total"),
             key.label("key"),
+            money.c.grouped_by,
+            money.c.ref,
             money.c.currency,
             money.c.amount,
             tallied_qualifier(*(money.c[t] for t in TALLIES)).label("qualifier"),
@@ -441,14 +512,18 @@ def bucket_money(grouped_by: ColumnElement[Any], ref: ColumnElement[Any]) -> sa.
 
 
 async def summarised_project_stats(
-    conn: AsyncConnection, grouping: ProjectGrouping | None, role: PartnerRole | None
+    conn: AsyncConnection,
+    grouping: ProjectGrouping | None,
+    role: PartnerRole | None,
+    where: Condition | None = None,
 ) -> ProjectStatsRows:
-    """``project_stats`` of every project, read from the aggregates the database keeps
-    (``db/tables/statistics.py``) instead of grouping the projects: what it costs depends on
-    the number of buckets, not of projects."""
+    """``project_stats`` of every project (or of those matching ``where``), read from the
+    aggregates the database keeps (``db/tables/statistics.py``) instead of grouping the
+    projects' rows: for every project it costs what the buckets are, for a filter what the
+    matching projects' kept figures are (a row each, and one per bucket they are in)."""
     return ProjectStatsRows(
-        buckets=(await conn.execute(summary_buckets(grouping, role))).mappings().all(),
-        amounts=(await conn.execute(summary_amounts(grouping, role))).mappings().all(),
+        buckets=(await conn.execute(summary_buckets(grouping, role, where))).mappings().all(),
+        amounts=(await conn.execute(summary_amounts(grouping, role, where))).mappings().all(),
     )
 
 

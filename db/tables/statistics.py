@@ -2,9 +2,9 @@
 
 Grouping every project again on every request costs what the table holds (a second at
 10,000 projects); these tables hold the answer instead, per bucket, and the triggers of
-migrations 0011 and 0012 keep them right in the writing transaction itself, so every writer
-(the mutations, the IATI import, the dataset loader, a hand-written ``UPDATE``) keeps them
-without code of its own. No code writes them.
+migrations 0011, 0012 and 0016 keep them right in the writing transaction itself, so every
+writer (the mutations, the IATI import, the dataset loader, a hand-written ``UPDATE``) keeps
+them without code of its own. No code writes them.
 
 - ``summary_project`` and ``summary_project_money``: what each project counts for (its
   people, its amount per currency), as the stored snapshot the triggers take back before
@@ -17,9 +17,11 @@ without code of its own. No code writes them.
 - ``summary_pending`` and ``summary_flush``: a statement's trigger notes the projects it
   touched in the first (under its transaction's id, which finds them again at commit), and
   the transaction's first note queues a deferred constraint trigger (``summary_flushed``,
-  on its one row of the second) that counts every noted project once, at commit. A
-  transaction's own reads of the summaries see them as they were before its writes until
-  then (``db.stats.flush_summaries`` runs the count early).
+  on its one row of the second) that counts every noted project once, at commit. A count
+  of a few projects writes only the rows whose figures change (0016): a new budget changes
+  its buckets' amounts and nothing of their people. A transaction's own reads of the
+  summaries see them as they were before its writes until then
+  (``db.stats.flush_summaries`` runs the count early).
 
 Qualifiers are kept as tallies of their terms (how many are exact, approximate, at least,
 at most), from which ``db.stats`` combines a sum's qualifier as ``combined_qualifier``

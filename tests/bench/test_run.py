@@ -1,9 +1,11 @@
 """The benchmark's report: a column and a ratio for each PostGraphile version, each figure
 the median of its runs."""
 
+import argparse
 import dataclasses
 
 import answers
+import pytest
 import run
 from load import Measurement
 
@@ -83,3 +85,34 @@ def test_a_question_without_a_label_is_named_by_its_file_and_title() -> None:
     q1 = next(q for q in answers.load_questions() if q.name == "q1")
     later = dataclasses.replace(q1, name="q9", title="money by sector")
     assert run.label(later) == "Q9 money by sector"
+
+
+def test_systems_are_chosen_by_name_and_in_the_tables_order() -> None:
+    assert run.chosen_systems("floor,coopgraph") == (
+        "coopgraph",
+        "floor: SQL",
+        "floor: HTTP",
+        "floor: GraphQL",
+    )
+    assert run.chosen_systems("postgraphile5") == ("PostGraphile v5",)
+    with pytest.raises(argparse.ArgumentTypeError, match="unknown system postgrafile"):
+        run.chosen_systems("coopgraph,postgrafile")
+
+
+def test_a_system_the_run_skipped_shows_as_not_run() -> None:
+    q1 = next(q for q in answers.load_questions() if q.name == "q1")
+    result = dataclasses.replace(
+        result_of(q1, {"coopgraph": [300], "floor: SQL": [900]}),
+        systems=("coopgraph", "floor: SQL"),
+    )
+    report = run.scale_report(result, [q1], [1])
+    cells = table_row(report, run.LABELS["q1"])
+    assert cells[2:8] == [
+        "300 / 1.0 / 2.0",
+        "not run",
+        "not run",
+        "— (not run)",
+        "— (not run)",
+        "900 / 1.0 / 2.0",
+    ]
+    assert cells[8:] == ["not run", "not run"]

@@ -10,7 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.enums import PartnerRole
+from db.conditions import project_condition
+from db.criteria import ProjectCriteria
+from db.enums import PartnerRole, ProjectStatus
 from db.stats import (
     ProjectGrouping,
     ProjectStatsRows,
@@ -61,12 +63,48 @@ async def assert_summaries_hold(conn: AsyncConnection) -> None:
         ) < len(labels), "buckets in label order"
 
 
+FILTERS = {
+    "one country": ProjectCriteria(country_codes=("VN",)),
+    "a status": ProjectCriteria(statuses=(ProjectStatus.ACTIVE,)),
+    "two countries but not a theme": ProjectCriteria(
+        country_codes=("VN", "KH"), none_of=ProjectCriteria(theme_slugs=("employment-policy",))
+    ),
+    "nothing": ProjectCriteria(codes=("no-such-project",)),
+}
+
+
+async def assert_filtered_summaries_hold(conn: AsyncConnection) -> None:
+    """A filter's statistics summed from the matching projects' kept figures equal those
+    grouped from its projects' rows, for every grouping."""
+    await flush_summaries(conn)
+    for name, criteria in FILTERS.items():
+        where = project_condition(criteria)
+        for grouping, role in GROUPINGS:
+            full = await project_stats(conn, where, grouping, role)
+            kept = await summarised_project_stats(conn, grouping, role, where)
+            assert _comparable(kept) == _comparable(full), (name, grouping, role)
+            labels = [r["label"] for r in kept.buckets]
+            assert [r["label"] for r in full.buckets] == labels or len(set(labels)) < len(labels), (
+                "buckets in label order"
+            )
+
+
 async def run(conn: AsyncConnection, sql: str) -> None:
     await conn.execute(sa.text(sql))
 
 
 async def test_the_seeded_dataset(conn: AsyncConnection) -> None:
     await assert_summaries_hold(conn)
+
+
+async def test_filtered(conn: AsyncConnection) -> None:
+    await assert_filtered_summaries_hold(conn)
+    await add_synthetic_projects(conn, 25)
+    await run(
+        conn,
+        "UPDATE project SET status = 'ACTIVE', status_as_of = DATE '2024-01-01' WHERE id % 3 = 0",
+    )
+    await assert_filtered_summaries_hold(conn)
 
 
 async def test_inserts(conn: AsyncConnection) -> None:

@@ -152,6 +152,23 @@ WRITTEN = {
       byStatus: projectStats(groupBy: STATUS) { buckets { key label projectCount } }
       byYear: projectStats(groupBy: START_YEAR) {
         buckets { key label projectCount people { reached { value } } } } }""",
+    "statistics, filtered": """{
+      vietNamByTheme: projectStats(filter: {countries: ["VN"]}, groupBy: THEME) {
+        total { key label projectCount projectsWithoutAmount
+          amounts { records amount { amount currency qualifier } }
+          people { groups targeted { value qualifier } womenTargeted { value qualifier }
+            targetedWithoutWomenShare } }
+        buckets { key label projectCount projectsWithoutAmount
+          amounts { records amount { amount currency qualifier } }
+          people { groups reached { value qualifier } groupsWithoutTarget } } }
+      activeByFunder: projectStats(filter: {status: [ACTIVE]}, groupBy: PARTNER) {
+        total { projectCount amounts { records } } buckets { key label projectCount } }
+      notVietNamByYear: projectStats(filter: {not: {countries: ["VN"]}}, groupBy: START_YEAR) {
+        buckets { key label projectCount amounts { amount { amount currency } } } }
+      onlyTheTotal: projectStats(filter: {countries: ["KH"]}) { total { projectCount } }
+      nothing: projectStats(filter: {codes: ["no-such-project"]}, groupBy: COUNTRY) {
+        total { key label projectCount amounts { records } people { groups targeted { value } } }
+        buckets { key } } }""",
     "search, no hits asked": '{ search(query: "cooperatives", first: 0) { snippet } }',
     "search beside a page": """{
       search(query: "cooperatives", first: 3) { snippet node { ... on Project { code } } }
