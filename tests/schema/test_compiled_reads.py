@@ -153,6 +153,11 @@ WRITTEN = {
       byYear: projectStats(groupBy: START_YEAR) {
         buckets { key label projectCount people { reached { value } } } } }""",
     "search, no hits asked": '{ search(query: "cooperatives", first: 0) { snippet } }',
+    "two searches, each with its own text": """{
+      a: search(query: "cooperatives", first: 5) {
+        rank snippet node { __typename ... on Project { code } } }
+      b: search(query: "\\"decent work\\" or employment -training", first: 7) {
+        snippet rank node { ... on Outcome { code } ... on BeneficiaryGroup { code } } } }""",
     "search beside a page": """{
       search(query: "cooperatives", first: 3) { snippet node { ... on Project { code } } }
       projects(first: 2) { edges { node { code } } } }""",
