@@ -36,7 +36,3 @@ def search_query(text: str) -> sa.ColumnElement[Any]:
 
 def matches(vector: sa.ColumnElement[Any], text: str) -> sa.ColumnElement[bool]:
     return vector.bool_op("@@")(search_query(text))
-
-
-def rank(vector: sa.ColumnElement[Any], text: str) -> sa.ColumnElement[float]:
-    return sa.func.ts_rank_cd(vector, search_query(text), type_=sa.Float)

@@ -35,10 +35,10 @@ SearchResult = Annotated[
 @dataclass(frozen=True)
 class Hit:
     """The scope of a ``SearchHit`` on the compiled path: a row of the best matches, and
-    the text searched (its snippet is highlighted for it)."""
+    the query searched, parsed (its snippet is highlighted for it)."""
 
     best: sa.Subquery
-    text: str
+    query: sa.ColumnElement[Any]
 
 
 EMPTY_OBJECT: Json = sa.literal_column("'{}'::json")
@@ -63,7 +63,7 @@ def hit_rank(compiler: Compiler, hit: Hit, request: Request) -> Json:
 
 
 def hit_snippet(compiler: Compiler, hit: Hit, request: Request) -> Json:
-    return snippet(hit.best.c.document, hit.text)
+    return snippet(hit.best.c.document, hit.query)
 
 
 def hit_node(compiler: Compiler, hit: Hit, request: Request) -> Json:
@@ -122,8 +122,11 @@ def search_hits(compiler: Compiler, root: None, request: Request) -> Json:
     first = arguments["first"]
     if not 0 <= first <= compiler.reader.max_page_size:
         raise CannotCompile("a number of hits the resolver refuses")
-    best = best_matches(text, first)
-    built = compiler.object(request.returns.name, Hit(best, text), request.nodes, request.path)
+    matches = best_matches(text, first)
+    best = matches.best
+    built = compiler.object(
+        request.returns.name, Hit(best, matches.query), request.nodes, request.path
+    )
     return json_list(built, sa.select(best), best_first(best))
 
 

@@ -170,6 +170,11 @@ WRITTEN = {
         total { key label projectCount amounts { records } people { groups targeted { value } } }
         buckets { key } } }""",
     "search, no hits asked": '{ search(query: "cooperatives", first: 0) { snippet } }',
+    "two searches, each with its own text": """{
+      a: search(query: "cooperatives", first: 5) {
+        rank snippet node { __typename ... on Project { code } } }
+      b: search(query: "\\"decent work\\" or employment -training", first: 7) {
+        snippet rank node { ... on Outcome { code } ... on BeneficiaryGroup { code } } } }""",
     "search beside a page": """{
       search(query: "cooperatives", first: 3) { snippet node { ... on Project { code } } }
       projects(first: 2) { edges { node { code } } } }""",
