@@ -25,7 +25,7 @@ loops over the few projects' rows (as 0012 plans them), which costs the square o
 number: hence the limit.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 import importlib.util
@@ -36,7 +36,7 @@ from types import ModuleType
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
