@@ -54,8 +54,7 @@ async def _workers_ready(process: asyncio.subprocess.Process, port: int) -> list
     while True:
         assert time.monotonic() < deadline, f"only {answered} became ready"
         assert process.returncode is None, "serve ended"
-        children = psutil.Process(process.pid).children()
-        workers = [c.pid for c in children if "spawn_main" in " ".join(c.cmdline())]
+        workers = _workers_of(process.pid)
         if len(workers) == 2:
             with contextlib.suppress(OSError, asyncio.TimeoutError):
                 holder = await _ready_on(port, workers)
@@ -64,6 +63,18 @@ async def _workers_ready(process: asyncio.subprocess.Process, port: int) -> list
             if answered == set(workers):
                 return workers
         await asyncio.sleep(0.2)
+
+
+def _workers_of(parent: int) -> list[int]:
+    """The parent's live spawned workers. A child that ended between the listing and the
+    reading of its command line (a zombie not yet reaped: initdb, a worker restarting) is
+    not one."""
+    workers = []
+    for child in psutil.Process(parent).children():
+        with contextlib.suppress(psutil.ZombieProcess, psutil.NoSuchProcess, psutil.AccessDenied):
+            if "spawn_main" in " ".join(child.cmdline()):
+                workers.append(child.pid)
+    return workers
 
 
 async def _ready_on(port: int, workers: list[int]) -> int | None:
