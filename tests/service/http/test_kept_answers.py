@@ -1,7 +1,6 @@
 """A kept statement answers an anonymous POST beside Strawberry's view: the same answer,
 status and headers as the view gives, and everything the view must see still goes to it."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -9,6 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.relay import to_base64
 
+from schema.extensions import compiled_reads
 from service.http import kept_answers
 from tests.conftest import StatementCounter
 
@@ -20,10 +20,10 @@ _COMPARED_HEADERS = ("content-type", "content-length", "vary", "content-encoding
 
 
 @pytest.fixture
-def kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def kept(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The operations the kept path answered."""
     answered: list[str] = []
-    read = kept_answers.read_kept
+    read = compiled_reads.read_kept
 
     async def counted(rendered: Any, fetch: Any) -> Any:
         data = await read(rendered, fetch)
@@ -32,7 +32,7 @@ def kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return data
 
     monkeypatch.setattr(kept_answers, "read_kept", counted)
-    yield answered
+    return answered
 
 
 async def _project(conn: AsyncConnection) -> str:
@@ -68,7 +68,8 @@ async def test_the_kept_answer_is_the_views_answer(
     assert again.json() == first.json()
     assert "errors" not in again.json()
     assert _headers(again) == _headers(first)
-    assert again.headers["x-request-id"] and again.headers["server-timing"].startswith("app;")
+    assert again.headers["x-request-id"]
+    assert again.headers["server-timing"].startswith("app;")
     metrics = (await client.get("/metrics")).text
     assert 'coopgraph_requests_total{operation="Lookup",status="200"} 2.0' in metrics
 
@@ -114,7 +115,10 @@ async def test_what_the_view_must_see_goes_to_the_view(
 async def test_a_missing_node_and_bad_bodies_are_the_views_to_answer(
     conn: AsyncConnection, client: httpx.AsyncClient, kept: list[str]
 ) -> None:
-    missing = {"query": f"{NODE} # missing", "variables": {"id": to_base64("Project", 2_000_000_000)}}
+    missing = {
+        "query": f"{NODE} # missing",
+        "variables": {"id": to_base64("Project", 2_000_000_000)},
+    }
     answers = [(await client.post("/graphql", json=missing)).json() for _ in range(2)]
     assert answers[0] == answers[1]
     assert answers[0]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
