@@ -8,8 +8,8 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from service.app import create_app
 from service import observability
+from service.app import create_app
 from service.observability import json_formatter
 from service.settings import Settings
 from tests.conftest import FixedConnection
