@@ -16,24 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import queries as q
 from db import writes
 from db.table_copy import reserve_ids
+from iati.synced import SYNCED
 
 IDS_AT_ONCE = 256
 """Ids reserved per statement: a first import of a thousand activities takes a few
 reservations per table; the ids left unused at the end are a gap in the sequence, as a
 rolled-back insert leaves one."""
 
-TABLES: tuple[sa.Table, ...] = (
-    q.partner,
-    q.programme,
-    q.project,
-    q.project_partner,
-    q.project_country,
-    q.project_region,
-    q.project_theme,
-    q.project_programme,
-    q.beneficiary_group,
-    q.outcome,
-)
+TABLES: tuple[sa.Table, ...] = (q.partner, q.programme, q.project, *SYNCED)
 """What an import creates, each table after those it refers to."""
 
 

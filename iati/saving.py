@@ -46,6 +46,7 @@ from iati.records import (
     Transaction,
     narratives_json,
 )
+from iati.synced import SYNCED
 
 BATCH_ROWS = 20_000
 """Rows of IATI elements held before they are written: enough to make the inserts few and
@@ -753,16 +754,6 @@ class ActivityWriter:
 
 
 _CITED = {"project_partner", "project_country", "beneficiary_group", "outcome"}
-SYNCED: tuple[sa.Table, ...] = (
-    q.project_partner,
-    q.project_country,
-    q.project_region,
-    q.project_theme,
-    q.project_programme,
-    q.beneficiary_group,
-    q.outcome,
-)
-"""The tables of a project's links and records an activity makes as it says (``_sync``)."""
 
 
 def _publisher(activity: Activity) -> str:
