@@ -22,34 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db import writes
 from db.metadata import table_of
 from db.table_copy import copy_rows, insert_new_rows, reserve_ids
-from db.tables import (
-    ActivityBudget,
-    ActivityCondition,
-    ActivityContactInfo,
-    ActivityCountryBudgetItem,
-    ActivityDateElement,
-    ActivityDescription,
-    ActivityDocumentLink,
-    ActivityHumanitarianScope,
-    ActivityIndicator,
-    ActivityIndicatorBaseline,
-    ActivityIndicatorPeriod,
-    ActivityLegacyData,
-    ActivityLocation,
-    ActivityOtherIdentifier,
-    ActivityParticipatingOrg,
-    ActivityPeriodValue,
-    ActivityPlannedDisbursement,
-    ActivityPolicyMarker,
-    ActivityRecipientRegion,
-    ActivityRelatedActivity,
-    ActivityResult,
-    ActivitySector,
-    ActivityTag,
-    ActivityTransaction,
-    ActivityWarning,
-    Citation,
-)
+from db.tables import ActivityWarning, Citation
+from iati.element_tables import ELEMENT_TABLES
 from iati.records import (
     Activity,
     Budget,
@@ -78,7 +52,7 @@ from iati.records import (
     narratives_json,
 )
 
-related_activity = table_of(ActivityRelatedActivity)
+related_activity = ELEMENT_TABLES["related_activities"]
 citation = table_of(Citation)
 
 PartnerOf = Callable[[OrgRef | Organisation | None], int | None]
@@ -120,13 +94,21 @@ def _coded(items: Sequence[Coded]) -> list[dict[str, Any]]:
     ]
 
 
-def _classification_json(c: Classification) -> dict[str, Any]:
+def _coded_columns(c: Classification, default_vocabulary: str | None = None) -> dict[str, Any]:
+    """What every coded element (sector, region, policy marker, tag...) fills: its code, its
+    vocabulary (or the default its table gives), and its narratives."""
     return {
-        "vocabulary": c.vocabulary,
+        "vocabulary": c.vocabulary or default_vocabulary,
         "vocabulary_uri": c.vocabulary_uri,
         "code": c.code,
-        "percentage": None if c.percentage is None else str(c.percentage),
         "narratives": narratives_json(c.narratives),
+    }
+
+
+def _classification_json(c: Classification) -> dict[str, Any]:
+    return {
+        **_coded_columns(c),
+        "percentage": None if c.percentage is None else str(c.percentage),
     }
 
 
@@ -212,42 +194,19 @@ def _planned_disbursement(d: PlannedDisbursement, ctx: RowContext) -> dict[str, 
 
 def _classification(c: Classification, ctx: RowContext) -> dict[str, Any]:
     """A sector or recipient region."""
-    return {
-        "vocabulary": c.vocabulary,
-        "vocabulary_uri": c.vocabulary_uri,
-        "code": c.code,
-        "percentage": c.percentage,
-        "narratives": narratives_json(c.narratives),
-    }
+    return {**_coded_columns(c), "percentage": c.percentage}
 
 
 def _policy_marker(c: Classification, ctx: RowContext) -> dict[str, Any]:
-    return {
-        "vocabulary": c.vocabulary,
-        "vocabulary_uri": c.vocabulary_uri,
-        "code": c.code,
-        "significance": c.significance,
-        "narratives": narratives_json(c.narratives),
-    }
+    return {**_coded_columns(c), "significance": c.significance}
 
 
 def _tag(c: Classification, ctx: RowContext) -> dict[str, Any]:
-    return {
-        "vocabulary": c.vocabulary or "1",
-        "vocabulary_uri": c.vocabulary_uri,
-        "code": c.code,
-        "narratives": narratives_json(c.narratives),
-    }
+    return _coded_columns(c, "1")
 
 
 def _humanitarian_scope(c: Classification, ctx: RowContext) -> dict[str, Any]:
-    return {
-        "type": c.type or "",
-        "vocabulary": c.vocabulary or "",
-        "vocabulary_uri": c.vocabulary_uri,
-        "code": c.code,
-        "narratives": narratives_json(c.narratives),
-    }
+    return {"type": c.type or "", **_coded_columns(c, "")}
 
 
 def _country_budget_item(item: BudgetItem, ctx: RowContext) -> dict[str, Any]:
@@ -353,27 +312,24 @@ def _warning(w: ImportWarning, ctx: RowContext) -> dict[str, Any]:
     }
 
 
-def _result(r: IatiResult, ctx: RowContext) -> dict[str, Any]:
+def _described_columns(x: IatiResult | Indicator) -> dict[str, Any]:
+    """What a result and an indicator both fill: their titles, descriptions, documents and
+    references, and whether they may be aggregated."""
     return {
-        "type": r.type,
-        "aggregation_status": r.aggregation_status,
-        "title": narratives_json(r.title),
-        "description": narratives_json(r.description),
-        "document_links": document_links_json(r.document_links),
-        "references": _coded(r.references),
+        "aggregation_status": x.aggregation_status,
+        "title": narratives_json(x.title),
+        "description": narratives_json(x.description),
+        "document_links": document_links_json(x.document_links),
+        "references": _coded(x.references),
     }
+
+
+def _result(r: IatiResult, ctx: RowContext) -> dict[str, Any]:
+    return {"type": r.type, **_described_columns(r)}
 
 
 def _indicator(ind: Indicator, ctx: RowContext) -> dict[str, Any]:
-    return {
-        "measure": ind.measure,
-        "ascending": ind.ascending,
-        "aggregation_status": ind.aggregation_status,
-        "title": narratives_json(ind.title),
-        "description": narratives_json(ind.description),
-        "document_links": document_links_json(ind.document_links),
-        "references": _coded(ind.references),
-    }
+    return {"measure": ind.measure, "ascending": ind.ascending, **_described_columns(ind)}
 
 
 def _value(v: PeriodValue) -> dict[str, Any]:
@@ -399,30 +355,30 @@ def _period_value(v: PeriodValue, ctx: RowContext) -> dict[str, Any]:
 
 
 RESULTS: Family[IatiResult] = Family(
-    table_of(ActivityResult),
+    ELEMENT_TABLES["results"],
     lambda a: a.iati_results,
     _result,
     children=(
         Family(
-            table_of(ActivityIndicator),
+            ELEMENT_TABLES["indicators"],
             lambda r: r.indicators,
             _indicator,
             parent_column="result_id",
             children=(
                 Family(
-                    table_of(ActivityIndicatorBaseline),
+                    ELEMENT_TABLES["baselines"],
                     lambda i: i.baselines,
                     _baseline,
                     parent_column="indicator_id",
                 ),
                 Family(
-                    table_of(ActivityIndicatorPeriod),
+                    ELEMENT_TABLES["periods"],
                     lambda i: i.periods,
                     _period,
                     parent_column="indicator_id",
                     children=(
                         Family(
-                            table_of(ActivityPeriodValue),
+                            ELEMENT_TABLES["period_values"],
                             lambda p: [*p.targets, *p.actuals],
                             _period_value,
                             parent_column="period_id",
@@ -437,33 +393,37 @@ RESULTS: Family[IatiResult] = Family(
 what is under it (cascade)."""
 
 FAMILIES: tuple[Family[Any], ...] = (
-    Family(table_of(ActivityTransaction), lambda a: a.transactions, _transaction),
-    Family(table_of(ActivityBudget), lambda a: a.budgets, _budget),
+    Family(ELEMENT_TABLES["transactions"], lambda a: a.transactions, _transaction),
+    Family(ELEMENT_TABLES["budgets"], lambda a: a.budgets, _budget),
     Family(
-        table_of(ActivityPlannedDisbursement),
+        ELEMENT_TABLES["planned_disbursements"],
         lambda a: a.planned_disbursements,
         _planned_disbursement,
     ),
-    Family(table_of(ActivitySector), lambda a: a.sectors, _classification),
-    Family(table_of(ActivityRecipientRegion), lambda a: a.recipient_regions, _classification),
-    Family(table_of(ActivityPolicyMarker), lambda a: a.policy_markers, _policy_marker),
-    Family(table_of(ActivityTag), lambda a: a.tags, _tag),
+    Family(ELEMENT_TABLES["sectors"], lambda a: a.sectors, _classification),
+    Family(ELEMENT_TABLES["recipient_regions"], lambda a: a.recipient_regions, _classification),
+    Family(ELEMENT_TABLES["policy_markers"], lambda a: a.policy_markers, _policy_marker),
+    Family(ELEMENT_TABLES["tags"], lambda a: a.tags, _tag),
     Family(
-        table_of(ActivityHumanitarianScope), lambda a: a.humanitarian_scopes, _humanitarian_scope
+        ELEMENT_TABLES["humanitarian_scopes"], lambda a: a.humanitarian_scopes, _humanitarian_scope
     ),
     Family(
-        table_of(ActivityCountryBudgetItem), lambda a: a.country_budget_items, _country_budget_item
+        ELEMENT_TABLES["country_budget_items"],
+        lambda a: a.country_budget_items,
+        _country_budget_item,
     ),
-    Family(table_of(ActivityLocation), lambda a: a.locations, _location),
-    Family(table_of(ActivityDocumentLink), lambda a: a.document_links, _document_link),
+    Family(ELEMENT_TABLES["locations"], lambda a: a.locations, _location),
+    Family(ELEMENT_TABLES["document_links"], lambda a: a.document_links, _document_link),
     Family(related_activity, lambda a: a.related_activities, _related_activity),
-    Family(table_of(ActivityDescription), lambda a: a.descriptions, _typed_narratives),
-    Family(table_of(ActivityOtherIdentifier), lambda a: a.other_identifiers, _other_identifier),
-    Family(table_of(ActivityCondition), lambda a: a.conditions, _typed_narratives),
-    Family(table_of(ActivityContactInfo), lambda a: a.contacts, _contact_info),
-    Family(table_of(ActivityLegacyData), lambda a: a.legacy_data, _legacy_data),
-    Family(table_of(ActivityParticipatingOrg), lambda a: a.participating_orgs, _participating_org),
-    Family(table_of(ActivityDateElement), lambda a: a.date_elements, _date),
+    Family(ELEMENT_TABLES["descriptions"], lambda a: a.descriptions, _typed_narratives),
+    Family(ELEMENT_TABLES["other_identifiers"], lambda a: a.other_identifiers, _other_identifier),
+    Family(ELEMENT_TABLES["conditions"], lambda a: a.conditions, _typed_narratives),
+    Family(ELEMENT_TABLES["contacts"], lambda a: a.contacts, _contact_info),
+    Family(ELEMENT_TABLES["legacy_data"], lambda a: a.legacy_data, _legacy_data),
+    Family(
+        ELEMENT_TABLES["participating_orgs"], lambda a: a.participating_orgs, _participating_org
+    ),
+    Family(ELEMENT_TABLES["dates"], lambda a: a.date_elements, _date),
     Family(table_of(ActivityWarning), lambda a: a.warnings, _warning, positioned=False),
     RESULTS,
 )

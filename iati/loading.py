@@ -22,34 +22,8 @@ from db import queries as q
 from db.conditions import project_condition
 from db.criteria import ProjectCriteria
 from db.enums import BeneficiaryCategory, PeriodValueKind
-from db.metadata import table_of
-from db.tables import (
-    ActivityBudget,
-    ActivityCondition,
-    ActivityContactInfo,
-    ActivityCountryBudgetItem,
-    ActivityDateElement,
-    ActivityDescription,
-    ActivityDocumentLink,
-    ActivityHumanitarianScope,
-    ActivityIndicator,
-    ActivityIndicatorBaseline,
-    ActivityIndicatorPeriod,
-    ActivityLegacyData,
-    ActivityLocation,
-    ActivityOtherIdentifier,
-    ActivityParticipatingOrg,
-    ActivityPeriodValue,
-    ActivityPlannedDisbursement,
-    ActivityPolicyMarker,
-    ActivityRecipientRegion,
-    ActivityRelatedActivity,
-    ActivityResult,
-    ActivitySector,
-    ActivityTag,
-    ActivityTransaction,
-)
 from iati.codes import ROLES
+from iati.element_tables import ELEMENT_TABLES
 from iati.records import (
     Activity,
     ActivityDate,
@@ -89,34 +63,6 @@ from iati.records import (
 
 Grouped = dict[Any, list[RowMapping]]
 
-CHILD_TABLES = {
-    "descriptions": table_of(ActivityDescription),
-    "other_identifiers": table_of(ActivityOtherIdentifier),
-    "contacts": table_of(ActivityContactInfo),
-    "participating_orgs": table_of(ActivityParticipatingOrg),
-    "dates": table_of(ActivityDateElement),
-    "recipient_regions": table_of(ActivityRecipientRegion),
-    "locations": table_of(ActivityLocation),
-    "sectors": table_of(ActivitySector),
-    "tags": table_of(ActivityTag),
-    "country_budget_items": table_of(ActivityCountryBudgetItem),
-    "humanitarian_scopes": table_of(ActivityHumanitarianScope),
-    "policy_markers": table_of(ActivityPolicyMarker),
-    "budgets": table_of(ActivityBudget),
-    "planned_disbursements": table_of(ActivityPlannedDisbursement),
-    "transactions": table_of(ActivityTransaction),
-    "document_links": table_of(ActivityDocumentLink),
-    "related_activities": table_of(ActivityRelatedActivity),
-    "legacy_data": table_of(ActivityLegacyData),
-    "conditions": table_of(ActivityCondition),
-    "results": table_of(ActivityResult),
-    "indicators": table_of(ActivityIndicator),
-    "baselines": table_of(ActivityIndicatorBaseline),
-    "periods": table_of(ActivityIndicatorPeriod),
-    "period_values": table_of(ActivityPeriodValue),
-}
-"""The tables of an activity's repeated elements: one statement each per batch."""
-
 
 def _figure(row: RowMapping, name: str) -> Figure | None:
     return None if row[name] is None else Figure(row[name], row[f"{name}_qualifier"])
@@ -155,9 +101,9 @@ async def count_left_out(conn: AsyncConnection, criteria: ProjectCriteria) -> in
     p = q.project
     has_group = sa.exists().where(q.beneficiary_group.c.project_id == p.c.id)
     has_partner = sa.exists().where(q.project_partner.c.project_id == p.c.id)
-    elements = CHILD_TABLES["participating_orgs"]
+    elements = ELEMENT_TABLES["participating_orgs"]
     has_element = sa.exists().where(elements.c.project_id == p.c.id)
-    has_date = sa.exists().where(CHILD_TABLES["dates"].c.project_id == p.c.id)
+    has_date = sa.exists().where(ELEMENT_TABLES["dates"].c.project_id == p.c.id)
     lacking = sa.or_(
         sa.and_(p.c.status.is_(None), p.c.status_code.is_(None)),
         sa.and_(
@@ -271,7 +217,7 @@ async def _activities(
             .where(table.c.project_id.in_(ids))
             .order_by(table.c.project_id, table.c.position, table.c.id),
         )
-        for name, table in CHILD_TABLES.items()
+        for name, table in ELEMENT_TABLES.items()
     }
 
     activities = []
