@@ -8,7 +8,10 @@ savepoint of its own, so the report names the activity refused; with ``skip_inva
 the valid activities stay and the report lists the rest.
 """
 
-from collections.abc import Callable, Iterable
+import asyncio
+import queue
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +75,90 @@ ACTIVITIES_PER_BATCH = 200
 their records and rows written in one per table."""
 
 
+@dataclass
+class _ReadBatch:
+    """Activities read in a row, and what stopped the file after them, if anything did."""
+
+    reads: list[ReadActivity]
+    refused: FileRefused | None = None
+
+
+class _Reader:
+    """Reads a file's batches in a thread of its own, one batch ahead of the writer: the
+    parsing and mapping of the next batch run while the writer waits for the database.
+    The queue holds one batch, so at most three are in memory (being read, waiting, being
+    written) whatever the file's size."""
+
+    def __init__(self, stream: ByteStream) -> None:
+        self._stream = stream
+        self._queue: queue.Queue[_ReadBatch | BaseException | None] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="iati-reader", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: _ReadBatch | BaseException | None) -> bool:
+        """Hand over an item, unless the writer stopped taking them."""
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def _run(self) -> None:
+        batch: list[ReadActivity] = []
+        try:
+            for read in read_activities(self._stream):
+                batch.append(read)
+                if len(batch) == ACTIVITIES_PER_BATCH:
+                    if not self._put(_ReadBatch(batch)):
+                        return
+                    batch = []
+        except FileRefused as error:
+            self._put(_ReadBatch(batch, error))
+        except BaseException as error:  # a reading bug: raised where the writer is
+            self._put(error)
+        else:
+            if batch:
+                self._put(_ReadBatch(batch))
+        self._put(None)
+
+    def _get(self) -> _ReadBatch | BaseException | None:
+        """The next item; None once the writer stopped (a get waiting then must not wait
+        for ever on a thread that puts nothing more)."""
+        while not self._stop.is_set():
+            try:
+                return self._queue.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        return None
+
+    async def next(self) -> _ReadBatch | None:
+        item = await asyncio.to_thread(self._get)
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self) -> None:
+        """Stop the thread (it waits at most its put's timeout) and wait for it."""
+        self._stop.set()
+        self._thread.join()
+
+
+async def read_batches(stream: ByteStream) -> AsyncIterator[_ReadBatch]:
+    """The file's activities in batches, read in a thread one batch ahead; the last batch
+    carries the ``FileRefused`` that stopped the file, if one did."""
+    reader = _Reader(stream)
+    try:
+        while (batch := await reader.next()) is not None:
+            yield batch
+            if batch.refused is not None:
+                return
+    finally:
+        await asyncio.to_thread(reader.close)
+
+
 async def import_files(
     conn: AsyncConnection,
     files: Iterable[IatiFile],
@@ -84,25 +171,18 @@ async def import_files(
     writer = ActivityWriter(conn, key_name=key_name)
     for file in files:
         writer.file_name = file.name
-        activities = read_activities(file.stream)
-        while True:
-            batch: list[ReadActivity] = []
-            refused: FileRefused | None = None
-            try:
-                for read in activities:
-                    if on_activity is not None:
+        batches = read_batches(file.stream)
+        try:
+            async for batch in batches:
+                if on_activity is not None:
+                    for _ in batch.reads:
                         on_activity()
-                    batch.append(read)
-                    if len(batch) == ACTIVITIES_PER_BATCH:
-                        break
-            except FileRefused as error:
-                refused = error
-            if batch:
-                await _import_batch(conn, writer, batch, file.name, report)
-            if refused is not None:
-                report.problems.append(_in_file(refused.problem, file.name))
-            if refused is not None or len(batch) < ACTIVITIES_PER_BATCH:
-                break
+                if batch.reads:
+                    await _import_batch(conn, writer, batch.reads, file.name, report)
+                if batch.refused is not None:
+                    report.problems.append(_in_file(batch.refused.problem, file.name))
+        finally:
+            await batches.aclose()
     if not report.refused:
         await link_related_activities(conn)
     return report

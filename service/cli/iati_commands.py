@@ -15,6 +15,7 @@ from typing import IO, Any
 from tqdm import tqdm
 
 from db.engine import create_engine
+from iati.gc_tuning import fewer_collections
 from iati.importing import IatiFile, ImportReport, files_under, import_files
 from iati.loading import project_activities
 from iati.writing import ExportReport, NothingToExport, ReportingOrg, write_activities
@@ -95,6 +96,7 @@ async def run_import(url: str, args: argparse.Namespace) -> int:
             files = (
                 IatiFile(p.name, _Progress(stack.enter_context(p.open("rb")), bar)) for p in paths
             )
+            stack.enter_context(fewer_collections())
             async with engine.connect() as conn, conn.begin() as transaction:
                 report = await import_files(
                     conn, files, key_name=IMPORT_KEY_NAME, skip_invalid=args.skip_invalid
