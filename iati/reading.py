@@ -89,6 +89,8 @@ SCHEMA_FILE = Path(__file__).parent / "xsd" / "iati-activities-schema.xsd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 A_YEAR_AND_A_DAY = 366
 """A budget period longer than this (a leap year's length) is over a year."""
+_INNER_LANGUAGES = etree.XPath("boolean(.//*[not(self::narrative)]/@xml:lang)")
+"""Whether an element of the activity other than a narrative gives a language."""
 
 
 class ByteStream(Protocol):
@@ -258,16 +260,16 @@ def _language(element: etree._Element) -> str | None:
     return None
 
 
-def _narratives(element: etree._Element | None) -> list[Narrative] | None:
-    """Every narrative of the element with its language; None when the element is absent."""
+def _narratives(element: etree._Element | None, inherits: bool = True) -> list[Narrative] | None:
+    """Every narrative of the element with its language; None when the element is absent.
+    ``inherits`` false: no element of the activity but its narratives has an ``xml:lang``
+    (``_Mapping.inner_languages``), so there is no ancestor to look one up on."""
     if element is None:
         return None
     found: list[Narrative] = []
     inherited: str | None = None
-    looked_up = False
-    for n in element:
-        if n.tag != "narrative":
-            continue
+    looked_up = not inherits
+    for n in element.iterchildren("narrative"):
         lang = n.get(XML_LANG)
         if not lang:
             # The siblings share their ancestors: walk them once (``_language``).
@@ -275,8 +277,8 @@ def _narratives(element: etree._Element | None) -> list[Narrative] | None:
                 inherited, looked_up = _language(element), True
             lang = inherited
         found.append(Narrative((n.text or "").strip(), lang))
-    if not found and element.text and element.text.strip():
-        found = [Narrative(element.text.strip(), _language(element))]
+    if not found and element.text and (text := element.text.strip()):
+        found = [Narrative(text, _language(element) if inherits else None)]
     return found
 
 
@@ -284,7 +286,7 @@ def _attr(element: etree._Element | None, name: str) -> str | None:
     if element is None:
         return None
     value = element.get(name)
-    return value.strip() if value is not None and value.strip() else None
+    return (value.strip() or None) if value is not None else None
 
 
 def _boolean(element: etree._Element | None, name: str) -> bool | None:
@@ -360,6 +362,12 @@ class _Mapping:
         self.identifier = identifier
         self.problems: list[Problem] = []
         self.warnings: list[ImportWarning] = []
+        self.inner_languages = bool(_INNER_LANGUAGES(element))
+        """Whether a narrative may inherit a language from an element below the activity:
+        most files give none, and then no narrative's ancestors need walking."""
+
+    def narratives(self, element: etree._Element | None) -> list[Narrative] | None:
+        return _narratives(element, self.inner_languages)
 
     def problem(self, element: etree._Element, message: str) -> None:
         self.problems.append(Problem(message, element.sourceline, element=_path(element)))
@@ -402,7 +410,7 @@ class _Mapping:
             humanitarian=_boolean(e, "humanitarian"),
             budget_not_provided=_attr(e, "budget-not-provided"),
             linked_data_uri=_attr(e, "linked-data-uri"),
-            title_narratives=_narratives(e.find("title")),
+            title_narratives=self.narratives(e.find("title")),
         )
         self.descriptions(activity)
         activity.reporting_org = self.organisation(e.find("reporting-org"))
@@ -448,7 +456,7 @@ class _Mapping:
         summaries = []
         for d in self.element.iterfind("description"):
             kind = d.get("type")
-            narratives = _narratives(d) or []
+            narratives = self.narratives(d) or []
             activity.descriptions.append(Description(kind, narratives, d.sourceline))
             text = _text(d)
             if text is None:
@@ -478,7 +486,7 @@ class _Mapping:
             ref=ref,
             kind=kind,
             type=type_code,
-            narratives=_narratives(element),
+            narratives=self.narratives(element),
             line=element.sourceline,
         )
 
@@ -489,7 +497,7 @@ class _Mapping:
             ref=_attr(element, "ref"),
             type=_attr(element, "type"),
             activity_id=_attr(element, activity_id),
-            narratives=_narratives(element),
+            narratives=self.narratives(element),
             line=element.sourceline,
         )
 
@@ -501,7 +509,7 @@ class _Mapping:
                 type=_attr(p, "type"),
                 activity_id=_attr(p, "activity-id"),
                 crs_channel_code=_attr(p, "crs-channel-code"),
-                narratives=_narratives(p),
+                narratives=self.narratives(p),
             )
             activity.participating_orgs.append(written)
             role = ROLES.get(written.role)
@@ -547,7 +555,7 @@ class _Mapping:
     def dates(self, activity: Activity) -> None:
         for d in self.element.iterfind("activity-date"):
             day = date.fromisoformat(d.get("iso-date", "").strip()[:10])
-            written = DateElement((d.get("type") or "").strip(), day, _narratives(d))
+            written = DateElement((d.get("type") or "").strip(), day, self.narratives(d))
             activity.date_elements.append(written)
             name = DATE_TYPES.get(written.type)
             if name is None:
@@ -591,7 +599,7 @@ class _Mapping:
                     CountryRole.RECIPIENT,
                     percentage,
                     line=c.sourceline,
-                    narratives=_narratives(c),
+                    narratives=self.narratives(c),
                 )
             )
 
@@ -603,7 +611,7 @@ class _Mapping:
             percentage=self.decimal(element, "percentage"),
             significance=_attr(element, "significance"),
             type=_attr(element, "type"),
-            narratives=_narratives(element),
+            narratives=self.narratives(element),
             line=element.sourceline,
         )
 
@@ -784,7 +792,7 @@ class _Mapping:
             value_date=_iso_date(value, "value-date"),
             ref=_attr(t, "ref"),
             humanitarian=_boolean(t, "humanitarian"),
-            description=_narratives(first.get("description")),
+            description=self.narratives(first.get("description")),
             provider=self.org_ref(first.get("provider-org"), "provider-activity-id"),
             receiver=self.org_ref(first.get("receiver-org"), "receiver-activity-id"),
             disbursement_channel=_attr(first.get("disbursement-channel"), "code"),
@@ -864,9 +872,9 @@ class _Mapping:
                 Coded(i.get("code", "").strip(), _attr(i, "vocabulary"))
                 for i in x.iterfind("location-id")
             ],
-            name=_narratives(x.find("name")),
-            description=_narratives(x.find("description")),
-            activity_description=_narratives(x.find("activity-description")),
+            name=self.narratives(x.find("name")),
+            description=self.narratives(x.find("description")),
+            activity_description=self.narratives(x.find("activity-description")),
             administrative=[
                 {
                     "vocabulary": _attr(a, "vocabulary"),
@@ -888,8 +896,8 @@ class _Mapping:
         return DocumentLink(
             url=(d.get("url") or "").strip(),
             format=_attr(d, "format"),
-            title=_narratives(d.find("title")),
-            description=_narratives(d.find("description")),
+            title=self.narratives(d.find("title")),
+            description=self.narratives(d.find("description")),
             categories=[c.get("code", "").strip() for c in d.iterfind("category")],
             languages=[c.get("code", "").strip() for c in d.iterfind("language")],
             document_date=_iso_date(d.find("document-date")),
@@ -902,7 +910,7 @@ class _Mapping:
         if conditions is not None:
             activity.conditions_attached = _boolean(conditions, "attached")
             activity.conditions = [
-                Condition(c.get("type", "").strip(), _narratives(c))
+                Condition(c.get("type", "").strip(), self.narratives(c))
                 for c in conditions.iterfind("condition")
             ]
         items = e.find("country-budget-items")
@@ -912,7 +920,7 @@ class _Mapping:
                 BudgetItem(
                     i.get("code", "").strip(),
                     self.decimal(i, "percentage"),
-                    _narratives(i.find("description")),
+                    self.narratives(i.find("description")),
                 )
                 for i in items.iterfind("budget-item")
             ]
@@ -931,14 +939,14 @@ class _Mapping:
         activity.contacts = [
             ContactInfo(
                 type=_attr(c, "type"),
-                organisation=_narratives(c.find("organisation")),
-                department=_narratives(c.find("department")),
-                person_name=_narratives(c.find("person-name")),
-                job_title=_narratives(c.find("job-title")),
+                organisation=self.narratives(c.find("organisation")),
+                department=self.narratives(c.find("department")),
+                person_name=self.narratives(c.find("person-name")),
+                job_title=self.narratives(c.find("job-title")),
                 telephones=[(t.text or "").strip() for t in c.iterfind("telephone")],
                 emails=[(t.text or "").strip() for t in c.iterfind("email")],
                 websites=[(t.text or "").strip() for t in c.iterfind("website")],
-                mailing_addresses=[_narratives(m) or [] for m in c.iterfind("mailing-address")],
+                mailing_addresses=[self.narratives(m) or [] for m in c.iterfind("mailing-address")],
             )
             for c in e.iterfind("contact-info")
         ]
@@ -964,7 +972,7 @@ class _Mapping:
         return PeriodValue(
             kind=kind,
             value=v.get("value"),
-            comment=_narratives(v.find("comment")),
+            comment=self.narratives(v.find("comment")),
             dimensions=[(d.get("name", ""), d.get("value", "")) for d in v.iterfind("dimension")],
             location_refs=[(x.get("ref") or "").strip() for x in v.iterfind("location")],
             document_links=self.links_of(v),
@@ -977,8 +985,8 @@ class _Mapping:
         return IatiResult(
             type=(r.get("type") or "").strip(),
             aggregation_status=_boolean(r, "aggregation-status"),
-            title=_narratives(r.find("title")),
-            description=_narratives(r.find("description")),
+            title=self.narratives(r.find("title")),
+            description=self.narratives(r.find("description")),
             document_links=self.links_of(r),
             references=self.references(r),
             indicators=[
@@ -986,8 +994,8 @@ class _Mapping:
                     measure=(i.get("measure") or "").strip(),
                     ascending=_boolean(i, "ascending"),
                     aggregation_status=_boolean(i, "aggregation-status"),
-                    title=_narratives(i.find("title")),
-                    description=_narratives(i.find("description")),
+                    title=self.narratives(i.find("title")),
+                    description=self.narratives(i.find("description")),
                     document_links=self.links_of(i),
                     references=self.references(i),
                     baselines=[self.period_value(b, None) for b in i.iterfind("baseline")],
