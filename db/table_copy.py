@@ -9,6 +9,7 @@ whose children are copied with it takes an id reserved first (``reserve_ids``), 
 ``COPY`` returns none.
 """
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -54,11 +55,17 @@ async def copy_rows(conn: AsyncConnection, table: sa.Table, rows: Sequence[dict[
     columns = list(rows[0])
     processors = [_processor(table.c[name], conn) for name in columns]
     processed = [(i, p) for i, p in enumerate(processors) if p is not None]
-    records: list[list[Any]] = []
+    # itemgetter picks a row's values in C; of one column it gives the value, not a tuple.
+    pick = operator.itemgetter(*columns)
+    single = len(columns) == 1
+    records: list[Sequence[Any]] = []
     for row in rows:
-        record = [row[name] for name in columns]
-        for i, process in processed:
-            record[i] = process(record[i])
+        record: Sequence[Any] = (pick(row),) if single else pick(row)
+        if processed:
+            changed = list(record)
+            for i, process in processed:
+                changed[i] = process(changed[i])
+            record = changed
         records.append(record)
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
