@@ -454,6 +454,7 @@ class RowBatch:
     changes: list[dict[str, Any]] = field(default_factory=list)
     """Audit entries of the records the activities created (``db.writes``)."""
     citations: list[dict[str, Any]] = field(default_factory=list)
+    new_citations: list[dict[str, Any]] = field(default_factory=list)
     projects: set[int] = field(default_factory=set)
     """The projects whose rows wait here (one activity given twice must flush between)."""
     size: int = 0
@@ -496,10 +497,18 @@ class RowBatch:
                 if family.children:
                     self._add(family.children, item, len(rows) - 1, project_id, context)
 
-    def audit(self, changes: list[dict[str, Any]], citations: list[dict[str, Any]]) -> None:
+    def audit(
+        self,
+        changes: list[dict[str, Any]],
+        citations: list[dict[str, Any]],
+        new_citations: list[dict[str, Any]],
+    ) -> None:
+        """Queue audit entries and citations: ``new_citations`` cite records created with
+        the batch, so none of them can be in the table yet."""
         self.changes.extend(changes)
         self.citations.extend(citations)
-        self.size += len(changes) + len(citations)
+        self.new_citations.extend(new_citations)
+        self.size += len(changes) + len(citations) + len(new_citations)
 
     async def flush(self, conn: AsyncConnection) -> None:
         if self.replaced:
@@ -521,10 +530,15 @@ class RowBatch:
                     row["id"] = new_id
             await copy_rows(conn, family.table, rows)
         await writes.record_changes(conn, self.changes)
-        # Thousands a batch: one statement, not one per row (an executemany).
+        # Thousands a batch: one statement, not one per row (an executemany). Those of new
+        # records by COPY, each once (the unique constraint holds NULLs equal, as tuples do).
+        once: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for c in self.new_citations:
+            once.setdefault(tuple(c.values()), c)
+        await copy_rows(conn, citation, list(once.values()))
         await insert_new_rows(conn, citation, self.citations)
         self.rows, self.parents, self.replaced, self.size = {}, {}, [], 0
-        self.changes, self.citations = [], []
+        self.changes, self.citations, self.new_citations = [], [], []
         self.projects = set()
 
 

@@ -49,7 +49,10 @@ class PendingRecords:
         return int(values["id"])
 
     def holds(self, table: sa.Table, record_id: int) -> bool:
-        return (table.name, record_id) in self.ids
+        return self.holds_id(table.name, record_id)
+
+    def holds_id(self, table_name: str, record_id: int) -> bool:
+        return (table_name, record_id) in self.ids
 
     def __bool__(self) -> bool:
         return bool(self.ids)

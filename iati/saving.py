@@ -106,6 +106,8 @@ class ActivityWriter:
         self.codes: dict[str, dict[str, CodeInfo]] = {}
         """The codelists codes are checked against, and the registration agencies."""
         self.citations: list[dict[str, Any]] = []
+        self.new_citations: list[dict[str, Any]] = []
+        """Citations of the records the activity being saved creates (none can exist)."""
         self.trail: list[dict[str, Any]] = []
         """Audit entries of the records created for the activity being saved."""
         self.fresh = False
@@ -158,7 +160,7 @@ class ActivityWriter:
         self.partners_by_local = {}
         self.countries = set()
         self.programmes, self.themes, self.documents = {}, set(), {}
-        self.citations, self.trail = [], []
+        self.citations, self.new_citations, self.trail = [], [], []
         self.batch = RowBatch()
         self.pending.forget()
         self.pending_projects, self.known_projects = set(), {}
@@ -348,8 +350,8 @@ class ActivityWriter:
             element_partners[id(link.organisation)] = partner_id
         # The audit entries and citations wait with the activity's rows: the records they
         # name exist, and one INSERT of many is far cheaper than two per activity.
-        self.batch.audit(self.trail, self.citations)
-        self.trail, self.citations = [], []
+        self.batch.audit(self.trail, self.citations, self.new_citations)
+        self.trail, self.citations, self.new_citations = [], [], []
         if outcome == "unchanged" and (
             self.changed or (existing is not None and existing["iati_digest"] is not None)
         ):
@@ -741,9 +743,12 @@ class ActivityWriter:
         citations of an activity are inserted together when it is saved."""
         empty = dict.fromkeys(CITED_RECORDS)
         given: list[Source | None] = list(sources)
+        # A record this import is creating has no citations yet: its own go in by COPY.
+        new = self.pending.holds_id(column.removesuffix("_id"), record_id)
+        citations = self.new_citations if new else self.citations
         for source in given or [None]:
             excerpt = f"iati-activity {activity.identifier}" if source is None else source.excerpt
-            self.citations.append(
+            citations.append(
                 {
                     **empty,
                     "document_id": await self._document_id(source),
