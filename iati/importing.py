@@ -11,7 +11,7 @@ the valid activities stay and the report lists the rest.
 import asyncio
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,7 +146,7 @@ class _Reader:
         self._thread.join()
 
 
-async def read_batches(stream: ByteStream) -> AsyncIterator[_ReadBatch]:
+async def read_batches(stream: ByteStream) -> AsyncGenerator[_ReadBatch, None]:
     """The file's activities in batches, read in a thread one batch ahead; the last batch
     carries the ``FileRefused`` that stopped the file, if one did."""
     reader = _Reader(stream)
