@@ -13,7 +13,6 @@ document type declaration is refused outright: IATI files have none, and entity 
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
-from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -89,8 +88,6 @@ SCHEMA_FILE = Path(__file__).parent / "xsd" / "iati-activities-schema.xsd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 A_YEAR_AND_A_DAY = 366
 """A budget period longer than this (a leap year's length) is over a year."""
-_INNER_LANGUAGES = etree.XPath("boolean(.//*[not(self::narrative)]/@xml:lang)")
-"""Whether an element of the activity other than a narrative gives a language."""
 
 
 class ByteStream(Protocol):
@@ -143,18 +140,21 @@ def read_activities(source: str | Path | ByteStream) -> Iterator[ReadActivity]:
         remove_pis=True,
     )
     root: etree._Element | None = None
+    alone: etree._Element | None = None
     activities = 0
     try:
         for event, element in events:
             if event == "start" and element.tag == "iati-activities":
                 root = element
                 _check_file(element)
-            elif event == "end" and root is not None and element.getparent() is root:
+                # Each activity is moved out of the file's tree into a root of its own to be
+                # validated (no copy), then dropped: the tree never holds more than one.
+                alone = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=root.nsmap)
+            elif event == "end" and alone is not None and element.getparent() is root:
                 activities += 1
-                yield _read_one(element, root)
-                element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del root[0]
+                alone.append(element)
+                yield _read_one(element, root, alone)
+                alone.remove(element)
     except etree.XMLSyntaxError as error:
         line = error.position[0] if error.position else None
         raise FileRefused(Problem(f"not well-formed XML: {error.msg}", line)) from error
@@ -196,11 +196,9 @@ def _check_file(root: etree._Element) -> None:
 
 
 def _schema_problems(element: etree._Element, root: etree._Element) -> list[Problem]:
-    """Validate one activity inside a copy of the file's root element."""
-    wrapper = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=root.nsmap)
-    wrapper.append(deepcopy(element))
+    """Validate one activity, alone in a copy of the file's root element."""
     schema = activity_schema()
-    if schema.validate(wrapper):
+    if schema.validate(root):
         return []
     return [
         Problem(f"schema: {e.message}", e.line or element.sourceline, element=_schema_path(e.path))
@@ -260,15 +258,13 @@ def _language(element: etree._Element) -> str | None:
     return None
 
 
-def _narratives(element: etree._Element | None, inherits: bool = True) -> list[Narrative] | None:
-    """Every narrative of the element with its language; None when the element is absent.
-    ``inherits`` false: no element of the activity but its narratives has an ``xml:lang``
-    (``_Mapping.inner_languages``), so there is no ancestor to look one up on."""
+def _narratives(element: etree._Element | None) -> list[Narrative] | None:
+    """Every narrative of the element with its language; None when the element is absent."""
     if element is None:
         return None
     found: list[Narrative] = []
     inherited: str | None = None
-    looked_up = not inherits
+    looked_up = False
     for n in element.iterchildren("narrative"):
         lang = n.get(XML_LANG)
         if not lang:
@@ -278,7 +274,7 @@ def _narratives(element: etree._Element | None, inherits: bool = True) -> list[N
             lang = inherited
         found.append(Narrative((n.text or "").strip(), lang))
     if not found and element.text and (text := element.text.strip()):
-        found = [Narrative(text, _language(element) if inherits else None)]
+        found = [Narrative(text, _language(element))]
     return found
 
 
@@ -329,9 +325,11 @@ def _element_json(element: etree._Element) -> dict[str, Any]:
     }
 
 
-def _read_one(element: etree._Element, root: etree._Element) -> ReadActivity:
+def _read_one(element: etree._Element, root: etree._Element, alone: etree._Element) -> ReadActivity:
+    """The activity, validated in ``alone`` (the root it was moved to), mapped with the
+    file's ``root`` (its version, its line for a problem)."""
     identifier = (element.findtext("iati-identifier") or "").strip() or None
-    problems = _schema_problems(element, root)
+    problems = _schema_problems(element, alone)
     activity = None
     if not problems:
         mapping = _Mapping(element, root, identifier or "")
@@ -362,12 +360,6 @@ class _Mapping:
         self.identifier = identifier
         self.problems: list[Problem] = []
         self.warnings: list[ImportWarning] = []
-        self.inner_languages = bool(_INNER_LANGUAGES(element))
-        """Whether a narrative may inherit a language from an element below the activity:
-        most files give none, and then no narrative's ancestors need walking."""
-
-    def narratives(self, element: etree._Element | None) -> list[Narrative] | None:
-        return _narratives(element, self.inner_languages)
 
     def problem(self, element: etree._Element, message: str) -> None:
         self.problems.append(Problem(message, element.sourceline, element=_path(element)))
@@ -410,7 +402,7 @@ class _Mapping:
             humanitarian=_boolean(e, "humanitarian"),
             budget_not_provided=_attr(e, "budget-not-provided"),
             linked_data_uri=_attr(e, "linked-data-uri"),
-            title_narratives=self.narratives(e.find("title")),
+            title_narratives=_narratives(e.find("title")),
         )
         self.descriptions(activity)
         activity.reporting_org = self.organisation(e.find("reporting-org"))
@@ -456,7 +448,7 @@ class _Mapping:
         summaries = []
         for d in self.element.iterfind("description"):
             kind = d.get("type")
-            narratives = self.narratives(d) or []
+            narratives = _narratives(d) or []
             activity.descriptions.append(Description(kind, narratives, d.sourceline))
             text = _text(d)
             if text is None:
@@ -486,7 +478,7 @@ class _Mapping:
             ref=ref,
             kind=kind,
             type=type_code,
-            narratives=self.narratives(element),
+            narratives=_narratives(element),
             line=element.sourceline,
         )
 
@@ -497,7 +489,7 @@ class _Mapping:
             ref=_attr(element, "ref"),
             type=_attr(element, "type"),
             activity_id=_attr(element, activity_id),
-            narratives=self.narratives(element),
+            narratives=_narratives(element),
             line=element.sourceline,
         )
 
@@ -509,7 +501,7 @@ class _Mapping:
                 type=_attr(p, "type"),
                 activity_id=_attr(p, "activity-id"),
                 crs_channel_code=_attr(p, "crs-channel-code"),
-                narratives=self.narratives(p),
+                narratives=_narratives(p),
             )
             activity.participating_orgs.append(written)
             role = ROLES.get(written.role)
@@ -555,7 +547,7 @@ class _Mapping:
     def dates(self, activity: Activity) -> None:
         for d in self.element.iterfind("activity-date"):
             day = date.fromisoformat(d.get("iso-date", "").strip()[:10])
-            written = DateElement((d.get("type") or "").strip(), day, self.narratives(d))
+            written = DateElement((d.get("type") or "").strip(), day, _narratives(d))
             activity.date_elements.append(written)
             name = DATE_TYPES.get(written.type)
             if name is None:
@@ -599,7 +591,7 @@ class _Mapping:
                     CountryRole.RECIPIENT,
                     percentage,
                     line=c.sourceline,
-                    narratives=self.narratives(c),
+                    narratives=_narratives(c),
                 )
             )
 
@@ -611,7 +603,7 @@ class _Mapping:
             percentage=self.decimal(element, "percentage"),
             significance=_attr(element, "significance"),
             type=_attr(element, "type"),
-            narratives=self.narratives(element),
+            narratives=_narratives(element),
             line=element.sourceline,
         )
 
@@ -792,7 +784,7 @@ class _Mapping:
             value_date=_iso_date(value, "value-date"),
             ref=_attr(t, "ref"),
             humanitarian=_boolean(t, "humanitarian"),
-            description=self.narratives(first.get("description")),
+            description=_narratives(first.get("description")),
             provider=self.org_ref(first.get("provider-org"), "provider-activity-id"),
             receiver=self.org_ref(first.get("receiver-org"), "receiver-activity-id"),
             disbursement_channel=_attr(first.get("disbursement-channel"), "code"),
@@ -872,9 +864,9 @@ class _Mapping:
                 Coded(i.get("code", "").strip(), _attr(i, "vocabulary"))
                 for i in x.iterfind("location-id")
             ],
-            name=self.narratives(x.find("name")),
-            description=self.narratives(x.find("description")),
-            activity_description=self.narratives(x.find("activity-description")),
+            name=_narratives(x.find("name")),
+            description=_narratives(x.find("description")),
+            activity_description=_narratives(x.find("activity-description")),
             administrative=[
                 {
                     "vocabulary": _attr(a, "vocabulary"),
@@ -896,8 +888,8 @@ class _Mapping:
         return DocumentLink(
             url=(d.get("url") or "").strip(),
             format=_attr(d, "format"),
-            title=self.narratives(d.find("title")),
-            description=self.narratives(d.find("description")),
+            title=_narratives(d.find("title")),
+            description=_narratives(d.find("description")),
             categories=[c.get("code", "").strip() for c in d.iterfind("category")],
             languages=[c.get("code", "").strip() for c in d.iterfind("language")],
             document_date=_iso_date(d.find("document-date")),
@@ -910,7 +902,7 @@ class _Mapping:
         if conditions is not None:
             activity.conditions_attached = _boolean(conditions, "attached")
             activity.conditions = [
-                Condition(c.get("type", "").strip(), self.narratives(c))
+                Condition(c.get("type", "").strip(), _narratives(c))
                 for c in conditions.iterfind("condition")
             ]
         items = e.find("country-budget-items")
@@ -920,7 +912,7 @@ class _Mapping:
                 BudgetItem(
                     i.get("code", "").strip(),
                     self.decimal(i, "percentage"),
-                    self.narratives(i.find("description")),
+                    _narratives(i.find("description")),
                 )
                 for i in items.iterfind("budget-item")
             ]
@@ -939,14 +931,14 @@ class _Mapping:
         activity.contacts = [
             ContactInfo(
                 type=_attr(c, "type"),
-                organisation=self.narratives(c.find("organisation")),
-                department=self.narratives(c.find("department")),
-                person_name=self.narratives(c.find("person-name")),
-                job_title=self.narratives(c.find("job-title")),
+                organisation=_narratives(c.find("organisation")),
+                department=_narratives(c.find("department")),
+                person_name=_narratives(c.find("person-name")),
+                job_title=_narratives(c.find("job-title")),
                 telephones=[(t.text or "").strip() for t in c.iterfind("telephone")],
                 emails=[(t.text or "").strip() for t in c.iterfind("email")],
                 websites=[(t.text or "").strip() for t in c.iterfind("website")],
-                mailing_addresses=[self.narratives(m) or [] for m in c.iterfind("mailing-address")],
+                mailing_addresses=[_narratives(m) or [] for m in c.iterfind("mailing-address")],
             )
             for c in e.iterfind("contact-info")
         ]
@@ -972,7 +964,7 @@ class _Mapping:
         return PeriodValue(
             kind=kind,
             value=v.get("value"),
-            comment=self.narratives(v.find("comment")),
+            comment=_narratives(v.find("comment")),
             dimensions=[(d.get("name", ""), d.get("value", "")) for d in v.iterfind("dimension")],
             location_refs=[(x.get("ref") or "").strip() for x in v.iterfind("location")],
             document_links=self.links_of(v),
@@ -985,8 +977,8 @@ class _Mapping:
         return IatiResult(
             type=(r.get("type") or "").strip(),
             aggregation_status=_boolean(r, "aggregation-status"),
-            title=self.narratives(r.find("title")),
-            description=self.narratives(r.find("description")),
+            title=_narratives(r.find("title")),
+            description=_narratives(r.find("description")),
             document_links=self.links_of(r),
             references=self.references(r),
             indicators=[
@@ -994,8 +986,8 @@ class _Mapping:
                     measure=(i.get("measure") or "").strip(),
                     ascending=_boolean(i, "ascending"),
                     aggregation_status=_boolean(i, "aggregation-status"),
-                    title=self.narratives(i.find("title")),
-                    description=self.narratives(i.find("description")),
+                    title=_narratives(i.find("title")),
+                    description=_narratives(i.find("description")),
                     document_links=self.links_of(i),
                     references=self.references(i),
                     baselines=[self.period_value(b, None) for b in i.iterfind("baseline")],
