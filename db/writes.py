@@ -86,7 +86,11 @@ def _audited(values: Mapping[Any, Any] | None) -> dict[str, Any] | None:
     if values is None:
         return None
     # str(): a row's keys may be SQLAlchemy's ``quoted_name``, a str that orjson refuses.
-    return {str(k): _plain(v) for k, v in values.items() if k not in _NOT_AUDITED}
+    return {
+        str(k): v if type(v) in _AS_THEY_ARE else _plain(v)
+        for k, v in values.items()
+        if k not in _NOT_AUDITED
+    }
 
 
 def _change_row(

@@ -484,18 +484,22 @@ class RowBatch:
         context: RowContext,
     ) -> None:
         for family in families:
+            items = family.items(parent)
+            if not items:
+                continue
             rows = self.rows.setdefault(family.table.name, [])
-            parents = self.parents.setdefault(family.table.name, [])
-            for position, item in enumerate(family.items(parent)):
-                row = {"project_id": project_id, **family.columns(item, context)}
-                if family.positioned:
+            if parent_index is not None:
+                self.parents.setdefault(family.table.name, []).extend([parent_index] * len(items))
+            columns, positioned, children = family.columns, family.positioned, family.children
+            for position, item in enumerate(items):
+                row = columns(item, context)
+                row["project_id"] = project_id
+                if positioned:
                     row["position"] = position
-                if parent_index is not None:
-                    parents.append(parent_index)
                 rows.append(row)
-                self.size += 1
-                if family.children:
-                    self._add(family.children, item, len(rows) - 1, project_id, context)
+                if children:
+                    self._add(children, item, len(rows) - 1, project_id, context)
+            self.size += len(items)
 
     def audit(
         self,

@@ -379,11 +379,23 @@ class ActivityWriter:
             *activity.transactions,
             *activity.planned_disbursements,
         ]
+        # An activity's transactions name the same few organisations over and over: each is
+        # matched once (matching it again finds the partner the first match found or made).
+        matched: dict[tuple[str | None, str | None, str | None], int | None] = {}
         for item in items:
             for org in (item.provider, item.receiver):
-                organisation = _organisation(org)
-                if org is not None and organisation is not None:
-                    found[id(org)] = await self._partner_id(organisation, activity)
+                if org is None:
+                    continue
+                key = (org.ref, org.name, org.type)
+                if key not in matched:
+                    organisation = _organisation(org)
+                    matched[key] = (
+                        None
+                        if organisation is None
+                        else await self._partner_id(organisation, activity)
+                    )
+                if (partner_id := matched[key]) is not None:
+                    found[id(org)] = partner_id
         return found
 
     async def _existing_project(self, activity: Activity) -> tuple[_Record | None, _Record | None]:
