@@ -3,6 +3,7 @@
 import datetime
 import io
 import re
+import threading
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,13 @@ from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.criteria import ProjectCriteria
-from iati.importing import IatiFile, ImportReport, import_files
+from iati.importing import (
+    ACTIVITIES_PER_BATCH,
+    IatiFile,
+    ImportReport,
+    import_files,
+    read_batches,
+)
 from tests.conftest import Execute, StatementCounter
 from tests.iati.conftest import FILES
 from tests.snapshot import table_digests
@@ -300,3 +307,27 @@ async def test_a_refusal_in_a_batch_names_its_activity_and_imports_nothing(
     [problem] = report.problems
     assert problem.activity == "XM-DAC-41302-CLASH"
     assert problem.message.startswith("the database refused it (uq_beneficiary_group_code)")
+
+
+async def test_batches_are_read_ahead_in_a_thread_that_stops_with_the_writer() -> None:
+    """A file of more than a batch comes in full batches then the rest; a writer that stops
+    early (an error, a refused file) leaves no reading thread behind."""
+    data = _copies((FILES / "multi_activity.xml").read_bytes(), 70)
+    sizes = [len(batch.reads) async for batch in read_batches(io.BytesIO(data))]
+    assert sizes == [ACTIVITIES_PER_BATCH, 210 - ACTIVITIES_PER_BATCH]
+    batches = read_batches(io.BytesIO(data))
+    first = await anext(batches)
+    assert len(first.reads) == ACTIVITIES_PER_BATCH
+    await batches.aclose()
+    assert not [t for t in threading.enumerate() if t.name == "iati-reader"]
+
+
+async def test_a_file_cut_short_imports_nothing_and_says_where(conn: AsyncConnection) -> None:
+    """The activities read before the file stops being XML are checked, then the import is
+    refused with the reading's problem, as when it read in the writer's thread."""
+    data = (FILES / "multi_activity.xml").read_bytes()
+    cut = data[: data.rindex(b"<iati-activity ")]
+    report = await import_files(conn, [IatiFile("cut.xml", io.BytesIO(cut))], key_name=KEY)
+    assert report.refused
+    assert [p.message for p in report.problems if "not well-formed" in p.message]
+    assert all(p.file == "cut.xml" for p in report.problems)
