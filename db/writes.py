@@ -142,6 +142,13 @@ async def create(
     return row
 
 
+def _entry_columns(table: sa.Table) -> list[sa.Column[Any]]:
+    """What an audit entry reads of a created row: its id and version and the audited
+    values. Not the rest: a ``search_vector`` (a tsvector of the row's text) would come back
+    for every row of an import only to be dropped."""
+    return [c for c in table.c if c.name in ("id", "version") or c.name not in _NOT_AUDITED]
+
+
 async def create_many(
     conn: AsyncConnection,
     table: sa.Table,
@@ -149,15 +156,17 @@ async def create_many(
     *,
     key_name: str,
     trail: list[dict[str, Any]] | None = None,
-) -> Sequence[RowMapping]:
+) -> None:
     """Several records of one table in one statement (an import writes thousands), in the
     order given. Their audit entries are written at once, or, given a ``trail``, added to it
     for the caller to write with ``record_changes`` in the same transaction: an importer
-    writes the entries of all its tables together."""
+    writes the entries of all its tables together. Nothing is returned: the importer, its
+    one caller, reserves the ids before it writes (``iati.pending_records``)."""
     if not rows:
-        return []
+        return
     inserted = await conn.execute(
-        sa.insert(table).returning(*table.c, sort_by_parameter_order=True), [dict(r) for r in rows]
+        sa.insert(table).returning(*_entry_columns(table), sort_by_parameter_order=True),
+        [dict(r) for r in rows],
     )
     created = inserted.mappings().all()
     entries = [
@@ -175,7 +184,6 @@ async def create_many(
         await record_changes(conn, entries)
     else:
         trail.extend(entries)
-    return created
 
 
 async def record_changes(conn: AsyncConnection, entries: Sequence[Mapping[str, Any]]) -> None:
