@@ -50,6 +50,7 @@ REFERENCE_ROWS = {"Country": _country, "Region": _region}
 """Codelists whose codes are also rows projects link to: every country of the Country list,
 every region of the Region list (the OECD DAC regions, RegionVocabulary 1)."""
 
+
 @dataclass(frozen=True)
 class CodeInfo:
     """What the import needs of a code to warn about it."""

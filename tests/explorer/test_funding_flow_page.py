@@ -22,7 +22,11 @@ from tests.service.test_live import serving
 
 SAMPLES = Path(__file__).parents[2] / "demo" / "iati"
 FLOW = (BUILD.parent / "queries" / "funding-flow.graphql").read_text(encoding="utf-8")
-DONOR, AGENCY, NGO = "XE-EXAMPLE-MADEUP-DONOR-001", "XE-EXAMPLE-MADEUP-AGENCY-001", "XE-EXAMPLE-MADEUP-NGO-001"
+DONOR, AGENCY, NGO = (
+    "XE-EXAMPLE-MADEUP-DONOR-001",
+    "XE-EXAMPLE-MADEUP-AGENCY-001",
+    "XE-EXAMPLE-MADEUP-NGO-001",
+)
 PAID_OUT = {"3", "4"}
 """The types the diagram draws first: money as its payer reports paying it."""
 
@@ -54,7 +58,11 @@ PAYMENT = """    <transaction>
         <narrative>Example Looping Fund (made up)</narrative>
       </receiver-org>
     </transaction>"""
-LOOP_A, LOOP_B, LOOP_ALONE = "XE-EXAMPLE-MADEUP-LOOP-A", "XE-EXAMPLE-MADEUP-LOOP-B", "XE-EXAMPLE-MADEUP-LOOP-C"
+LOOP_A, LOOP_B, LOOP_ALONE = (
+    "XE-EXAMPLE-MADEUP-LOOP-A",
+    "XE-EXAMPLE-MADEUP-LOOP-B",
+    "XE-EXAMPLE-MADEUP-LOOP-C",
+)
 ELSEWHERE = "XE-EXAMPLE-MADEUP-ELSEWHERE-9"
 
 

@@ -206,7 +206,7 @@ async def test_a_status_code_outside_the_codelist_is_shown_as_published(
         await engine.dispose()
     assert report.created == 2
     data = await site.graphql(
-        "{ projects(filter: {codes: [\"XM-DAC-41302-TEST-202\", \"XM-DAC-41302-TEST-201\"]}) "
+        '{ projects(filter: {codes: ["XM-DAC-41302-TEST-202", "XM-DAC-41302-TEST-201"]}) '
         "{ edges { node { id code status statusCode } } } }"
     )
     shown = {e["node"]["code"]: e["node"] for e in data["projects"]["edges"]}

@@ -123,7 +123,10 @@ async def test_the_demo_imports_every_sample_once(fresh_database_url: str) -> No
         async with engine.connect() as conn:
             titles = (
                 await conn.scalars(
-                    sa.text("SELECT title FROM project WHERE code LIKE 'XE-EXAMPLE-MADEUP-%' ORDER BY code")
+                    sa.text(
+                        "SELECT title FROM project WHERE code LIKE 'XE-EXAMPLE-MADEUP-%' "
+                        "ORDER BY code"
+                    )
                 )
             ).all()
             writers = (
