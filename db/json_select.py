@@ -13,9 +13,11 @@ from typing import Any
 import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.util import await_only, greenlet_spawn
 
 Json = ColumnElement[Any]
 
@@ -92,12 +94,36 @@ async def fetch_rendered_json(conn: AsyncConnection, sql: str, parameters: tuple
     assert driver is not None, "a pooled connection always has its driver's"
     try:
         return await driver.fetchval(sql, *parameters)
-    except (
-        asyncpg.exceptions.InterfaceError,
-        # The server ended the connection while it sat in the pool, and the driver had
-        # not yet read the end: its protocol is left in a state no statement can use.
-        asyncpg.exceptions.InternalClientError,
-        OSError,
-    ) as error:
+    except _BROKEN_CONNECTION as error:
         await conn.invalidate(error)
         raise DisconnectionError(str(error)) from error
+
+
+_BROKEN_CONNECTION = (
+    asyncpg.exceptions.InterfaceError,
+    # The server ended the connection while it sat in the pool, and the driver had not yet
+    # read the end: its protocol is left in a state no statement can use.
+    asyncpg.exceptions.InternalClientError,
+    OSError,
+)
+
+
+async def fetch_pooled_json(engine: AsyncEngine, sql: str, parameters: tuple[Any, ...]) -> Any:
+    """``fetch_rendered_json`` on a connection taken from the engine's pool and given back
+    within one greenlet. An ``AsyncConnection`` takes three (to open, to reach the driver's
+    connection, to close) and builds a ``Connection`` on the way: together a sixth of a
+    one-row answer's CPU, for a statement that needs none of what they offer."""
+    return await greenlet_spawn(_fetch_pooled_json, engine.sync_engine, sql, parameters)
+
+
+def _fetch_pooled_json(engine: Engine, sql: str, parameters: tuple[Any, ...]) -> Any:
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        assert driver is not None, "a pooled connection always has its driver's"
+        return await_only(driver.fetchval(sql, *parameters))
+    except _BROKEN_CONNECTION as error:
+        pooled.invalidate(error)
+        raise DisconnectionError(str(error)) from error
+    finally:
+        pooled.close()

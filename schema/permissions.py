@@ -15,6 +15,7 @@ from db import authorisation
 from schema.context import Context, Principal
 from schema.info import Info
 from schema.write_targets import target_projects
+from service.settings import Settings
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
@@ -42,7 +43,12 @@ def principal_of(info: Info) -> Principal:
 
 def may_read(context: Context) -> bool:
     """Shared with the compiled read path, which must let through exactly what this does."""
-    return context.settings.public_reads or context.principal is not None
+    return may_read_as(context.settings, context.principal)
+
+
+def may_read_as(settings: Settings, principal: Principal | None) -> bool:
+    """``may_read`` before there is a context: a kept answer is sent without one."""
+    return settings.public_reads or principal is not None
 
 
 class CanRead(BasePermission):

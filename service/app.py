@@ -6,7 +6,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 from opentelemetry.sdk.trace.export import SpanExporter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -17,6 +16,7 @@ from service.database_supervisor import DatabaseSupervisor
 from service.embedded import EmbeddedPostgres
 from service.http import health, iati_export
 from service.http.body_limit import UPLOAD_OVERHEAD, BodyLimit
+from service.http.compression import Compression
 from service.http.database_errors import handle_database_errors
 from service.http.explorer import serve_explorer
 from service.http.graphql_router import graphql_router
@@ -107,7 +107,7 @@ def create_app(
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.iati_max_upload_bytes + UPLOAD_OVERHEAD,
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(Compression, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -7,10 +7,11 @@ inside a transaction that they roll back afterwards.
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from db.json_select import fetch_pooled_json
 from schema.error_codes import database_unreachable
 
 log = logging.getLogger(__name__)
@@ -22,12 +23,19 @@ class ConnectionSource(Protocol):
 
     def connect(self) -> AbstractAsyncContextManager[AsyncConnection]: ...
 
+    async def fetch_json(self, sql: str, parameters: tuple[Any, ...]) -> Any:
+        """The one JSON value of a rendered statement (``db.json_select``), on a connection
+        of its own for just that statement."""
+
 
 class EngineConnections:
     commits = True
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+
+    async def fetch_json(self, sql: str, parameters: tuple[Any, ...]) -> Any:
+        return await fetch_pooled_json(self.engine, sql, parameters)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:

@@ -4,6 +4,10 @@ Each request's line carries its id, method, path, GraphQL operation, status, dur
 client address. The metrics count requests and their latency per operation, GraphQL errors
 by code, and the database pool's use. Each app has its own registry, so several apps in one
 process (tests) do not collide.
+
+Operation names are the client's to choose, and each name is a series of its own: past
+``MAX_OPERATION_NAMES`` names, a new one is counted as ``other`` (the log line keeps the
+name), so no client can grow the registry without bound.
 """
 
 import logging
@@ -20,10 +24,13 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.orjson import OrjsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("coopgraph.requests")
+
+MAX_OPERATION_NAMES = 200
+OTHER_OPERATIONS = "other"
 
 
 class Metrics:
@@ -47,6 +54,8 @@ class Metrics:
             ["code"],
             registry=self.registry,
         )
+        self._request_series: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._operations: set[str] = set()
         self.pool_in_use = Gauge(
             "coopgraph_db_connections_in_use",
             "Database connections checked out of the pool.",
@@ -57,6 +66,25 @@ class Metrics:
             "Database connections the pool holds open.",
             registry=self.registry,
         )
+
+    def count_request(self, operation: str, status: int, seconds: float) -> None:
+        """Counts a request and its latency, on series looked up once per operation and
+        status (``labels`` checks and joins its values on every call)."""
+        key = (operation, str(status))
+        series = self._request_series.get(key)
+        if series is None:
+            if operation not in self._operations and operation != OTHER_OPERATIONS:
+                if len(self._operations) >= MAX_OPERATION_NAMES:
+                    self.count_request(OTHER_OPERATIONS, status, seconds)
+                    return
+                self._operations.add(operation)
+            series = (
+                self.requests.labels(operation=operation, status=key[1]),
+                self.latency.labels(operation=operation),
+            )
+            self._request_series[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
 
 class RequestObserver:
@@ -104,8 +132,7 @@ class ObserveRequests:
             seconds = time.perf_counter() - started
             state = scope.get("state", {})
             operation = state.get("operation") or ("-" if scope["path"] != "/graphql" else "none")
-            self.metrics.requests.labels(operation=operation, status=str(status)).inc()
-            self.metrics.latency.labels(operation=operation).observe(seconds)
+            self.metrics.count_request(operation, status, seconds)
             client = scope.get("client")
             access_log.info(
                 "request",
@@ -133,7 +160,7 @@ def add_metrics_endpoint(app: FastAPI, metrics: Metrics) -> None:
 
 
 def json_formatter() -> logging.Formatter:
-    return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    return OrjsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
 def configure_json_logging(level: int = logging.INFO) -> None:

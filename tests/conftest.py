@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.engine import create_engine
+from db.json_select import fetch_rendered_json
 from schema.build import schema
 from schema.context import Context, Principal
 from service.app import create_app
@@ -97,6 +98,9 @@ class FixedConnection:
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
         yield self.conn
+
+    async def fetch_json(self, sql: str, parameters: tuple[Any, ...]) -> Any:
+        return await fetch_rendered_json(self.conn, sql, parameters)
 
 
 @pytest.fixture

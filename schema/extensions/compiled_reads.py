@@ -24,7 +24,7 @@ pipeline as before, which answers it, errors included.
 
 import json
 import time
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +39,10 @@ from strawberry.types.graphql import OperationType
 from db.json_select import fetch_rendered_json
 from schema.compiled.compiler import CannotCompile, Reader, Shape, compile_operation
 from schema.compiled.connections import INHERITED
-from schema.context import Context
+from schema.context import Context, Principal
 from schema.extensions.bounded_cache import BoundedCache
-from schema.permissions import may_read
+from schema.permissions import may_read_as
+from service.settings import Settings
 
 _DIALECT = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
 
@@ -90,10 +91,14 @@ STATEMENTS: BoundedCache[Rendered | None] = BoundedCache(
 """A query the compiler cannot read is kept as ``None``, so it is not tried again."""
 
 
-def _reader(context: Context) -> Reader:
+def reader_for(settings: Settings, principal: Principal | None) -> Reader:
     return Reader(
-        may_read(context), context.settings.default_page_size, context.settings.max_page_size
+        may_read_as(settings, principal), settings.default_page_size, settings.max_page_size
     )
+
+
+def _reader(context: Context) -> Reader:
+    return reader_for(context.settings, context.principal)
 
 
 def _statement_key(
@@ -106,6 +111,45 @@ def _statement_key(
     return (id(schema), query, operation_name, json.dumps(variables, default=str), reader)
 
 
+def kept_statement(
+    schema: BaseSchema,
+    settings: Settings,
+    reader: Reader,
+    query: object,
+    operation_name: object,
+    variables: object,
+) -> Rendered | None:
+    """The statement kept for a request (see the module's docstring), or ``None``: the
+    pipeline is to answer it. With tracing on, every request takes the pipeline, whose
+    spans the operator asked for; request fields of the wrong type (an operation name that
+    is not a string) are the pipeline's to refuse."""
+    if (
+        not isinstance(query, str)
+        or not isinstance(operation_name, str | None)
+        or not isinstance(variables, dict | None)
+        or not settings.compiled_reads
+        or settings.tracing
+    ):
+        return None
+    return STATEMENTS.lookup(_statement_key(schema, query, operation_name, variables, reader))
+
+
+FetchJson = Callable[[str, tuple[Any, ...]], Awaitable[Any]]
+
+
+async def read_kept(rendered: Rendered, fetch: FetchJson) -> Any | None:
+    """The ``data`` the kept statement answers, or ``None`` for anything short of a plain
+    answer (a failing statement, a ``node`` that is not there): the pipeline meets it again
+    and answers it, errors and codes included."""
+    try:
+        data = await fetch(rendered.sql, rendered.parameters)
+    except Exception:
+        return None
+    if not rendered.shape.holds_in(data):
+        return None
+    return rendered.shape.finish(data)
+
+
 async def answer_known_query(
     schema: BaseSchema,
     context: Context,
@@ -113,32 +157,20 @@ async def answer_known_query(
     operation_name: str | None,
     variables: dict[str, Any] | None,
 ) -> Any | None:
-    """The ``data`` of a request whose statement is kept (see the module's docstring), or
-    ``None``: the pipeline is to answer it. With tracing on, every request takes the
-    pipeline, whose spans the operator asked for."""
-    if (
-        not isinstance(query, str)
-        or not isinstance(operation_name, str | None)
-        or not isinstance(variables, dict | None)
-        or not context.settings.compiled_reads
-        or context.settings.tracing
-    ):
-        return None  # what the pipeline refuses (an operation name that is not a string)
+    """The ``data`` of a request whose statement is kept, read on the request's connection,
+    or ``None``: the pipeline is to answer it."""
     started = time.perf_counter()
-    rendered = STATEMENTS.lookup(
-        _statement_key(schema, query, operation_name, variables, _reader(context))
+    rendered = kept_statement(
+        schema, context.settings, _reader(context), query, operation_name, variables
     )
     if rendered is None:
         return None
-    try:
-        data = await context.read(fetch_rendered_json, rendered.sql, rendered.parameters)
-    except Exception:
-        return None  # the pipeline meets the failure again and answers it with its code
-    if not rendered.shape.holds_in(data):
-        return None
-    if context.observer is not None:
+    data = await read_kept(
+        rendered, lambda sql, parameters: context.read(fetch_rendered_json, sql, parameters)
+    )
+    if data is not None and context.observer is not None:
         context.observer.operation(rendered.operation, time.perf_counter() - started, [])
-    return rendered.shape.finish(data)
+    return data
 
 
 class CompiledReads(SchemaExtension):

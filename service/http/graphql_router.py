@@ -51,6 +51,7 @@ from service.http.graphql_media import (
     is_stream_request,
     wants_graphql_response,
 )
+from service.http.kept_answers import KeptAnswers
 from service.http.persisted_queries import (
     PersistedQueries,
     PersistedQueryError,
@@ -147,6 +148,7 @@ async def principal_from_header(
 # mutation sent by GET) answer in the GraphQL error shape like every other error, so a client
 # needs one error path, not a second one for plain-text bodies.
 _HTTP_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+_NOT_AN_OBJECT = "The request must be a JSON object: {query, variables, operationName, extensions}."
 
 
 _NO_ACK_PAYLOAD = cast(UnsetType, UNSET)
@@ -218,11 +220,25 @@ class CoopgraphRouter(GraphQLRouter[Context, None]):
         return decode_client_json(data)
 
     def parse_json(self, data: str | bytes) -> Any:
-        """Strawberry says only "Unable to parse"; the client is told which bound it broke."""
+        """Strawberry says only "Unable to parse"; the client is told which bound it broke.
+
+        A request body (the one caller passing bytes) must be an object, or a list for a
+        batch: Strawberry reads its fields with ``.get`` and raised ``AttributeError`` (a
+        500) on ``"text"``, ``5`` or ``null``. GET's ``variables`` and ``extensions``
+        arrive as text, and Strawberry checks their types itself."""
         try:
-            return decode_client_json(data)
+            value = decode_client_json(data)
         except RefusedJson as error:
             raise HTTPException(400, error.reason) from error
+        if isinstance(data, bytes) and not isinstance(value, dict | list):
+            raise HTTPException(400, _NOT_AN_OBJECT)
+        return value
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        operations = await super().parse_multipart(request)
+        if not isinstance(operations, dict | list):
+            raise HTTPException(400, _NOT_AN_OBJECT)
+        return operations
 
     async def execute_single(
         self,
@@ -352,6 +368,7 @@ class GraphQLOverHttp:
     def __init__(self, router: CoopgraphRouter) -> None:
         self.router = router
         self.context = asynccontextmanager(get_context)
+        self.kept = KeptAnswers(router.schema)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "HEAD":
@@ -360,6 +377,11 @@ class GraphQLOverHttp:
             await Response(media_type="text/html")(scope, receive, send)
             return
         request = Request(scope, receive, send)
+        if scope["method"] == "POST":
+            kept = await self.kept.answer(request)
+            if kept is not None:
+                await kept(scope, receive, send)
+                return
         # What FastAPI's ``Response`` dependency is: headers and a status to merge in.
         sub_response = Response()
         del sub_response.headers["content-length"]

@@ -8,6 +8,7 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from service import observability
 from service.app import create_app
 from service.observability import json_formatter
 from service.settings import Settings
@@ -27,6 +28,20 @@ async def test_metrics_count_requests_by_operation_and_errors_by_code(
     assert 'coopgraph_requests_total{operation="Countries",status="200"} 1.0' in text
     assert 'coopgraph_graphql_errors_total{code="BAD_USER_INPUT"} 1.0' in text
     assert 'coopgraph_request_seconds_count{operation="Countries"} 1.0' in text
+
+
+async def test_operation_names_past_the_bound_count_as_other(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client choosing a new operation name for every request cannot grow the registry."""
+    monkeypatch.setattr(observability, "MAX_OPERATION_NAMES", 3)
+    for number in range(6):
+        await client.post("/graphql", json={"query": f"query Name{number} {{ __typename }}"})
+    text = (await client.get("/metrics")).text
+    named = [f'operation="Name{number}"' in text for number in range(6)]
+    assert named == [True, True, True, False, False, False]
+    assert 'coopgraph_requests_total{operation="other",status="200"} 3.0' in text
+    assert 'coopgraph_request_seconds_count{operation="other"} 3.0' in text
 
 
 async def test_each_request_logs_one_line_with_its_id_operation_and_status(

@@ -112,6 +112,28 @@ async def test_malformed_requests_get_4xx_not_500(client: httpx.AsyncClient) -> 
     assert unknown.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
+async def test_a_body_that_is_json_but_not_an_object_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    """Strawberry read the fields of any JSON body with ``.get``: a string, a number, true or
+    null was a 500."""
+    json_body = {"content-type": "application/json"}
+    for body in (b'"text"', b"5", b"null", b"true"):
+        response = await client.post("/graphql", content=body, headers=json_body)
+        assert response.status_code == 400, body
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_REQUEST"
+        assert "JSON object" in error["message"]
+    for operations in ('"5"', "5", "null"):
+        response = await client.post(
+            "/graphql", data={"operations": operations, "map": "{}"}, files={"0": ("a", b"x")}
+        )
+        assert response.status_code == 400, operations
+    null_variables = await client.get("/graphql", params={"query": QUERY, "variables": "null"})
+    assert null_variables.status_code == 200
+    assert "errors" not in null_variables.json()
+
+
 @pytest.mark.parametrize(
     ("request_args", "status", "code"),
     [
