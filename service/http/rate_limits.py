@@ -109,6 +109,8 @@ class RequestLimits:
         return max(1, math.ceil(stats.reset_time - time.time()))
 
     def _trusted(self, address: str) -> bool:
+        if not self.trusted:
+            return False  # no proxy to trust: no address to parse on every request
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:
