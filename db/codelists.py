@@ -50,9 +50,6 @@ REFERENCE_ROWS = {"Country": _country, "Region": _region}
 """Codelists whose codes are also rows projects link to: every country of the Country list,
 every region of the Region list (the OECD DAC regions, RegionVocabulary 1)."""
 
-_COUNTRY_CODE = r"^[A-Z]{2}$"
-"""The country table's check: an IATI-only code of another shape stays in the codelist."""
-
 
 @dataclass(frozen=True)
 class CodeInfo:

@@ -155,6 +155,13 @@ async def create(
     return row
 
 
+def _entry_columns(table: sa.Table) -> list[sa.Column[Any]]:
+    """What an audit entry reads of a created row: its id and version and the audited
+    values. Not the rest: a ``search_vector`` (a tsvector of the row's text) would come back
+    for every row of an import only to be dropped."""
+    return [c for c in table.c if c.name in ("id", "version") or c.name not in _NOT_AUDITED]
+
+
 async def create_many(
     conn: AsyncConnection,
     table: sa.Table,
@@ -162,17 +169,19 @@ async def create_many(
     *,
     key_name: str,
     trail: list[dict[str, Any]] | None = None,
-) -> Sequence[RowMapping]:
+) -> None:
     """Several records of one table in one statement (an import writes thousands), in the
     order given. Their audit entries are written at once, or, given a ``trail``, added to it
     for the caller to write with ``record_changes`` in the same transaction: an importer
-    writes the entries of all its tables together."""
+    writes the entries of all its tables together. Nothing is returned: the importer, its
+    one caller, reserves the ids before it writes (``iati.pending_records``), so its rows
+    go in by ``COPY`` (``_copied``)."""
     if not rows:
-        return []
+        return
     created = await _copied(conn, table, rows)
     if created is None:
         inserted = await conn.execute(
-            sa.insert(table).returning(*table.c, sort_by_parameter_order=True),
+            sa.insert(table).returning(*_entry_columns(table), sort_by_parameter_order=True),
             [dict(r) for r in rows],
         )
         created = inserted.mappings().all()
@@ -191,7 +200,6 @@ async def create_many(
         await record_changes(conn, entries)
     else:
         trail.extend(entries)
-    return created
 
 
 async def _copied(
@@ -208,7 +216,9 @@ async def _copied(
     await copy_rows(conn, table, [dict(r) for r in rows])
     ids = [r["id"] for r in rows]
     listed = sa.bindparam("ids", ids, type_=ARRAY(sa.BigInteger))
-    found = await conn.execute(sa.select(table).where(table.c.id == sa.any_(listed)))
+    found = await conn.execute(
+        sa.select(*_entry_columns(table)).where(table.c.id == sa.any_(listed))
+    )
     by_id = {row["id"]: row for row in found.mappings()}
     return [by_id[i] for i in ids]
 

@@ -148,10 +148,17 @@ def read_activities(source: str | Path | ByteStream) -> Iterator[ReadActivity]:
                 root = element
                 _check_file(element)
                 # Each activity is moved out of the file's tree into a root of its own to be
-                # validated (no copy), then dropped: the tree never holds more than one.
+                # validated (no copy), then dropped: memory holds one activity at a time.
                 alone = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=root.nsmap)
-            elif event == "end" and alone is not None and element.getparent() is root:
+            elif (
+                event == "end"
+                and root is not None
+                and alone is not None
+                and element.getparent() is root
+            ):
                 activities += 1
+                while element.getprevious() is not None:
+                    del root[0]  # what the file has between activities (none, if valid)
                 alone.append(element)
                 yield _read_one(element, root, alone)
                 alone.remove(element)

@@ -449,8 +449,9 @@ class AgreementFilter:
     )
 
 
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+"""Codes checked whole with ``fullmatch``: a ``$`` anchor would also pass a trailing newline."""
 
 
 def _tuple(values: Sequence[T] | None) -> tuple[T, ...] | None:
@@ -477,7 +478,7 @@ def decode_ids(
 
 def _countries(values: Sequence[str] | None, at: str) -> tuple[str, ...] | None:
     for value in values or ():
-        if not _COUNTRY.match(value):
+        if not _COUNTRY.fullmatch(value):
             raise bad_user_input(
                 f"{value!r} is not an ISO 3166-1 alpha-2 country code.", argument=at
             )
@@ -485,7 +486,7 @@ def _countries(values: Sequence[str] | None, at: str) -> tuple[str, ...] | None:
 
 
 def _currency(value: str, at: str) -> str:
-    if not _CURRENCY.match(value):
+    if not _CURRENCY.fullmatch(value):
         raise bad_user_input(f"{value!r} is not an ISO 4217 currency code.", argument=at)
     return value
 

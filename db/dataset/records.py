@@ -24,7 +24,8 @@ from db.enums import (
     Qualifier,
 )
 
-_FUZZY = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")
+_FUZZY = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
+"""Checked whole with ``fullmatch``: a ``$`` anchor would also pass ``"2017\n"``."""
 
 
 class Record(BaseModel):
@@ -60,7 +61,7 @@ class FuzzyDate(Derivable):
         if isinstance(raw, date):
             return {"value": raw, "precision": DatePrecision.DAY, **how}
         if isinstance(raw, int | str):
-            match = _FUZZY.match(str(raw))
+            match = _FUZZY.fullmatch(str(raw))
             if not match:
                 raise ValueError(f"{raw!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
             year, month, day = match.groups()

@@ -19,7 +19,7 @@ from strawberry import relay
 from db.bounds import record_id
 from schema.mutations.text_bounds import text_problems
 
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_COUNTRY = re.compile(r"[A-Z]{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 NOT_CURRENCIES = frozenset({"XXX", "XTS"})
 """ISO 4217's "no currency" and "for testing": codes, but no money is in them."""
@@ -73,7 +73,7 @@ class Problems:
             )
 
     def country(self, value: str, known: Iterable[str], path: str) -> None:
-        if not _COUNTRY.match(value) or pycountry.countries.get(alpha_2=value) is None:
+        if not _COUNTRY.fullmatch(value) or pycountry.countries.get(alpha_2=value) is None:
             self.add(path, "INVALID_COUNTRY", f"{value!r} is not an ISO 3166-1 alpha-2 code.")
         elif value not in known:
             self.add(path, "UNKNOWN_COUNTRY", f"{value!r} is not among the service's countries.")

@@ -12,7 +12,8 @@ from schema.descriptions import described_enum
 from schema.errors import bad_user_input
 from schema.info import Info
 
-CURRENCY = re.compile(r"^[A-Z]{3}$")
+CURRENCY = re.compile(r"[A-Z]{3}")
+"""An ISO 4217 code, checked whole with ``fullmatch``: ``$`` would also pass ``"USD\n"``."""
 
 described_enum(
     RateSource,
@@ -45,7 +46,7 @@ class ConvertedMoney:
 
 
 def currency_argument(value: str, argument: str) -> str:
-    if not CURRENCY.match(value):
+    if not CURRENCY.fullmatch(value):
         raise bad_user_input(f"{value!r} is not an ISO 4217 currency code.", argument=argument)
     return value
 

@@ -144,6 +144,14 @@ def test_a_derived_value_must_say_how() -> None:
         _planted(plant)
 
 
+def test_a_date_with_a_trailing_newline_is_refused() -> None:
+    def plant(raw: dict[str, Any]) -> None:
+        _project(raw, "psei-india").update(actual_start="2020\n")
+
+    with pytest.raises(ValidationError, match="is not YYYY, YYYY-MM or YYYY-MM-DD"):
+        _planted(plant)
+
+
 @pytest.mark.parametrize(
     ("text", "number"),
     [

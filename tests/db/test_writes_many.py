@@ -1,5 +1,5 @@
-"""Many records updated or deleted in one statement keep what one at a time promises: each
-only at the version its writer read, its version raised, its audit entry of what changed."""
+"""Many records created, updated or deleted in one statement keep what one at a time promises:
+each only at the version its writer read, its version raised, its audit entry of what changed."""
 
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db import queries as q
 from db import writes
+from tests.conftest import StatementCounter
 
 KEY = "test:many"
 
@@ -91,3 +92,40 @@ async def test_delete_many_leaves_tombstones_and_refuses_what_is_gone(
     assert left == 1
     with pytest.raises(writes.StaleVersion):
         await writes.delete_many(conn, q.project_theme, links[1:], key_name=KEY, trail=[])
+
+
+async def test_create_many_audits_as_one_at_a_time_and_fetches_no_search_vector(
+    conn: AsyncConnection, statements: StatementCounter
+) -> None:
+    """The rows come back only for their audit entries: a ``search_vector`` (a tsvector for
+    every row of an import) is not among what those read."""
+    one = await writes.create(
+        conn, q.programme, {"code": "one-at-a-time", "name": "Decent work"}, key_name=KEY
+    )
+    audited = await conn.execute(
+        sa.select(writes.change.c.after).where(
+            writes.change.c.record_type == "programme", writes.change.c.record_id == one["id"]
+        )
+    )
+    single: dict[str, Any] = audited.scalar_one()
+    trail: list[dict[str, Any]] = []
+    await statements.clear()
+    await writes.create_many(
+        conn,
+        q.programme,
+        [{"code": "many-1", "name": "Decent work"}, {"code": "many-2", "name": "Decent work"}],
+        key_name=KEY,
+        trail=trail,
+    )
+    [insert] = await statements.sent()
+    assert insert.startswith("INSERT INTO programme")
+    assert "search_vector" not in insert
+    assert [e["after"] for e in trail] == [
+        {**single, "code": "many-1"},
+        {**single, "code": "many-2"},
+    ]
+    assert {(e["operation"], e["record_version"]) for e in trail} == {("CREATE", 1)}
+    vectors = await conn.scalars(
+        sa.select(q.programme.c.search_vector).where(q.programme.c.code.in_(["many-1", "many-2"]))
+    )
+    assert all(vectors.all())

@@ -17,7 +17,7 @@ from tests.explorer.conftest import BUILD, Site, Watched, screenshot
 from tests.service.test_live import serving
 
 SAMPLES = Path(__file__).parents[2] / "demo" / "iati"
-AGENCY = "XX-MADEUP-AGENCY-001"
+AGENCY = "XE-EXAMPLE-MADEUP-AGENCY-001"
 MINUS = "\u2212"
 """The minus sign the page writes before a negative amount."""
 

@@ -22,7 +22,11 @@ from tests.service.test_live import serving
 
 SAMPLES = Path(__file__).parents[2] / "demo" / "iati"
 FLOW = (BUILD.parent / "queries" / "funding-flow.graphql").read_text(encoding="utf-8")
-DONOR, AGENCY, NGO = "XX-MADEUP-DONOR-001", "XX-MADEUP-AGENCY-001", "XX-MADEUP-NGO-001"
+DONOR, AGENCY, NGO = (
+    "XE-EXAMPLE-MADEUP-DONOR-001",
+    "XE-EXAMPLE-MADEUP-AGENCY-001",
+    "XE-EXAMPLE-MADEUP-NGO-001",
+)
 PAID_OUT = {"3", "4"}
 """The types the diagram draws first: money as its payer reports paying it."""
 
@@ -34,12 +38,12 @@ LOOPS = """<?xml version="1.0" encoding="UTF-8"?>
 </iati-activities>"""
 ACTIVITY = """  <iati-activity last-updated-datetime="2026-12-01T00:00:00Z" default-currency="USD">
     <iati-identifier>{ident}</iati-identifier>
-    <reporting-org ref="XX-MADEUP-LOOP" type="22">
+    <reporting-org ref="XE-EXAMPLE-MADEUP-LOOP" type="22">
       <narrative>Example Looping Fund (made up)</narrative>
     </reporting-org>
     <title><narrative>{title} (made-up sample)</narrative></title>
     <description><narrative>Made up for a test: not real data.</narrative></description>
-    <participating-org ref="XX-MADEUP-LOOP" type="22" role="4"/>
+    <participating-org ref="XE-EXAMPLE-MADEUP-LOOP" type="22" role="4"/>
     <activity-status code="2"/>
     <activity-date type="2" iso-date="2022-01-01"/>
     <recipient-country code="KH"/>
@@ -50,12 +54,16 @@ PAYMENT = """    <transaction>
       <transaction-type code="3"/>
       <transaction-date iso-date="2022-03-01"/>
       <value currency="USD" value-date="2022-03-01">{amount}</value>
-      <receiver-org ref="XX-MADEUP-LOOP" receiver-activity-id="{to}" type="22">
+      <receiver-org ref="XE-EXAMPLE-MADEUP-LOOP" receiver-activity-id="{to}" type="22">
         <narrative>Example Looping Fund (made up)</narrative>
       </receiver-org>
     </transaction>"""
-LOOP_A, LOOP_B, LOOP_ALONE = "XX-MADEUP-LOOP-A", "XX-MADEUP-LOOP-B", "XX-MADEUP-LOOP-C"
-ELSEWHERE = "XX-MADEUP-ELSEWHERE-9"
+LOOP_A, LOOP_B, LOOP_ALONE = (
+    "XE-EXAMPLE-MADEUP-LOOP-A",
+    "XE-EXAMPLE-MADEUP-LOOP-B",
+    "XE-EXAMPLE-MADEUP-LOOP-C",
+)
+ELSEWHERE = "XE-EXAMPLE-MADEUP-ELSEWHERE-9"
 
 
 def _loops_file() -> str:

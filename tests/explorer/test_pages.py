@@ -5,12 +5,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.async_api import expect
 
+from db.engine import create_engine
 from db.enums import KeyScope
+from iati.importing import IatiFile, import_files
 from tests.explorer.conftest import BUILD, Site, Watched, screenshot
+from tests.iati.conftest import FILES
 from tests.service.test_live import _key
 
 CAMEROON = "UHJvamVjdDoy"  # Project:2, cameroon-women-empowerment
 QUERIES = BUILD.parent / "queries"
+UNMAPPABLE = FILES / "unmappable.xml"
 
 
 def _number(text: str) -> int:
@@ -184,6 +188,37 @@ async def test_a_project_page_updates_when_the_project_changes(
     )
     assert "errors" not in response.json(), response.json()
     await expect(title).to_have_text("Renamed while watched", timeout=10000)
+
+
+async def test_a_status_code_outside_the_codelist_is_shown_as_published(
+    page: Watched, site: Site, fresh_database_url: str
+) -> None:
+    """An activity-status the ActivityStatus codelist lacks (9) leaves ``status`` null: the
+    page says which code the publisher wrote rather than "Not stated"."""
+    engine = create_engine(fresh_database_url)
+    try:
+        async with engine.begin() as conn:
+            with UNMAPPABLE.open("rb") as stream:
+                report = await import_files(
+                    conn, [IatiFile(UNMAPPABLE.name, stream)], key_name="test:explorer"
+                )
+    finally:
+        await engine.dispose()
+    assert report.created == 2
+    data = await site.graphql(
+        '{ projects(filter: {codes: ["XM-DAC-41302-TEST-202", "XM-DAC-41302-TEST-201"]}) '
+        "{ edges { node { id code status statusCode } } } }"
+    )
+    shown = {e["node"]["code"]: e["node"] for e in data["projects"]["edges"]}
+    odd, plain = shown["XM-DAC-41302-TEST-202"], shown["XM-DAC-41302-TEST-201"]
+    assert (odd["status"], odd["statusCode"]) == (None, "9")
+    assert (plain["status"], plain["statusCode"]) == ("ACTIVE", None)
+
+    status = page.page.get_by_test_id("project-status")
+    await page.page.goto(f"{site.base}/#/projects/{odd['id']}")
+    await expect(status).to_have_text("Code 9 as published (not in IATI's ActivityStatus codelist)")
+    await page.page.goto(f"{site.base}/#/projects/{plain['id']}")
+    await expect(status).to_contain_text("Active")
 
 
 async def test_graphiql_runs_from_the_services_own_files(page: Watched, site: Site) -> None:

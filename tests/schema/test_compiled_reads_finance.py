@@ -318,17 +318,16 @@ async def test_what_the_resolver_refuses_is_refused_the_same(
     assert json.loads(answer)["errors"][0]["extensions"]["code"] == code
 
 
-async def test_a_currency_the_text_cannot_hold_goes_to_the_resolvers(
+async def test_a_currency_with_a_line_break_after_it_is_refused_on_both_paths(
     money: AsyncConnection, statements: StatementCounter
 ) -> None:
-    """``currency_argument`` lets a code with a line break after it through (``$``); the
-    statement's text takes only ``[A-Z]{3}``, so the resolvers answer (nothing has a rate)."""
+    """``currency_argument`` checks the whole text: a ``$`` anchor once let ``"USD\\n"``
+    through to the resolvers (the statement's text takes only ``[A-Z]{3}``), which answered
+    null where any other text that is no code is refused."""
     query = "query($c: String) { financeStats(currency: $c) { total { spend { converted } } } }"
     answer, _ = await both(money, statements, query, {"c": "USD\n"})
-    assert json.loads(answer) == {
-        "data": {"financeStats": {"total": {"spend": {"converted": None}}}},
-        "errors": [],
-    }
+    [error] = json.loads(answer)["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "currency"}
 
 
 async def test_beside_a_field_without_a_rule_the_resolvers_answer(

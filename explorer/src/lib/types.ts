@@ -178,6 +178,9 @@ export interface Project {
   acronym: string | null;
   summary: string | null;
   status: string | null;
+  /** The IATI activity-status code as published, where `status` is null because the
+   * ActivityStatus codelist does not hold it. */
+  statusCode: string | null;
   statusAsOf: string | null;
   statusDerived: boolean;
   statusDerivedHow: string | null;

@@ -42,7 +42,9 @@ function dates(p: Project): [string, Child][] {
 }
 
 function statusText(p: Project): string {
-  if (!p.status) return "Not stated";
+  // A code outside IATI's ActivityStatus codelist leaves `status` null: the publisher did
+  // state one, so say which rather than "Not stated".
+  if (!p.status) return p.statusCode ? `Code ${p.statusCode} as published (not in IATI's ActivityStatus codelist)` : "Not stated";
   const asOf = p.statusAsOf ? ` as of ${p.statusAsOf}` : "";
   const derived = p.statusDerivedHow ? ` (derived: ${p.statusDerivedHow})` : " (derived, not stated)";
   return `${enumLabel(p.status)}${asOf}${p.statusDerived ? derived : ""}`;

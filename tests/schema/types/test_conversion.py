@@ -1,6 +1,8 @@
 """``Money.converted``: every amount of an answer converted in one statement, bad currency
 codes refused with a code."""
 
+import pytest
+
 from tests.conftest import Execute, StatementCounter
 
 BUDGETS = """query($on: Date) {
@@ -40,10 +42,15 @@ async def test_all_amounts_in_one_statement(gql: Execute, statements: StatementC
     assert len(rate_statements) == 1
 
 
-async def test_a_currency_that_is_no_code_is_refused(gql: Execute) -> None:
+@pytest.mark.parametrize("currency", ["euro", "usd", "USD\n", "\nUSD", "USDX"])
+async def test_a_currency_that_is_no_code_is_refused(gql: Execute, currency: str) -> None:
+    """A trailing newline is refused like any other text that is no code."""
     result = await gql(
-        '{ projects(first: 100) { edges { node { budget { converted(currency: "euro") '
-        "{ amount } } } } } }"
+        "query($currency: String!) { projects(first: 100) { edges { node { budget { "
+        "converted(currency: $currency) { amount } } } } } }",
+        {"currency": currency},
     )
     assert result.errors is not None
-    assert {e["extensions"]["code"] for e in result.errors} == {"BAD_USER_INPUT"}
+    assert {tuple(e["extensions"].items()) for e in result.errors} == {
+        (("code", "BAD_USER_INPUT"), ("argument", "currency"))
+    }

@@ -44,7 +44,7 @@ def test_every_sample_record_says_it_is_made_up() -> None:
     activities = _activities()
     assert len(activities) == 6
     for activity in activities:
-        assert activity.findtext("iati-identifier", "").startswith("XX-MADEUP-")
+        assert activity.findtext("iati-identifier", "").startswith("XE-EXAMPLE-MADEUP-")
         assert "(made-up sample)" in activity.findtext("title/narrative", "")
         assert "not real data" in activity.findtext("description/narrative", "")
         organisations = activity.xpath(
@@ -53,7 +53,7 @@ def test_every_sample_record_says_it_is_made_up() -> None:
         )
         for organisation in organisations:
             assert organisation.findtext("narrative", "").endswith(MADE_UP)
-            assert organisation.get("ref", "").startswith("XX-MADEUP-")
+            assert organisation.get("ref", "").startswith("XE-EXAMPLE-MADEUP-")
 
 
 def test_the_samples_are_one_chain_over_years_and_currencies() -> None:
@@ -78,10 +78,10 @@ def test_the_samples_are_one_chain_over_years_and_currencies() -> None:
         publisher = activity.xpath("string(reporting-org/@ref)")
         incoming = activity.xpath("transaction[transaction-type/@code='1']")
         outgoing = activity.xpath("transaction[transaction-type/@code='3']")
-        if publisher != "XX-MADEUP-DONOR":
+        if publisher != "XE-EXAMPLE-MADEUP-DONOR":
             assert incoming
             assert all(t.find("provider-org").get("provider-activity-id") for t in incoming)
-        if publisher != "XX-MADEUP-NGO":
+        if publisher != "XE-EXAMPLE-MADEUP-NGO":
             assert outgoing
             assert all(t.find("receiver-org").get("receiver-activity-id") for t in outgoing)
     transactions = [t for a in activities for t in a.iter("transaction")]
@@ -123,14 +123,25 @@ async def test_the_demo_imports_every_sample_once(fresh_database_url: str) -> No
         async with engine.connect() as conn:
             titles = (
                 await conn.scalars(
-                    sa.text("SELECT title FROM project WHERE code LIKE 'XX-MADEUP-%' ORDER BY code")
+                    sa.text(
+                        "SELECT title FROM project WHERE code LIKE 'XE-EXAMPLE-MADEUP-%' "
+                        "ORDER BY code"
+                    )
                 )
             ).all()
             writers = (
                 await conn.scalars(
                     sa.text(
                         "SELECT DISTINCT key_name FROM change WHERE project_id IN "
-                        "(SELECT id FROM project WHERE code LIKE 'XX-MADEUP-%')"
+                        "(SELECT id FROM project WHERE code LIKE 'XE-EXAMPLE-MADEUP-%')"
+                    )
+                )
+            ).all()
+            partners = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT iati_identifier, local_ref FROM partner "
+                        "WHERE name LIKE '%(made up)' ORDER BY name"
                     )
                 )
             ).all()
@@ -139,3 +150,10 @@ async def test_the_demo_imports_every_sample_once(fresh_database_url: str) -> No
     assert len(titles) == 6
     assert all("(made-up sample)" in title for title in titles)
     assert writers == [DEMO_KEY_NAME]
+    # Registered identifiers (XE-EXAMPLE is a registration agency's prefix): each
+    # organisation is one partner, whichever of the three publishers names it.
+    assert [tuple(p) for p in partners] == [
+        ("XE-EXAMPLE-MADEUP-AGENCY", None),
+        ("XE-EXAMPLE-MADEUP-DONOR", None),
+        ("XE-EXAMPLE-MADEUP-NGO", None),
+    ]
