@@ -37,11 +37,11 @@ def _processor(column: sa.Column[Any], conn: AsyncConnection) -> Callable[[Any],
     processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     if processor is None or not isinstance(column.type, sa.JSON):
         return processor
-    sqlalchemy_json = processor
+    # None is SQL NULL or JSON null as the column says: SQLAlchemy decides, once.
+    null = processor(None)
 
     def process(value: Any) -> Any:
-        # None is SQL NULL or JSON null as the column says: SQLAlchemy decides.
-        return sqlalchemy_json(value) if value is None else orjson.dumps(value).decode()
+        return null if value is None else orjson.dumps(value).decode()
 
     return process
 
