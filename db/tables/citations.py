@@ -44,7 +44,16 @@ class SourceDocument(SQLModel, table=True):
 
 
 def _cited_record_column(table: str) -> sa.Column:  # type: ignore[type-arg]
-    return sa.Column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=True, index=True)
+    return sa.Column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=True)
+
+
+def _cited_record_index(column: str) -> sa.Index:
+    """Only the citations of the column's table: each citation has one record, so an index
+    over every row would hold eleven nulls for each value, and every citation written would
+    be written into twelve indexes instead of one."""
+    return sa.Index(
+        f"ix_citation_{column}", column, postgresql_where=sa.text(f"{column} IS NOT NULL")
+    )
 
 
 class Citation(SQLModel, table=True):
@@ -59,6 +68,7 @@ class Citation(SQLModel, table=True):
         sa.UniqueConstraint(
             "document_id", "excerpt", *CITED_RECORDS, postgresql_nulls_not_distinct=True
         ),
+        *(_cited_record_index(column) for column in CITED_RECORDS),
     )
 
     id: int | None = Field(default=None, primary_key=True)
