@@ -31,7 +31,7 @@ its time), the commit (the deferred summary count), and the trigger functions' o
 (``track_functions``, ``pg_stat_xact_user_functions``). Logging every statement costs time
 of its own: take rates from a run without it.
 
-The default, 1,000 activities (about 20 MB, 24 transactions, yearly budgets, locations and
+The default, 1,000 activities (about 20 MB, 20 transactions, yearly budgets, locations and
 results each), is a real publisher's file; the target is 500 activities/s or more.
 """
 

@@ -21,6 +21,11 @@ inserted (the statistics summaries, kept by triggers) are left out: the triggers
 rows copied keep them again.
 
     .venv/bin/python bench/iati_import_floor.py [--activities 1000] [--seed 1] [--file PATH]
+        [--without-triggers]
+
+``--without-triggers`` copies the rows with every trigger off (``session_replication_role
+= replica``), the foreign keys' checks and the summaries' count included: the difference is
+what those cost the database; what is left is the rows, their indexes and their checks.
 """
 
 import argparse
@@ -134,13 +139,18 @@ def tables_in_key_order() -> Iterator[str]:
             yield table.name
 
 
-async def copy_inserted(server: Server, xid: int) -> tuple[list[CopiedTable], float | None, float]:
+async def copy_inserted(
+    server: Server, xid: int, *, without_triggers: bool
+) -> tuple[list[CopiedTable], float | None, float]:
     """Copy the rows transaction ``xid`` inserted in ``IMPORTED`` into ``COPIED``."""
     source = await asyncpg.connect(asyncpg_url(server, IMPORTED))
     target = await asyncpg.connect(asyncpg_url(server, COPIED))
     copied: list[CopiedTable] = []
     try:
         backend = int(await target.fetchval("SELECT pg_backend_pid()"))
+        if without_triggers:
+            # Foreign keys' checks are triggers too: this turns them off with the rest.
+            await target.execute("SET session_replication_role = replica")
         # Transaction ids of savepoints come after the transaction's own; epoch 0 here.
         inserted = "(xmin::text)::bigint >= $1"
         total_start = time.perf_counter()
@@ -231,7 +241,7 @@ def print_floor(
     )
 
 
-async def benchmark(path: Path, activities: int) -> list[Any]:
+async def benchmark(path: Path, *, without_triggers: bool) -> list[Any]:
     server = Server()
     await server.admin(
         *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in (IMPORTED, COPIED)),
@@ -247,7 +257,9 @@ async def benchmark(path: Path, activities: int) -> list[Any]:
         start = time.perf_counter()
         xid = await import_file(server, path)
         print(f"imported into {IMPORTED} in {time.perf_counter() - start:.1f} s", flush=True)
-        copied, server_cpu, seconds = await copy_inserted(server, xid)
+        copied, server_cpu, seconds = await copy_inserted(
+            server, xid, without_triggers=without_triggers
+        )
     finally:
         await server.admin(
             *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in (IMPORTED, COPIED))
@@ -260,6 +272,14 @@ def main() -> int:
     parser.add_argument("--activities", type=int, default=1000, help="activities in the file")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--file", type=Path, help="an IATI file to use instead of generating one")
+    parser.add_argument(
+        "--without-triggers",
+        action="store_true",
+        help=(
+            "copy with the triggers off, foreign keys' checks and the summaries' included"
+            " (session_replication_role = replica; needs a superuser): what they cost"
+        ),
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="coopgraph-bench-floor-") as scratch:
         path = args.file
@@ -270,7 +290,9 @@ def main() -> int:
         else:
             activities = len(etree.parse(str(path)).getroot().findall("iati-activity"))
         reading = reading_floor(path)
-        copied, server_cpu, seconds = asyncio.run(benchmark(path, activities))
+        copied, server_cpu, seconds = asyncio.run(
+            benchmark(path, without_triggers=args.without_triggers)
+        )
     print_floor(activities, reading, copied, server_cpu, seconds)
     return 0
 
